@@ -1,0 +1,228 @@
+"""Load the demo data: the agencies of three provinces and the four seed documents, through the real importers.
+
+Idempotent: agencies, groups and documents are matched by their keys, tasks by section and number, so running
+it again changes nothing. Appendix tables come from the .xlsx files in fixtures/demo, read by the same code an
+admin's upload goes through; documents without a table (letters in prose) list their tasks in documents.json.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from agencies.models import Agency, AgencyGroup, Alias, Province, Role, User
+from agencies.names import name_key
+from agencies.resolver import Resolver
+from indicators import importing as indicator_import
+from plans.models import Document
+from plans.tables import IndicatorItem, IndicatorSubRow, IndicatorTable, TableItem, TaskTable, parse_indicator_table, parse_task_table, read_table
+from tasks import importing as task_import
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "demo"
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo accounts, created only in demo mode
+
+
+@dataclass
+class DemoReport:
+    provinces: int = 0
+    agencies: int = 0
+    groups: int = 0
+    aliases: int = 0
+    documents: int = 0
+    tasks: int = 0
+    indicators: int = 0
+    users: list[str] = field(default_factory=list)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def load_agencies(data: dict, report: DemoReport) -> None:
+    provinces = {}
+    for row in data["provinces"]:
+        province, _ = Province.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"], "valid_from": _date(row.get("valid_from")), "valid_to": _date(row.get("valid_to"))}
+        )
+        provinces[row["code"]] = province
+    for row in data["provinces"]:
+        if row.get("successor"):
+            Province.objects.filter(code=row["code"]).update(successor=provinces[row["successor"]])
+    report.provinces = len(provinces)
+
+    agencies: dict[str, Agency] = {}
+    for row in data["agencies"]:
+        agency, _ = Agency.objects.update_or_create(
+            code=row["key"],
+            defaults={
+                "province": provinces[row["province"]],
+                "name": row["name"],
+                "short_name": row.get("short_name") or "",
+                "kind": row["kind"],
+                "level": row["level"],
+                "valid_from": _date(row.get("valid_from")),
+                "valid_to": _date(row.get("valid_to")),
+            },
+        )
+        agencies[row["key"]] = agency
+    for row in data["agencies"]:  # second pass: references to agencies defined later in the file
+        parent = agencies.get(row.get("parent") or "")
+        successor = agencies.get(row.get("successor") or "")
+        Agency.objects.filter(pk=agencies[row["key"]].pk).update(parent=parent, successor=successor)
+    report.agencies = len(agencies)
+
+    for row in data["groups"]:
+        group, _ = AgencyGroup.objects.update_or_create(
+            code=row["key"], defaults={"province": provinces[row["province"]], "name": row["name"], "kind": row["kind"]}
+        )
+        group.members.set([agencies[key] for key in row["members"]])
+        report.groups += 1
+        for text in row.get("aliases", []):
+            _alias(group.province, text, group=group, report=report)
+    for row in data["agencies"]:
+        for text in row.get("aliases", []):
+            agency = agencies[row["key"]]
+            _alias(agency.province, text, agency=agency, report=report)
+
+
+def _alias(province: Province, text: str, *, report: DemoReport, agency: Agency | None = None, group: AgencyGroup | None = None) -> None:
+    """Keep an alias unless its key already names something (the first writer wins, as in the fixture's order)."""
+    key = name_key(text)
+    if not Alias.objects.filter(province=province, key=key).exists():
+        Alias.objects.create(province=province, text=text, agency=agency, group=group)
+        report.aliases += 1
+
+
+def _document(row: dict, agencies: dict[str, Agency]) -> Document:
+    province = Province.objects.get(code=row["province"])
+    defaults = {
+        "province": province,
+        "doc_type": row["doc_type"],
+        "purpose": row.get("purpose", "tasks"),
+        "symbol": row.get("symbol", ""),
+        "issuer": agencies.get(row.get("issuer") or ""),
+        "issued_on": _date(row.get("issued_on")),
+        "place": row.get("place", ""),
+        "signer": row.get("signer", ""),
+        "signer_title": row.get("signer_title", ""),
+        "title": row["title"],
+        "year": row["year"],
+        "is_draft": row.get("is_draft", False),
+        "legal_bases": "\n".join(row.get("legal_bases", [])),
+        "recipients": "\n".join(row.get("recipients", [])),
+        "notes": row.get("notes", ""),
+    }
+    if row.get("number"):
+        document, _ = Document.objects.update_or_create(province=province, number=row["number"], defaults=defaults)
+    else:  # drafts have no number: their title identifies them
+        document, _ = Document.objects.update_or_create(province=province, number="", title=row["title"], defaults=defaults)
+    return document
+
+
+def _prose_table(row: dict) -> TaskTable:
+    """Turn the tasks a letter gives in prose (documents.json) into the table shape the importer reads."""
+    items: list[TableItem] = []
+    line = 0
+    for section in row.get("sections", []):
+        line += 1
+        items.append(TableItem(row=line, kind="section", number=section["number"], title=section["title"], level=1))
+        for task in section["tasks"]:
+            line += 1
+            items.append(
+                TableItem(
+                    row=line, kind="task", number=task["number"], title=task["title"],
+                    lead=task.get("lead", ""), cooperating=task.get("cooperating", ""), deadline=task.get("deadline", ""),
+                    output=task.get("output", ""), note=task.get("note", ""), level=0, section_path=(section["number"],),
+                )
+            )
+    return TaskTable(columns={}, header_rows=[], items=items, errors=[], warnings=[])
+
+
+def _prose_indicators(row: dict) -> IndicatorTable:
+    items = []
+    for line, ind in enumerate(row.get("indicators", []), start=1):
+        subrows = [IndicatorSubRow(row=line, applies_to=t.get("applies_to", ""), unit=ind.get("unit", ""), value=str(t.get("value", "")))
+                   for t in ind.get("targets", []) if t.get("applies_to") not in ("", "Tỉnh", "Toàn tỉnh")]
+        target = "" if subrows else str((ind.get("targets") or [{}])[0].get("value", ind.get("target", "")))
+        items.append(IndicatorItem(row=line, number=ind["number"], name=ind.get("text") or ind["name"], unit=ind.get("unit", ""),
+                                   target=target, monitoring=ind.get("monitoring", ""), implementing=ind.get("implementing", ""),
+                                   subrows=subrows))
+    return IndicatorTable(columns={}, header_rows=[], items=items, sections=[], errors=[], warnings=[])
+
+
+@transaction.atomic
+def load_demo(*, create_users: bool | None = None) -> DemoReport:
+    """Load (or refresh) everything; demo users only when ``create_users`` or DEMO_MODE."""
+    report = DemoReport()
+    load_agencies(json.loads((FIXTURES / "agencies.json").read_text(encoding="utf-8")), report)
+    agencies = {a.code: a for a in Agency.objects.all()}
+    documents = json.loads((FIXTURES / "documents.json").read_text(encoding="utf-8"))["documents"]
+    for row in documents:
+        document = _document(row, agencies)
+        resolver = Resolver(document.province)
+        report.documents += 1
+        appendix = row.get("appendix")
+        if appendix and appendix["kind"] == "tasks":
+            table = parse_task_table(read_table((FIXTURES / appendix["file"]).read_bytes(), appendix["file"]))
+            _apply_tasks(document, table, resolver, row)
+        if appendix and appendix["kind"] == "indicators":
+            table = parse_indicator_table(read_table((FIXTURES / appendix["file"]).read_bytes(), appendix["file"]))
+            preview = indicator_import.build_preview(document, table, resolver=resolver)
+            indicator_import.apply_preview(preview)
+        if row.get("sections"):
+            _apply_tasks(document, _prose_table(row), resolver, row)
+        if row.get("indicators"):
+            preview = indicator_import.build_preview(document, _prose_indicators(row), resolver=resolver)
+            indicator_import.apply_preview(preview)
+        inspected = [agencies[key] for key in row.get("inspected", []) if key in agencies]
+        followers = [a for a in (resolver.resolve_name("Sở Nội vụ").agency, resolver.resolve_name("Văn phòng UBND tỉnh").agency) if a]
+        document.followed_by.set(followers)
+        document.inspected.set(inspected)
+        report.tasks += document.tasks.count()
+        report.indicators += document.indicators.count()
+    if create_users if create_users is not None else settings.DEMO_MODE:
+        report.users = create_demo_users()
+    return report
+
+
+def _apply_tasks(document: Document, table: TaskTable, resolver: Resolver, row: dict) -> None:
+    preview = task_import.build_preview(document, table, resolver=resolver)
+    evidence_rows = {t["number"] for s in row.get("sections", []) for t in s["tasks"] if t.get("evidence_required")}
+    for task in preview.tasks:
+        task.evidence_required = task.evidence_required or task.number in evidence_rows
+    task_import.apply_preview(preview, resolver=resolver)
+
+
+DEMO_USERS = [
+    # username, role, province code, agency name as documents write it, full name
+    ("sonoivu", Role.REVIEWER, "phu-yen", "Sở Nội vụ", "Cán bộ Sở Nội vụ"),
+    ("vpubnd", Role.REVIEWER, "phu-yen", "Văn phòng UBND tỉnh", "Cán bộ Văn phòng UBND tỉnh"),
+    ("sotuphap", Role.STAFF, "phu-yen", "Sở Tư pháp", "Cán bộ đầu mối Sở Tư pháp"),
+    ("sotuphap_lanhdao", Role.LEADER, "phu-yen", "Sở Tư pháp", "Lãnh đạo Sở Tư pháp"),
+]
+
+
+def create_demo_users() -> list[str]:
+    """Create or reset the documented demo accounts (password demo12345)."""
+    admin, _ = User.objects.get_or_create(username="admin", defaults={"role": Role.ADMIN})
+    admin.is_staff = admin.is_superuser = True
+    admin.role = Role.ADMIN
+    admin.email = admin.email or "admin@example.invalid"
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    names = ["admin"]
+    for username, role, province_code, agency_name, full_name in DEMO_USERS:
+        agency = Resolver(Province.objects.get(code=province_code)).resolve_name(agency_name).agency
+        user, _ = User.objects.get_or_create(username=username, defaults={"agency": agency, "role": role})
+        user.agency, user.role = agency, role
+        user.first_name = full_name
+        user.email = user.email or f"{username}@example.invalid"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        names.append(username)
+    return names

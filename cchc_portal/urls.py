@@ -1,0 +1,21 @@
+"""URLs of the portal: pages of each app, login, the admin, language switch."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cchc_portal import views
+
+admin.site.site_header = "Quản trị Cổng CCHC"
+admin.site.site_title = "Cổng CCHC"
+admin.site.index_title = "Quản trị dữ liệu cải cách hành chính"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("documents/", include("plans.urls")),
+    path("tasks/", include("tasks.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,206 @@
+"""Import an indicator appendix (Bình Định shape): indicators, per-category targets, monitoring and implementing units.
+
+Reading the table is ``plans.tables.parse_indicator_table``; this module resolves names, reads values, and writes
+everything in one transaction. A target written inside a sentence is kept as text and flagged for a person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, AgencyGroup
+from agencies.names import fold
+from agencies.resolver import Resolved, Resolver
+from indicators.models import Direction, Indicator, IndicatorParty, PartyRole, Target, TargetScope
+from plans.models import Document
+from plans.tables import IndicatorTable, RowMessage
+
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)")
+
+
+def parse_value(text: str) -> Decimal | None:
+    """Read "90", "60%", "87,5" as a number; anything else (a sentence, "-") gives None."""
+    cleaned = text.strip().rstrip("%").strip()
+    if not cleaned or not _NUMBER.fullmatch(cleaned):
+        return None
+    try:
+        return Decimal(cleaned.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def guess_direction(name: str) -> Direction:
+    folded = fold(name)
+    if any(word in folded for word in ("khong qua", "toi da", "giam xuong", "duoi muc")):
+        return Direction.AT_MOST
+    if any(word in folded for word in ("cai thien", "tang hang", "tiep tuc tang")):
+        return Direction.IMPROVE
+    return Direction.AT_LEAST
+
+
+@dataclass
+class PreviewTarget:
+    row: int
+    applies_to_text: str
+    applies_to: list[Resolved]
+    value_text: str
+    value: Decimal | None
+    unit: str
+
+    @property
+    def applies_to_names(self) -> list[str]:
+        return [r.canonical_name for r in self.applies_to] or [self.applies_to_text or _("Toàn tỉnh")]
+
+
+@dataclass
+class PreviewIndicator:
+    row: int
+    number: str
+    name: str
+    unit: str
+    target_text: str
+    direction: Direction
+    monitoring_text: str
+    implementing_text: str
+    monitoring: list[Resolved]
+    implementing: list[Resolved]
+    targets: list[PreviewTarget]
+    target_in_text: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IndicatorImportPreview:
+    document: Document
+    indicators: list[PreviewIndicator]
+    errors: list[RowMessage]
+    warnings: list[RowMessage]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict:
+        return {
+            "document": self.document.display_number,
+            "indicators": [
+                {
+                    "row": i.row,
+                    "number": i.number,
+                    "name": i.name,
+                    "unit": i.unit,
+                    "target": i.target_text,
+                    "target_in_text": i.target_in_text,
+                    "targets": [
+                        {"applies_to": ", ".join(t.applies_to_names), "value": t.value_text} for t in i.targets
+                    ],
+                    "monitoring": [r.canonical_name for r in i.monitoring],
+                    "implementing": [r.canonical_name for r in i.implementing],
+                    "warnings": i.warnings,
+                }
+                for i in self.indicators
+            ],
+            "errors": [m.message for m in self.errors],
+            "warnings": [m.message for m in self.warnings],
+        }
+
+
+def _same_as_parent(text: str) -> bool:
+    return text.strip() in ("", "-", "–")
+
+
+def build_preview(document: Document, table: IndicatorTable, *, resolver: Resolver | None = None) -> IndicatorImportPreview:
+    """Resolve every unit and read every value; nothing is written."""
+    resolver = resolver or Resolver(document.province)
+    indicators: list[PreviewIndicator] = []
+    warnings = list(table.warnings)
+    for item in table.items:
+        monitoring = resolver.resolve_cell(item.monitoring)
+        implementing = resolver.resolve_cell(item.implementing)
+        item_warnings = list(item.warnings)
+        for r in (*monitoring, *implementing):
+            if not r.known:
+                item_warnings.append(_("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": r.text})
+        targets: list[PreviewTarget] = []
+        for sub in item.subrows:
+            own = getattr(sub, "implementing", "")
+            applies = resolver.resolve_cell(sub.applies_to)
+            if not (len(applies) == 1 and applies[0].known):
+                applies = resolver.resolve_cell(own) if not _same_as_parent(own) else implementing
+            value = parse_value(sub.value)
+            if value is None and sub.value.strip():
+                item_warnings.append(_("Hàng %(row)s: giá trị '%(value)s' không phải là số.") % {"row": sub.row, "value": sub.value})
+            targets.append(PreviewTarget(sub.row, sub.applies_to, [r for r in applies if r.known], sub.value, value, sub.unit or item.unit))
+        if not item.subrows and (item.target or item.target_in_text):
+            value = parse_value(item.target)
+            targets.append(PreviewTarget(item.row, "", [r for r in implementing if r.known], item.target, value, item.unit))
+        for text in {r.text for r in (*monitoring, *implementing) if not r.known}:
+            warnings.append(RowMessage(item.row, _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": text}))
+        indicators.append(
+            PreviewIndicator(
+                row=item.row, number=item.number, name=item.name, unit=item.unit, target_text=item.target,
+                direction=guess_direction(item.name), monitoring_text=item.monitoring, implementing_text=item.implementing,
+                monitoring=monitoring, implementing=implementing, targets=targets,
+                target_in_text=item.target_in_text, warnings=item_warnings,
+            )
+        )
+    return IndicatorImportPreview(document, indicators, list(table.errors), warnings)
+
+
+@transaction.atomic
+def apply_preview(preview: IndicatorImportPreview) -> int:
+    """Write the indicators, replacing those the document had (an indicator with measurements is kept and updated).
+
+    Return the number of indicators written. Raises ValueError (nothing written) when the preview has errors.
+    """
+    if preview.errors:
+        raise ValueError(_("Bảng còn lỗi, chưa thể ghi."))
+    document = preview.document
+    year = document.year
+    existing = {(i.number, fold(i.name)): i for i in document.indicators.all()}
+    written = 0
+    for order, pi in enumerate(preview.indicators):
+        indicator = existing.pop((pi.number, fold(pi.name)), None) or Indicator(document=document)
+        indicator.number, indicator.name, indicator.unit, indicator.order = pi.number, pi.name, pi.unit, order
+        indicator.target_text, indicator.direction = pi.target_text[:255], pi.direction
+        indicator.monitoring_text, indicator.implementing_text = pi.monitoring_text, pi.implementing_text
+        indicator.target_in_text, indicator.source_row = pi.target_in_text, pi.row
+        indicator.save()
+        indicator.parties.all().delete()
+        indicator.targets.all().delete()
+        parties = [
+            IndicatorParty(indicator=indicator, role=role, agency=r.agency, group=r.group)
+            for role, resolved in ((PartyRole.MONITORING, pi.monitoring), (PartyRole.IMPLEMENTING, pi.implementing))
+            for r in resolved
+            if r.known
+        ]
+        IndicatorParty.objects.bulk_create(parties)
+        for pt in pi.targets:
+            for scope, agency, group in _scopes(pt.applies_to):
+                Target.objects.create(
+                    indicator=indicator, scope=scope, agency=agency, group=group,
+                    applies_to_text=pt.applies_to_text[:255], year=year, value=pt.value,
+                    value_text=pt.value_text[:100], unit=pt.unit, direction=pi.direction, source_row=pt.row,
+                )
+        written += 1
+    for leftover in existing.values():
+        if not leftover.measurements.exists():
+            leftover.targets.all().delete()
+            leftover.parties.all().delete()
+            leftover.delete()
+    return written
+
+
+def _scopes(applies_to: list[Resolved]) -> list[tuple[str, Agency | None, AgencyGroup | None]]:
+    """One target per resolved agency or group; none resolved means the province as a whole."""
+    if not applies_to:
+        return [(TargetScope.PROVINCE, None, None)]
+    return [
+        (TargetScope.AGENCY, r.agency, None) if r.agency else (TargetScope.GROUP, None, r.group)
+        for r in applies_to
+    ]

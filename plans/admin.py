@@ -1,0 +1,60 @@
+"""Admin for documents and their sections; a document's sections and tasks are reachable from it."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin
+from plans.models import Document, Section
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["number", "title", "area", "order", "task_link"]
+    readonly_fields = ["task_link"]
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description=_("nhiệm vụ"))
+    def task_link(self, section):
+        if not section.pk:
+            return "—"
+        url = reverse("admin:tasks_task_changelist") + f"?section__id__exact={section.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Xem các nhiệm vụ của mục"))
+
+
+@admin.register(Document)
+class DocumentAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["display_number", "doc_type", "title_short", "issued_on", "year", "is_draft", "task_link"]
+    list_filter = ["province", "doc_type", "purpose", "year", "is_draft"]
+    list_select_related = ["province", "issuer"]
+    autocomplete_fields = ["issuer"]
+    filter_horizontal = ["based_on", "followed_by", "inspected"]
+    date_hierarchy = "issued_on"
+    inlines = [SectionInline]
+    fieldsets = [
+        (None, {"fields": ["province", "doc_type", "purpose", "number", "symbol", "title", "year", "is_draft"]}),
+        (_("Ban hành"), {"fields": ["issuer", "issued_on", "place", "signer", "signer_title", "file"]}),
+        (_("Căn cứ, nơi nhận, theo dõi"), {"fields": ["legal_bases", "based_on", "recipients", "followed_by", "inspected", "notes"]}),
+    ]
+
+    @admin.display(description=_("trích yếu"))
+    def title_short(self, document):
+        return document.title[:100]
+
+    @admin.display(description=_("nhiệm vụ"))
+    def task_link(self, document):
+        url = reverse("admin:tasks_task_changelist") + f"?document__id__exact={document.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Các nhiệm vụ"))
+
+
+@admin.register(Section)
+class SectionAdmin(ProvinceScopedAdmin):
+    province_path = "document__province"
+    list_display = ["__str__", "document", "area", "order"]
+    list_filter = ["area", "document__province"]
+    list_select_related = ["document"]
+    search_fields = ["title", "number"]
+    autocomplete_fields = ["document", "parent"]

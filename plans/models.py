@@ -1,0 +1,141 @@
+"""Documents (plans, letters, decisions) and the sections of their appendices."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agencies.names import fold
+from plans.areas import CchcArea
+
+
+class DocumentType(models.TextChoices):
+    PLAN = "plan", _("Kế hoạch")
+    LETTER = "letter", _("Công văn")
+    DECISION = "decision", _("Quyết định")
+    DIRECTIVE = "directive", _("Chỉ thị")
+    NOTICE = "notice", _("Thông báo")
+    REPORT = "report", _("Báo cáo")
+    OTHER = "other", _("Văn bản khác")
+
+
+class DocumentPurpose(models.TextChoices):
+    TASKS = "tasks", _("Giao nhiệm vụ")
+    INDICATORS = "indicators", _("Giao chỉ tiêu")
+    REMEDIATION = "remediation", _("Khắc phục sau kiểm tra")
+    DIRECTIVE = "directive", _("Chỉ đạo, đôn đốc")
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_user(self, user) -> DocumentQuerySet:
+        """Documents of the user's province; superusers see all."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated or user.province_id is None:
+            return self.none()
+        return self.filter(province_id=user.province_id)
+
+    def search(self, text: str) -> DocumentQuerySet:
+        return self.filter(search_text__contains=fold(text)) if text.strip() else self
+
+
+class Document(models.Model):
+    """A document that gives tasks or targets: plan 275/KH-UBND, letter 4918/UBND-NC… Drafts may lack number and date."""
+
+    province = models.ForeignKey("agencies.Province", models.PROTECT, related_name="documents", verbose_name=_("tỉnh"))
+    doc_type = models.CharField(_("loại văn bản"), max_length=12, choices=DocumentType, default=DocumentType.PLAN)
+    purpose = models.CharField(_("mục đích"), max_length=12, choices=DocumentPurpose, default=DocumentPurpose.TASKS)
+    number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True, help_text=_("Ví dụ 275/KH-UBND; để trống khi là dự thảo."))
+    symbol = models.CharField(_("ký hiệu (khi chưa có số)"), max_length=60, blank=True)
+    issuer = models.ForeignKey(
+        "agencies.Agency", models.PROTECT, null=True, blank=True, related_name="issued_documents", verbose_name=_("cơ quan ban hành")
+    )
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    place = models.CharField(_("địa danh"), max_length=60, blank=True)
+    signer = models.CharField(_("người ký"), max_length=100, blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    title = models.TextField(_("trích yếu"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    is_draft = models.BooleanField(_("dự thảo"), default=False)
+    legal_bases = models.TextField(_("căn cứ"), blank=True, help_text=_("Mỗi căn cứ một dòng."))
+    based_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="basis_for", verbose_name=_("căn cứ (văn bản trong cổng)")
+    )
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    file = models.FileField(_("tệp văn bản"), upload_to="documents/%Y/", blank=True)
+    followed_by = models.ManyToManyField(
+        "agencies.Agency", blank=True, related_name="followed_documents", verbose_name=_("cơ quan theo dõi"),
+        help_text=_("Cơ quan theo dõi việc thực hiện (Sở Nội vụ, Văn phòng UBND tỉnh)."),
+    )
+    inspected = models.ManyToManyField(
+        "agencies.Agency", blank=True, related_name="inspections", verbose_name=_("đơn vị được kiểm tra"),
+        help_text=_("Với văn bản khắc phục sau kiểm tra: các cơ quan, đơn vị đã được kiểm tra."),
+    )
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    class Meta:
+        ordering = ["-year", "number", "pk"]
+        verbose_name = _("văn bản")
+        verbose_name_plural = _("văn bản")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "number"], condition=~Q(number=""), name="document_unique_number_per_province"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} {self.display_number}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(f"{self.number} {self.symbol} {self.title}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:document", args=[self.pk])
+
+    @property
+    def display_number(self) -> str:
+        """Return the number as printed; a draft shows its blank number the way documents do ("Số: /UBND-KSTT")."""
+        if self.number:
+            return self.number
+        return f"…/{self.symbol} ({_('dự thảo')})" if self.symbol else str(_("(dự thảo, chưa có số)"))
+
+    @property
+    def legal_basis_list(self) -> list[str]:
+        return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
+
+
+class Section(models.Model):
+    """A section of a document's appendix ("I. Công tác chỉ đạo, điều hành CCHC"); sections may nest (A > I)."""
+
+    document = models.ForeignKey(Document, models.CASCADE, related_name="sections", verbose_name=_("văn bản"))
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("mục cha")
+    )
+    number = models.CharField(_("số mục"), max_length=20, blank=True)
+    path = models.CharField(_("đường dẫn"), max_length=80, editable=False, help_text=_("Ví dụ A/I"))
+    title = models.TextField(_("tên mục"))
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    area = models.CharField(_("lĩnh vực CCHC"), max_length=24, choices=CchcArea, default=CchcArea.OTHER)
+
+    class Meta:
+        ordering = ["document", "order", "pk"]
+        verbose_name = _("mục")
+        verbose_name_plural = _("mục")
+        constraints = [models.UniqueConstraint(fields=["document", "path"], name="section_unique_path_per_document")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.path = f"{self.parent.path}/{self.number}" if self.parent_id else self.number
+        super().save(*args, **kwargs)

@@ -1,0 +1,282 @@
+"""Tasks of a document, the agencies assigned to them, and what those agencies report."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agencies.names import fold
+from plans.deadlines import DueKind, Recurrence
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_user(self, user) -> TaskQuerySet:
+        """Reviewers and admins see their province's tasks; agency users see tasks their agency (or a predecessor) is assigned."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated or user.agency_id is None:
+            return self.none()
+        if user.is_reviewer:
+            return self.filter(document__province_id=user.province_id)
+        return self.filter(assignments__agency_id__in=user.agency.lineage_ids()).distinct()
+
+    def search(self, text: str) -> TaskQuerySet:
+        return self.filter(search_text__contains=fold(text)) if text.strip() else self
+
+
+class Task(models.Model):
+    """A deliverable a document asks for: what must be produced, by whom, by when."""
+
+    document = models.ForeignKey("plans.Document", models.PROTECT, related_name="tasks", verbose_name=_("văn bản"))
+    section = models.ForeignKey(
+        "plans.Section", models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("mục")
+    )
+    number = models.CharField(_("số thứ tự"), max_length=20, blank=True)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    title = models.TextField(_("nhiệm vụ / sản phẩm"))
+    output = models.TextField(_("sản phẩm đầu ra"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    lead_text = models.TextField(_("cơ quan chủ trì (như văn bản ghi)"), blank=True)
+    cooperating_text = models.TextField(_("cơ quan phối hợp (như văn bản ghi)"), blank=True)
+    deadline_text = models.CharField(_("thời hạn (như văn bản ghi)"), max_length=255, blank=True)
+    due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
+    due_start = models.DateField(_("bắt đầu"), null=True, blank=True)
+    due_kind = models.CharField(_("loại thời hạn"), max_length=12, choices=DueKind, default=DueKind.NONE)
+    recurrence = models.CharField(_("định kỳ"), max_length=12, choices=Recurrence, default=Recurrence.NONE, blank=True)
+    due_year_inferred = models.BooleanField(_("năm suy ra từ văn bản"), default=False)
+    due_needs_confirmation = models.BooleanField(_("thời hạn cần xác nhận"), default=False)
+    due_note = models.CharField(_("giải thích thời hạn"), max_length=255, blank=True)
+    evidence_required = models.BooleanField(
+        _("bắt buộc tài liệu kiểm chứng"), default=False, help_text=_("Không thể báo cáo hoàn thành nếu thiếu tài liệu kiểm chứng.")
+    )
+    unresolved_names = models.JSONField(
+        _("tên cơ quan chưa xác định"), default=list, blank=True,
+        help_text=_("Tên trong văn bản chưa khớp với cơ quan nào; cần gán trong trang nhập hoặc thêm tên gọi khác."),
+    )
+    source_row = models.PositiveIntegerField(_("hàng trong tệp nhập"), null=True, blank=True)
+    extra = models.JSONField(_("cột khác"), default=dict, blank=True)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+
+    class Meta:
+        ordering = ["document", "order", "pk"]
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        indexes = [models.Index(fields=["due_date"], name="task_due_date")]
+
+    def __str__(self) -> str:
+        title = self.title if len(self.title) <= 80 else self.title[:77] + "…"
+        return f"{self.full_number} {title}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        return fold(" ".join([self.number, self.title, self.output, self.lead_text, self.cooperating_text, self.deadline_text]))
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:detail", args=[self.pk])
+
+    @property
+    def full_number(self) -> str:
+        """Return the number with its section's ("III.4"), since sub-numbers restart in each section."""
+        if self.section_id and self.section.number:
+            return f"{self.section.path.replace('/', '.')}.{self.number}" if self.number else self.section.path
+        return self.number
+
+    def apply_deadline(self, deadline) -> None:
+        """Copy a parsed ``plans.deadlines.Deadline`` onto the task's due fields."""
+        self.deadline_text = deadline.text
+        self.due_kind = deadline.kind
+        self.due_date = deadline.due_date
+        self.due_start = deadline.start_date
+        self.recurrence = deadline.recurrence
+        self.due_year_inferred = deadline.year_inferred
+        self.due_needs_confirmation = deadline.needs_confirmation
+        self.due_note = deadline.reason[:255]
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Chủ trì")
+    COOPERATING = "cooperating", _("Phối hợp")
+
+
+class WorkState(models.TextChoices):
+    """What the agency reports; the official status adds the deadline to it."""
+
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Đã hoàn thành")
+
+
+class OfficialStatus(models.TextChoices):
+    """The official taxonomy used in CCHC reports."""
+
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện trong hạn")
+    OVERDUE = "overdue", _("Quá hạn")
+    DONE_ON_TIME = "done_on_time", _("Hoàn thành đúng hạn")
+    DONE_LATE = "done_late", _("Hoàn thành quá hạn")
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Chưa gửi")
+    SUBMITTED = "submitted", _("Đã gửi, chờ xem xét")
+    ACCEPTED = "accepted", _("Đã chấp nhận")
+    RETURNED = "returned", _("Trả lại, cần bổ sung")
+
+
+def official_status(state: str, completed_on: datetime.date | None, due: datetime.date | None, today: datetime.date) -> OfficialStatus:
+    """Return the official status; the single source of the rule, mirrored in SQL by ``with_status``."""
+    if state == WorkState.DONE:
+        if due is None or completed_on is None or completed_on <= due:
+            return OfficialStatus.DONE_ON_TIME
+        return OfficialStatus.DONE_LATE
+    if due is not None and due < today:
+        return OfficialStatus.OVERDUE
+    if state == WorkState.IN_PROGRESS:
+        return OfficialStatus.IN_PROGRESS
+    return OfficialStatus.NOT_STARTED
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_user(self, user) -> AssignmentQuerySet:
+        """Reviewers see their province; staff and leaders their own agency's (and its merged predecessors')."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated or user.agency_id is None:
+            return self.none()
+        if user.is_reviewer:
+            return self.filter(task__document__province_id=user.province_id)
+        return self.filter(agency_id__in=user.agency.lineage_ids())
+
+    def with_status(self, today: datetime.date | None = None) -> AssignmentQuerySet:
+        """Annotate ``effective_due`` and ``status`` (OfficialStatus) in SQL, so lists filter and count by it."""
+        today = today or timezone.localdate()
+        due = Coalesce(F("due_date"), F("task__due_date"))
+        return self.annotate(effective_due=due).annotate(
+            status=Case(
+                When(Q(state=WorkState.DONE) & (Q(effective_due__isnull=True) | Q(completed_on__isnull=True) | Q(completed_on__lte=F("effective_due"))), then=Value(OfficialStatus.DONE_ON_TIME)),
+                When(state=WorkState.DONE, then=Value(OfficialStatus.DONE_LATE)),
+                When(effective_due__lt=today, then=Value(OfficialStatus.OVERDUE)),
+                When(state=WorkState.IN_PROGRESS, then=Value(OfficialStatus.IN_PROGRESS)),
+                default=Value(OfficialStatus.NOT_STARTED),
+                output_field=models.CharField(),
+            ),
+        )
+
+
+class Assignment(models.Model):
+    """One agency's share of a task, as lead or cooperating, with its own status and progress."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="assignments", verbose_name=_("nhiệm vụ"))
+    agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="assignments", verbose_name=_("cơ quan"))
+    role = models.CharField(_("vai trò"), max_length=12, choices=AssignmentRole, default=AssignmentRole.LEAD)
+    group = models.ForeignKey(
+        "agencies.AgencyGroup", models.PROTECT, null=True, blank=True, related_name="assignments",
+        verbose_name=_("giao qua nhóm"), help_text=_("Nhóm mà văn bản nêu tên, ví dụ 'Các sở, ban, ngành'."),
+    )
+    state = models.CharField(_("tình trạng"), max_length=12, choices=WorkState, default=WorkState.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0, validators=[MaxValueValidator(100)])
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    due_date = models.DateField(
+        _("hạn riêng (gia hạn)"), null=True, blank=True, help_text=_("Để trống: theo hạn của nhiệm vụ.")
+    )
+    review_state = models.CharField(_("xem xét"), max_length=12, choices=ReviewState, default=ReviewState.DRAFT)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["task", "role", "agency__name"]
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "agency"], name="assignment_unique_agency_per_task"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="assignment_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=~Q(state="done") | Q(completed_on__isnull=False), name="assignment_done_has_date"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "state"], name="assignment_agency_state"),
+            models.Index(fields=["state", "due_date"], name="assignment_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} – {self.get_role_display()} – {self.task.full_number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:detail", args=[self.task_id])
+
+    @property
+    def effective_due_date(self) -> datetime.date | None:
+        return self.due_date or self.task.due_date
+
+    def official_status(self, today: datetime.date | None = None) -> OfficialStatus:
+        return official_status(self.state, self.completed_on, self.effective_due_date, today or timezone.localdate())
+
+
+class ProgressUpdate(models.Model):
+    """A report an agency makes on its share of a task: status, progress, what was done, evidence."""
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="updates", verbose_name=_("phân công"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="progress_updates", verbose_name=_("người báo cáo"))
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    state = models.CharField(_("tình trạng"), max_length=12, choices=WorkState)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), validators=[MaxValueValidator(100)])
+    note = models.TextField(_("kết quả thực hiện"), blank=True)
+    evidence_number = models.CharField(_("số văn bản kiểm chứng"), max_length=60, blank=True)
+    evidence_date = models.DateField(_("ngày văn bản kiểm chứng"), null=True, blank=True)
+    evidence_link = models.URLField(_("đường dẫn kiểm chứng"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = _("báo cáo tiến độ")
+        indexes = [models.Index(fields=["assignment", "-created_at"], name="update_assignment_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.created_at:%d/%m/%Y}"
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_number or self.evidence_link) or self.evidence.exists()
+
+
+class Evidence(models.Model):
+    """A file attached to a progress update as proof (tài liệu kiểm chứng); served only to those who may see the task."""
+
+    update = models.ForeignKey(ProgressUpdate, models.CASCADE, related_name="evidence", verbose_name=_("báo cáo"))
+    file = models.FileField(_("tệp"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại nội dung"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:evidence", args=[self.pk])
