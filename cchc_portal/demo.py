@@ -19,7 +19,7 @@ from agencies.models import Agency, AgencyGroup, Alias, Province, Role, User
 from agencies.names import name_key
 from agencies.resolver import Resolver
 from indicators import importing as indicator_import
-from plans.models import Document
+from plans.models import Document, ReportingDuty
 from plans.tables import IndicatorItem, IndicatorSubRow, IndicatorTable, TableItem, TaskTable, parse_indicator_table, parse_task_table, read_table
 from tasks import importing as task_import
 
@@ -76,6 +76,17 @@ def load_agencies(data: dict, report: DemoReport) -> None:
         Agency.objects.filter(pk=agencies[row["key"]].pk).update(parent=parent, successor=successor)
     report.agencies = len(agencies)
 
+    # Aliases: the first writer of a key wins, in the fixture's order (groups first); one query to know
+    # which keys exist, one bulk insert for the new ones.
+    known = set(Alias.objects.values_list("province_id", "key"))
+    new_aliases: list[Alias] = []
+
+    def alias(province: Province, text: str, agency: Agency | None = None, group: AgencyGroup | None = None) -> None:
+        key = name_key(text)
+        if (province.pk, key) not in known:
+            known.add((province.pk, key))
+            new_aliases.append(Alias(province=province, text=text, key=key, agency=agency, group=group))
+
     for row in data["groups"]:
         group, _ = AgencyGroup.objects.update_or_create(
             code=row["key"], defaults={"province": provinces[row["province"]], "name": row["name"], "kind": row["kind"]}
@@ -83,19 +94,13 @@ def load_agencies(data: dict, report: DemoReport) -> None:
         group.members.set([agencies[key] for key in row["members"]])
         report.groups += 1
         for text in row.get("aliases", []):
-            _alias(group.province, text, group=group, report=report)
+            alias(group.province, text, group=group)
     for row in data["agencies"]:
+        agency = agencies[row["key"]]
         for text in row.get("aliases", []):
-            agency = agencies[row["key"]]
-            _alias(agency.province, text, agency=agency, report=report)
-
-
-def _alias(province: Province, text: str, *, report: DemoReport, agency: Agency | None = None, group: AgencyGroup | None = None) -> None:
-    """Keep an alias unless its key already names something (the first writer wins, as in the fixture's order)."""
-    key = name_key(text)
-    if not Alias.objects.filter(province=province, key=key).exists():
-        Alias.objects.create(province=province, text=text, agency=agency, group=group)
-        report.aliases += 1
+            alias(agency.province, text, agency=agency)
+    Alias.objects.bulk_create(new_aliases)
+    report.aliases = len(new_aliases)
 
 
 def _document(row: dict, agencies: dict[str, Agency]) -> Document:
@@ -149,7 +154,7 @@ def _prose_indicators(row: dict) -> IndicatorTable:
         subrows = [IndicatorSubRow(row=line, applies_to=t.get("applies_to", ""), unit=ind.get("unit", ""), value=str(t.get("value", "")))
                    for t in ind.get("targets", []) if t.get("applies_to") not in ("", "Tỉnh", "Toàn tỉnh")]
         target = "" if subrows else str((ind.get("targets") or [{}])[0].get("value", ind.get("target", "")))
-        items.append(IndicatorItem(row=line, number=ind["number"], name=ind.get("text") or ind["name"], unit=ind.get("unit", ""),
+        items.append(IndicatorItem(row=line, number=ind["number"], name=ind["name"], unit=ind.get("unit", ""),
                                    target=target, monitoring=ind.get("monitoring", ""), implementing=ind.get("implementing", ""),
                                    subrows=subrows))
     return IndicatorTable(columns={}, header_rows=[], items=items, sections=[], errors=[], warnings=[])
@@ -177,8 +182,8 @@ def load_demo(*, create_users: bool | None = None) -> DemoReport:
         if row.get("sections"):
             _apply_tasks(document, _prose_table(row), resolver, row)
         if row.get("indicators"):
-            preview = indicator_import.build_preview(document, _prose_indicators(row), resolver=resolver)
-            indicator_import.apply_preview(preview)
+            _apply_prose_indicators(document, row, resolver)
+        _load_duties(document, row, resolver)
         inspected = [agencies[key] for key in row.get("inspected", []) if key in agencies]
         followers = [a for a in (resolver.resolve_name("Sở Nội vụ").agency, resolver.resolve_name("Văn phòng UBND tỉnh").agency) if a]
         document.followed_by.set(followers)
@@ -188,6 +193,35 @@ def load_demo(*, create_users: bool | None = None) -> DemoReport:
     if create_users if create_users is not None else settings.DEMO_MODE:
         report.users = create_demo_users()
     return report
+
+
+PROVINCE_WIDE = {"", "Tỉnh", "Toàn tỉnh"}
+
+
+def _apply_prose_indicators(document: Document, row: dict, resolver: Resolver) -> None:
+    """Targets a plan writes in its text (275's section II): province-wide unless the text names who."""
+    preview = indicator_import.build_preview(document, _prose_indicators(row), resolver=resolver)
+    for pi, ind in zip(preview.indicators, row["indicators"], strict=True):
+        pi.direction = ind.get("direction") or pi.direction
+        for pt, written in zip(pi.targets, ind.get("targets", []), strict=False):
+            if written.get("applies_to", "") in PROVINCE_WIDE:
+                pt.applies_to = []
+        if not pi.targets:  # "tiếp tục cải thiện": a province target with no number to reach
+            pi.targets.append(indicator_import.PreviewTarget(pi.row, "", [], ind.get("target", ""), None, pi.unit))
+    indicator_import.apply_preview(preview)
+
+
+def _load_duties(document: Document, row: dict, resolver: Resolver) -> None:
+    """The periodic reports a document requires; reporters are the groups among its recipients."""
+    reporters = [r.group for text in row.get("recipients", []) for r in resolver.resolve_cell(text) if r.group]
+    for duty_row in row.get("periodic_reports", []):
+        recipient = next((r.agency for r in resolver.resolve_cell(duty_row["to"]) if r.agency), None)
+        if recipient is None:
+            continue
+        duty, _ = ReportingDuty.objects.update_or_create(
+            document=document, frequency=duty_row["frequency"], defaults={"recipient": recipient, "text": duty_row.get("text", "")}
+        )
+        duty.reporters.set(reporters)
 
 
 def _apply_tasks(document: Document, table: TaskTable, resolver: Resolver, row: dict) -> None:

@@ -143,6 +143,7 @@ USE_TZ = True
 # and is served only through a view that checks permissions.
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -217,3 +218,4 @@ LOGGING = {
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: links typed without a scheme are https

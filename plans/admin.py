@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin
-from plans.models import Document, Section
+from plans.models import Document, ImportJob, PeriodicReport, ReportingDuty, Section
 
 
 class SectionInline(admin.TabularInline):
@@ -58,3 +58,36 @@ class SectionAdmin(ProvinceScopedAdmin):
     list_select_related = ["document"]
     search_fields = ["title", "number"]
     autocomplete_fields = ["document", "parent"]
+
+
+@admin.register(ReportingDuty)
+class ReportingDutyAdmin(ProvinceScopedAdmin):
+    province_path = "document__province"
+    list_display = ["document", "frequency", "recipient", "due_day"]
+    list_filter = ["frequency"]
+    list_select_related = ["document", "recipient"]
+    autocomplete_fields = ["document", "recipient"]
+    filter_horizontal = ["reporters"]
+    search_fields = ["document__search_text"]
+
+
+@admin.register(PeriodicReport)
+class PeriodicReportAdmin(ProvinceScopedAdmin):
+    province_path = "agency__province"
+    list_display = ["agency", "duty", "period_start", "period_end", "due_date", "submitted_at", "state"]
+    list_filter = ["state", "duty__frequency"]
+    list_select_related = ["agency", "duty__document", "duty__recipient"]
+    autocomplete_fields = ["agency", "submitted_by"]
+    raw_id_fields = ["duty"]
+    search_fields = ["agency__search_text"]
+    date_hierarchy = "period_end"
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ProvinceScopedAdmin):
+    province_path = "document__province"
+    list_display = ["__str__", "kind", "state", "created_by", "created_at", "progress", "total"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["document", "created_by"]
+    readonly_fields = ["state", "progress", "total", "error", "result", "created_by"]
+    raw_id_fields = ["document"]

@@ -139,3 +139,122 @@ class Section(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.path = f"{self.parent.path}/{self.number}" if self.parent_id else self.number
         super().save(*args, **kwargs)
+
+
+class ReportFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Hằng tháng")
+    QUARTERLY = "quarterly", _("Hằng quý")
+    HALF_YEARLY = "half_yearly", _("6 tháng")
+    YEARLY = "yearly", _("Hằng năm")
+
+
+class ReportingDuty(models.Model):
+    """A periodic report a document requires ("báo cáo định kỳ hằng tháng, quý, 6 tháng và năm gửi Sở Nội vụ")."""
+
+    document = models.ForeignKey(Document, models.CASCADE, related_name="reporting_duties", verbose_name=_("văn bản"))
+    frequency = models.CharField(_("kỳ báo cáo"), max_length=12, choices=ReportFrequency)
+    recipient = models.ForeignKey(
+        "agencies.Agency", models.PROTECT, related_name="reports_received", verbose_name=_("nơi nhận báo cáo")
+    )
+    reporters = models.ManyToManyField(
+        "agencies.AgencyGroup", related_name="reporting_duties", verbose_name=_("nhóm cơ quan phải báo cáo"), blank=True
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("hạn gửi (ngày trong tháng cuối kỳ)"), default=15,
+        help_text=_("Ví dụ 15: báo cáo quý I gửi trước ngày 15/03."),
+    )
+    text = models.TextField(_("nội dung (như văn bản ghi)"), blank=True)
+
+    class Meta:
+        ordering = ["document", "frequency"]
+        verbose_name = _("chế độ báo cáo định kỳ")
+        verbose_name_plural = _("chế độ báo cáo định kỳ")
+        constraints = [models.UniqueConstraint(fields=["document", "frequency"], name="duty_unique_frequency_per_document")]
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} – {self.recipient}"
+
+
+class PeriodicReport(models.Model):
+    """One agency's report for one period of a reporting duty."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Đã gửi")
+        ACCEPTED = "accepted", _("Đã tiếp nhận")
+        RETURNED = "returned", _("Trả lại")
+
+    duty = models.ForeignKey(ReportingDuty, models.CASCADE, related_name="reports", verbose_name=_("chế độ báo cáo"))
+    agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="periodic_reports", verbose_name=_("cơ quan"))
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    due_date = models.DateField(_("hạn gửi"))
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "agencies.User", models.PROTECT, null=True, blank=True, related_name="periodic_reports", verbose_name=_("người gửi")
+    )
+    file = models.FileField(_("tệp báo cáo"), upload_to="reports/%Y/", blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    state = models.CharField(_("tình trạng"), max_length=12, choices=State, default=State.SUBMITTED)
+
+    class Meta:
+        ordering = ["-period_end", "agency__name"]
+        verbose_name = _("báo cáo định kỳ")
+        verbose_name_plural = _("báo cáo định kỳ")
+        constraints = [
+            models.UniqueConstraint(fields=["duty", "agency", "period_start"], name="report_unique_period_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} – {self.duty.get_frequency_display()} {self.period_start:%m/%Y}"
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.submitted_at is None:
+            return None
+        return self.submitted_at.date() <= self.due_date
+
+
+class ImportKind(models.TextChoices):
+    TASKS = "tasks", _("Bảng nhiệm vụ")
+    INDICATORS = "indicators", _("Bảng chỉ tiêu")
+
+
+class ImportJob(models.Model):
+    """An appendix upload on its way in: parsed once, previewed, then confirmed (or abandoned).
+
+    The parsed table is kept as JSON so that confirming does not read the file again.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Đang chờ đọc")
+        PARSING = "parsing", _("Đang đọc tệp")
+        READY = "ready", _("Đã đọc, chờ xác nhận")
+        APPLYING = "applying", _("Đang ghi")
+        DONE = "done", _("Đã nhập xong")
+        FAILED = "failed", _("Lỗi")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    document = models.ForeignKey(Document, models.CASCADE, related_name="imports", verbose_name=_("văn bản"))
+    kind = models.CharField(_("loại bảng"), max_length=12, choices=ImportKind, default=ImportKind.TASKS)
+    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    pasted_text = models.TextField(_("bảng dán vào"), blank=True)
+    created_by = models.ForeignKey("agencies.User", models.PROTECT, related_name="imports", verbose_name=_("người nhập"))
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    state = models.CharField(_("tình trạng"), max_length=12, choices=State, default=State.PENDING)
+    progress = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    total = models.PositiveIntegerField(_("tổng số hàng"), default=0)
+    table = models.JSONField(_("bảng đã đọc"), null=True, blank=True, editable=False)
+    error = models.TextField(_("lỗi"), blank=True)
+    result = models.JSONField(_("kết quả"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("lần nhập bảng")
+        verbose_name_plural = _("lần nhập bảng")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.original_name or _('bảng dán')} – {self.document}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:import", args=[self.pk])

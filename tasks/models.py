@@ -94,9 +94,14 @@ class Task(models.Model):
     @property
     def full_number(self) -> str:
         """Return the number with its section's ("III.4"), since sub-numbers restart in each section."""
-        if self.section_id and self.section.number:
-            return f"{self.section.path.replace('/', '.')}.{self.number}" if self.number else self.section.path
-        return self.number
+        if not (self.section_id and self.section.number):
+            return self.number
+        prefix = self.section.path.replace("/", ".")
+        if not self.number:
+            return prefix
+        if self.number.startswith(f"{self.section.number}."):  # "1.1" under section "1" already says where it is
+            return self.number if not self.section.parent_id else f"{prefix.rsplit('.', 1)[0]}.{self.number}"
+        return f"{prefix}.{self.number}"
 
     def apply_deadline(self, deadline) -> None:
         """Copy a parsed ``plans.deadlines.Deadline`` onto the task's due fields."""

@@ -100,9 +100,23 @@ def justice_task(plan, section, justice, finance):
     return task
 
 
-@pytest.fixture
-def demo(db):
-    """The demo data (the four seed documents and three provinces), loaded through the real importers."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the demo data once per test database; tests run in transactions on top of it."""
     from cchc_portal.demo import load_demo
 
-    return load_demo(create_users=True)
+    with django_db_blocker.unblock():
+        load_demo(create_users=True)
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data (the four seed documents and three provinces), loaded through the real importers.
+
+    Loaded once per session; a transactional test empties the database, so load again when it is gone.
+    """
+    from cchc_portal.demo import load_demo
+
+    if not Document.objects.filter(number="275/KH-UBND").exists():
+        load_demo(create_users=True)
+    return Document.objects.get(number="275/KH-UBND")

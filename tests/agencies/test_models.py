@@ -41,9 +41,10 @@ def test_alias_key_is_folded(province, home_affairs):
 
 
 def test_search_is_accent_insensitive(home_affairs, justice):
-    assert list(Agency.objects.search("so noi vu")) == [home_affairs]
-    assert list(Agency.objects.search("SỞ NỘI VỤ")) == [home_affairs]
-    assert list(Agency.objects.search("tu phap")) == [justice]
+    mine = Agency.objects.filter(province=home_affairs.province)
+    assert list(mine.search("so noi vu")) == [home_affairs]
+    assert list(mine.search("SỞ NỘI VỤ")) == [home_affairs]
+    assert list(mine.search("tu phap")) == [justice]
 
 
 def test_users_need_an_agency_unless_administrators(db):

@@ -1,0 +1,213 @@
+"""Steps shared by the task and indicator parsers: rows, sections, duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .header import HeaderBand, Role, find_header, is_column_number_row, is_repeated_header
+from .model import MAX_ROWS, RowMessage, SourceRow, TableError, TableItem
+from .text import ARABIC, LOWER, ROMAN, UPPER, RowNumber, read_number, split_heading
+
+NO_HEADER_MESSAGE = (
+    "Không tìm thấy hàng tiêu đề của bảng (cần các cột như 'STT', 'Tên nhiệm vụ', "
+    "'Cơ quan chủ trì', 'Thời gian thực hiện')."
+)
+
+
+def thousands(value: int) -> str:
+    """Format ``value`` the Vietnamese way: 10000 -> "10.000"."""
+    return f"{value:,}".replace(",", ".")
+
+
+def require_header(
+    rows: Sequence[SourceRow],
+    roles: Sequence[Role],
+    required: set[str],
+    any_of: set[str],
+    message: str = NO_HEADER_MESSAGE,
+) -> HeaderBand:
+    """Return the header band, or raise TableError if a needed column is missing."""
+    if not any(not row.is_blank for row in rows):
+        raise TableError("Bảng không có dữ liệu.", "empty")
+    band = find_header(rows, roles)
+    if band is None:
+        raise TableError(message, "no_header")
+    found = set(band.columns)
+    if not required <= found or not any_of & found:
+        seen = ", ".join(f"'{band.labels[c]}'" for c in sorted(band.labels))
+        raise TableError(f"{message} Hàng tiêu đề gần nhất chỉ có các cột {seen}.", "no_header")
+    return band
+
+
+def data_rows(rows: Sequence[SourceRow], band: HeaderBand, roles: Sequence[Role]) -> list[SourceRow]:
+    """Return the rows below the header that carry data.
+
+    Blank rows, rows of column numbers and headers repeated at page breaks
+    are dropped (repeats are added to ``band.header_rows``). Section rows
+    just above the header (a heading "1. Các nhiệm vụ…" before the first
+    table) come first. Raise TableError above MAX_ROWS data rows.
+    """
+    out = _sections_above(rows, band)
+    for row in rows[band.end :]:
+        if row.is_blank or is_column_number_row(row):
+            continue
+        if is_repeated_header(row, band, roles):
+            band.header_rows.append(row.number)
+            continue
+        out.append(row)
+    count = sum(1 for row in out if not row.paragraph)
+    if count > MAX_ROWS:
+        raise TableError(
+            f"Bảng có {thousands(count)} hàng dữ liệu, vượt quá giới hạn {thousands(MAX_ROWS)} hàng "
+            "mỗi lần nhập. Hãy chia bảng thành nhiều tệp.",
+            "too_many_rows",
+        )
+    return out
+
+
+def _sections_above(rows: Sequence[SourceRow], band: HeaderBand) -> list[SourceRow]:
+    """Return the section-like rows right above the first header band."""
+    found: list[SourceRow] = []
+    number_col = band.columns.get("number", 0)
+    for row in reversed(rows[: band.start]):
+        if row.is_blank:
+            if found:
+                break
+            continue
+        texts = [text for text in row.cells if text]
+        single = len(texts) == 1 and split_heading(texts[0]) is not None
+        numbered = read_number(row.cell(number_col)).kind in (ROMAN, UPPER) and len(texts) >= 2
+        if not (single or numbered) or len(found) >= 3:
+            break
+        found.append(row)
+    return found[::-1]
+
+
+def value(row: SourceRow, column: int | None, *, fill_down: bool = True) -> str:
+    """Return the text of ``column`` in a data row ("" if the column is absent).
+
+    A cell covered by a vertical merge (a lead agency merged over several
+    tasks) takes the merge's text when ``fill_down``; horizontal merges are
+    never filled in data rows, so a title merged across B..F stays in B.
+    """
+    if column is None:
+        return ""
+    text = row.cell(column)
+    if not text and fill_down:
+        return row.vmerged.get(column, "")
+    return text
+
+
+def formula_errors(row: SourceRow, band: HeaderBand) -> list[RowMessage]:
+    """Return an error for each mapped column whose cell holds a formula."""
+    errors = []
+    for column in sorted(row.formula_cols):
+        label = band.label(column)
+        if not label:
+            continue  # outside the table: not imported
+        formula = row.cell(column)
+        shown = formula if len(formula) <= 40 else formula[:39] + "…"
+        errors.append(
+            RowMessage(
+                row.number,
+                f"Hàng {row.number}, cột '{label}': ô chứa công thức ({shown}), cần nhập chữ.",
+                label,
+            )
+        )
+    return errors
+
+
+def only_texts(row: SourceRow) -> dict[int, str]:
+    """Return the non-empty cells of ``row`` by column."""
+    return {column: text for column, text in enumerate(row.cells) if text}
+
+
+@dataclass(slots=True)
+class SectionStack:
+    """Track the open sections, giving each its level and path.
+
+    A new section closes the open ones of the same or a lower rank: parts
+    (A, B) contain Roman sections, which contain Arabic ones.
+    """
+
+    stack: list[tuple[TableItem, RowNumber]] = field(default_factory=list)
+    last_upper: str = ""
+
+    def reread(self, number: RowNumber) -> RowNumber:
+        """Read "I", "V", "X" as part letters when they follow H, U, W."""
+        if number.kind == ROMAN and len(number.text) == 1 and self.last_upper:
+            if ord(number.text) == ord(self.last_upper) + 1:
+                return RowNumber(number.text, UPPER)
+        return number
+
+    def open(self, item: TableItem, number: RowNumber) -> None:
+        """Open section ``item``, setting its level and enclosing path."""
+        while self.stack and self.stack[-1][1].rank >= number.rank:
+            self.stack.pop()
+        item.section_path = self.path
+        self.stack.append((item, number))
+        item.level = len(self.stack)
+        if number.kind == UPPER:
+            self.last_upper = number.text
+
+    def scope_for(self, number: RowNumber) -> tuple[int, ...]:
+        """Return the scope a new section numbered ``number`` will sit in."""
+        kept = [item for item, rank in ((i, n.rank) for i, n in self.stack) if rank < number.rank]
+        return tuple(item.row for item in kept)
+
+    def label_for(self, number: RowNumber) -> str:
+        """Return how messages name the section that will hold ``number``."""
+        kept = [item for item, open_number in self.stack if open_number.rank < number.rank]
+        return (kept[-1].number or kept[-1].title) if kept else ""
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Return the labels (number, else title) of the open sections."""
+        return tuple(item.number or item.title for item, _ in self.stack)
+
+    @property
+    def scope(self) -> tuple[int, ...]:
+        """Return a key of the innermost open section, for duplicate checks."""
+        return tuple(item.row for item, _ in self.stack)
+
+    @property
+    def label(self) -> str:
+        """Return how messages name the innermost section ("" if none)."""
+        return self.path[-1] if self.stack else ""
+
+
+@dataclass(slots=True)
+class DuplicateCheck:
+    """Find numbers used twice within one section.
+
+    Letters ("a)", "b)") restart under each numbered item, so they are
+    scoped by the last Arabic number too.
+    """
+
+    seen: dict[tuple[object, ...], int] = field(default_factory=dict)
+    parent: dict[tuple[int, ...], str] = field(default_factory=dict)
+
+    def check(self, row: int, number: RowNumber, sections: SectionStack, what: str) -> RowMessage | None:
+        """Record a task/indicator ``number`` at ``row``; return an error if seen before in its section."""
+        return self._check(row, number, sections.scope, sections.label, what)
+
+    def check_section(self, row: int, number: RowNumber, sections: SectionStack) -> RowMessage | None:
+        """Record a section ``number`` under its parent; return a message if seen before there."""
+        return self._check(row, number, sections.scope_for(number), sections.label_for(number), "mục")
+
+    def _check(
+        self, row: int, number: RowNumber, scope: tuple[int, ...], label: str, what: str
+    ) -> RowMessage | None:
+        if not number.text or number.kind not in (ARABIC, LOWER, ROMAN, UPPER):
+            return None
+        if number.kind == ARABIC and what != "mục":
+            self.parent[scope] = number.key
+        key: tuple[object, ...] = (scope, what, number.kind, number.key)
+        if number.kind == LOWER:
+            key += (self.parent.get(scope, ""),)
+        first = self.seen.setdefault(key, row)
+        if first == row:
+            return None
+        where = f" trong mục {label}" if label else ""
+        return RowMessage(row, f"Hàng {row}: {what} {number.text} bị trùng với hàng {first}{where}.")

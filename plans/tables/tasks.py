@@ -1,0 +1,171 @@
+"""Turn the rows of a task appendix into sections and tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .header import TASK_ROLES, HeaderBand
+from .model import RowMessage, SourceRow, TableItem, TaskTable
+from .structure import (
+    DuplicateCheck,
+    SectionStack,
+    data_rows,
+    formula_errors,
+    only_texts,
+    require_header,
+    value,
+)
+from .text import ARABIC, BULLET, EMPTY, LOWER, OTHER, ROMAN, UPPER, RowNumber, read_number, split_heading
+
+_FIELDS = ("lead", "cooperating", "deadline", "output", "note")
+
+
+def parse_task_table(rows: list[SourceRow]) -> TaskTable:
+    """Find the header, then read each data row as a section or a task.
+
+    Raise TableError when no header names a number, a title and a lead or
+    deadline column (a scoring form such as "Tiêu chí chấm điểm | Điểm tối
+    đa" is refused this way), or when there are too many data rows.
+    Blocking problems (duplicate numbers, formulas) go to ``errors``; doubts
+    (no lead, no number) to ``warnings`` and to the item's ``warnings``.
+    """
+    band = require_header(rows, TASK_ROLES, {"number", "title"}, {"lead", "deadline"})
+    table = TaskTable(columns=_column_map(band), header_rows=band.header_rows, items=[])
+    _TaskReader(band, table).read(data_rows(rows, band, TASK_ROLES))
+    return table
+
+
+def _column_map(band: HeaderBand) -> dict[str, int]:
+    """Return role -> column, extras keyed by their header text."""
+    columns = dict(band.columns)
+    for column, text in band.extras.items():
+        columns.setdefault(text, column)
+    return columns
+
+
+class _TaskReader:
+    """Read data rows in order, keeping the open sections."""
+
+    def __init__(self, band: HeaderBand, table: TaskTable) -> None:
+        self.band = band
+        self.table = table
+        self.sections = SectionStack()
+        self.duplicates = DuplicateCheck()
+        self.number_col = band.columns["number"]
+        self.title_col = band.columns["title"]
+
+    def read(self, rows: Sequence[SourceRow]) -> None:
+        """Read every row; ``rows[i + 1]`` tells whether row i heads a section."""
+        for index, row in enumerate(rows):
+            following = rows[index + 1] if index + 1 < len(rows) else None
+            self.table.errors.extend(formula_errors(row, self.band))
+            self._read_row(row, following)
+
+    def _read_row(self, row: SourceRow, following: SourceRow | None) -> None:
+        texts = only_texts(row)
+        if len(texts) == 1 and self._read_single(row, *next(iter(texts.items())), following):
+            return
+        number = self.sections.reread(read_number(row.cell(self.number_col)))
+        title = row.cell(self.title_col)
+        if number.kind == OTHER and not title and (heading := split_heading(number.text)):
+            number, title = heading  # "1. Ban hành…" typed in the number cell
+        elif number.kind == EMPTY and (heading := split_heading(title)) and heading[0].kind == ARABIC:
+            number, title = heading  # "1. Ban hành…" typed in the title cell
+        if number.kind in (ROMAN, UPPER):
+            self._section(row, number, title)
+        elif set(texts) <= {self.number_col, self.title_col} and title and self._heads_section(row, number, following):
+            self._section(row, number, title)
+        elif number.kind in (EMPTY, BULLET) and not title:
+            self._warn(row, f"Hàng {row.number}: không có số thứ tự và tên nhiệm vụ, đã bỏ qua.")
+        else:
+            self._task(row, number, title)
+
+    def _read_single(self, row: SourceRow, column: int, text: str, following: SourceRow | None) -> bool:
+        """Read a row with one text; return False to read it as an ordinary row."""
+        heading = split_heading(text) if column in (self.number_col, self.title_col) or row.paragraph else None
+        if heading:
+            number, title = heading
+            typed_in_title = column == self.title_col and number.kind == ARABIC and not row.paragraph
+            if typed_in_title and not self._heads_section(row, number, following):
+                return False  # "1. Ban hành…" typed in the title cell: a task
+            self._section(row, self.sections.reread(number), title)
+            return True
+        if row.paragraph:
+            return True  # text between two tables that is no heading: not table data
+        if column == self.title_col:
+            if row.bold:  # a bold title alone: an unnumbered section
+                self._section(row, RowNumber("", OTHER), text)
+                return True
+            return False  # a task without a number: warned in _task
+        if column == self.number_col:
+            number = self.sections.reread(read_number(text))
+            if number.kind in (ROMAN, UPPER):
+                self._section(row, number, "")
+            elif number.kind == OTHER and row.bold:
+                self._section(row, RowNumber("", OTHER), text)
+            else:
+                self._warn(row, f"Hàng {row.number}: chỉ có '{text}' ở cột số thứ tự, đã bỏ qua.")
+            return True
+        self._warn(row, f"Hàng {row.number}: không có số thứ tự và tên nhiệm vụ, đã bỏ qua.")
+        return True
+
+    def _heads_section(self, row: SourceRow, number: RowNumber, following: SourceRow | None) -> bool:
+        """Return True if a numbered row with only a title heads a section.
+
+        It does if bold, or if the next row's number is a child ("1" then
+        "1.1" or "a)") or restarts at 1 (VPCP: heading "1." above tasks "1.", "2."). Otherwise it is a task whose other
+        cells were left empty (a draft), not a section swallowing the rest.
+        """
+        if number.kind not in (ARABIC, LOWER):
+            return False
+        if row.bold:
+            return True
+        if following is None:
+            return False
+        child = read_number(following.cell(self.number_col))
+        if child.kind == ARABIC and number.kind == ARABIC:
+            return child.key.startswith(number.key + ".") or child.key == "1"
+        return child.rank > number.rank and child.kind in (LOWER, BULLET)
+
+    def _section(self, row: SourceRow, number: RowNumber, title: str) -> None:
+        item = TableItem(row=row.number, kind="section", number=number.text, title=title)
+        self._fill(item, row)
+        if not title:
+            self._warn_item(item, f"Hàng {row.number}: mục {number.text} chưa có tên.")
+        duplicate = self.duplicates.check_section(row.number, number, self.sections)
+        if duplicate:  # two "II" under one part: keep both, let a person look
+            self._warn_item(item, duplicate.message)
+        self.sections.open(item, number)
+        self.table.items.append(item)
+
+    def _task(self, row: SourceRow, number: RowNumber, title: str) -> None:
+        shown = "" if number.kind in (EMPTY, BULLET) else number.text
+        item = TableItem(row=row.number, kind="task", number=shown, title=title, level=0)
+        item.section_path = self.sections.path
+        self._fill(item, row)
+        if not shown:
+            self._warn_item(item, f"Hàng {row.number}: chưa có số thứ tự.")
+        if not title:
+            self._warn_item(item, f"Hàng {row.number}: chưa có tên nhiệm vụ.")
+        if not item.lead:
+            self._warn_item(item, f"Hàng {row.number}: chưa có cơ quan chủ trì.")
+        duplicate = self.duplicates.check(row.number, number, self.sections, "số thứ tự")
+        if duplicate:
+            self.table.errors.append(duplicate)
+        self.table.items.append(item)
+
+    def _fill(self, item: TableItem, row: SourceRow) -> None:
+        """Copy the agency, deadline, output, note and extra cells of ``row``."""
+        for name in _FIELDS:
+            setattr(item, name, value(row, self.band.columns.get(name)))
+        for column, header in self.band.extras.items():
+            text = value(row, column)
+            if text:
+                item.extra[header] = text
+
+    def _warn(self, row: SourceRow, message: str) -> None:
+        self.table.warnings.append(RowMessage(row.number, message))
+
+    def _warn_item(self, item: TableItem, message: str) -> None:
+        item.warnings.append(message)
+        self.table.warnings.append(RowMessage(item.row, message))
