@@ -17,5 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
+    path("dashboard/", include("cchc_portal.dashboards.urls")),
+    path("notifications/", include("cchc_portal.notifications.urls")),
+    path("indicators/", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]

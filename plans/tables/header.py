@@ -279,6 +279,9 @@ def is_repeated_header(row: SourceRow, band: HeaderBand, roles: Sequence[Role]) 
     """
     if row.paragraph:
         return False
+    number_col = band.columns.get("number")
+    if number_col is not None and row.cell(number_col) and fold(row.cell(number_col)) not in band.keys:
+        return False  # the common case, decided without folding the other cells
     hits = 0
     for column in range(row.width):
         text = row.filled(column)
@@ -287,6 +290,4 @@ def is_repeated_header(row: SourceRow, band: HeaderBand, roles: Sequence[Role]) 
         key = fold(text)
         if key in band.keys or any(role.matches(key, strict=True) for role in roles):
             hits += 1
-        elif column == band.columns.get("number"):
-            return False
     return hits >= 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Characters that only disturb matching and display: line/paragraph
 # separators become "\n", odd spaces a plain space, invisible ones go.
@@ -63,6 +64,7 @@ def clean_text(value: str) -> str:
 _FOLD_DROP = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=8192)  # agency names and header texts repeat on every row
 def fold(text: str) -> str:
     """Return ``text`` lower-cased, without diacritics or punctuation.
 

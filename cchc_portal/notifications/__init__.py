@@ -1,0 +1,1 @@
+"""In-portal notifications and the reminder sweep (issue 5)."""
