@@ -271,3 +271,8 @@ class User(AbstractUser):
     @property
     def is_leader(self) -> bool:
         return self.role == Role.LEADER
+
+    @property
+    def can_import(self) -> bool:
+        """Sở Nội vụ and Văn phòng UBND reviewers and administrators load appendices."""
+        return self.is_superuser or self.role in (Role.REVIEWER, Role.ADMIN)

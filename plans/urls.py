@@ -6,4 +6,9 @@ app_name = "plans"
 urlpatterns = [
     path("", views.DocumentListView.as_view(), name="list"),
     path("<int:pk>/", views.DocumentDetailView.as_view(), name="document"),
+    path("<int:pk>/import/", views.import_start, name="import_start"),
+    path("imports/<int:pk>/", views.import_job, name="import"),
+    path("imports/<int:pk>/status/", views.import_status, name="import_status"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
 ]

@@ -1,11 +1,27 @@
-"""Pages about documents: the list and one document with its sections and tasks."""
+"""Pages about documents: the list, one document, and the import of its appendix (upload, preview, confirm)."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from plans.models import Document, Section
+from agencies.models import Agency, AgencyGroup
+from plans import jobs, services
+from plans.forms import ImportForm
+from plans.models import Document, ImportJob, ImportKind, Section
 from tasks.models import Task
+
+# Tables this small are read and written while the admin waits; larger ones go to the worker.
+SYNC_MAX_ROWS = 400
 
 
 class DocumentListView(LoginRequiredMixin, ListView):
@@ -41,4 +57,101 @@ class DocumentDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["loose_tasks"] = self.object.tasks.filter(section__isnull=True).order_by("order")
+        context["can_import"] = self.request.user.can_import
         return context
+
+
+def _importable_document(request, pk: int) -> Document:
+    if not request.user.can_import:
+        raise PermissionDenied
+    return get_object_or_404(Document.objects.for_user(request.user).select_related("province"), pk=pk)
+
+
+def _visible_job(request, pk: int) -> ImportJob:
+    if not request.user.can_import:
+        raise PermissionDenied
+    documents = Document.objects.for_user(request.user)
+    return get_object_or_404(ImportJob.objects.select_related("document__province", "created_by"), pk=pk, document__in=documents)
+
+
+@login_required
+def import_start(request, pk: int):
+    """Upload a file or paste a table for a document's appendix; small ones are read at once."""
+    document = _importable_document(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", ImportKind.TASKS)})
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = ImportJob(document=document, kind=form.cleaned_data["kind"], created_by=request.user,
+                        pasted_text=form.cleaned_data["pasted"] if not upload else "")
+        if upload:
+            job.original_name = upload.name[:255]
+            job.file.save(upload.name, upload, save=False)
+        job.save()
+        size = upload.size if upload else len(job.pasted_text.encode())
+        if size > services.BACKGROUND_BYTES:
+            transaction.on_commit(lambda: jobs.parse_import.delay(job.pk))
+        else:
+            services.parse_job(job)
+        return redirect(job)
+    return render(request, "plans/import_start.html", {"document": document, "form": form})
+
+
+@login_required
+def import_job(request, pk: int):
+    """The preview of a read table: what will be written, warnings and errors per row, unknown names to map."""
+    job = _visible_job(request, pk)
+    context = {"job": job, "document": job.document}
+    if job.state == ImportJob.State.READY:
+        preview = services.preview_job(job)
+        context["preview"] = preview
+        if job.kind == ImportKind.TASKS:
+            context["unknown"] = sorted(preview.unknown_names().items())
+            province = job.document.province
+            context["choices_groups"] = AgencyGroup.objects.filter(province=province).order_by("name")
+            context["choices_agencies"] = Agency.objects.filter(province=province).order_by("level", "name")
+    return render(request, "plans/import_job.html", context)
+
+
+@login_required
+def import_status(request, pk: int):
+    """JSON for the progress bar."""
+    job = _visible_job(request, pk)
+    return JsonResponse({"state": job.state, "progress": job.progress, "total": job.total, "error": job.error})
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    """Write the previewed table (one transaction), with the names the admin mapped and the removals chosen."""
+    job = _visible_job(request, pk)
+    if job.state != ImportJob.State.READY:
+        raise Http404
+    keys = {}
+    for field, value in request.POST.items():
+        if field.startswith("name_") and value:
+            choice = request.POST.get("map_" + field[5:], "")
+            if choice:
+                keys[value] = choice
+    mappings = services.targets_from_keys(job.document.province, keys)
+    remember = request.POST.get("remember") == "on"
+    remove = [int(v) for v in request.POST.getlist("remove") if v.isdigit()]
+    if job.total > SYNC_MAX_ROWS:
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.APPLYING, progress=0)
+        transaction.on_commit(lambda: jobs.apply_import.delay(job.pk, keys, remember, remove))
+        messages.info(request, _("Đang ghi %(n)s dòng ở chế độ nền; trang sẽ tự cập nhật.") % {"n": job.total})
+        return redirect(job)
+    services.apply_job(job, mappings=mappings, remember=remember, remove_missing=remove)
+    if job.state == ImportJob.State.DONE:
+        messages.success(request, _("Đã nhập xong bảng vào văn bản %(doc)s.") % {"doc": job.document.display_number})
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk: int):
+    job = _visible_job(request, pk)
+    if job.state in (ImportJob.State.READY, ImportJob.State.FAILED, ImportJob.State.PENDING):
+        job.state = ImportJob.State.CANCELLED
+        job.save(update_fields=["state"])
+        messages.info(request, _("Đã hủy lần nhập; không có gì được ghi."))
+    return redirect(job.document)

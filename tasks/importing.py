@@ -174,8 +174,9 @@ def build_preview(
             out.append(r)
         return out
 
-    existing_sections = {s.path: s for s in document.sections.all()}
-    existing_tasks = list(document.tasks.select_related("section"))
+    saved = document.pk is not None  # a dry run previews against a draft that is not written
+    existing_sections = {s.path: s for s in document.sections.all()} if saved else {}
+    existing_tasks = list(document.tasks.select_related("section")) if saved else []
     by_number = {((t.section.path if t.section_id else ""), t.number): t for t in existing_tasks if t.number}
     by_title = {fold(t.title): t for t in existing_tasks}
 

@@ -14,7 +14,7 @@ import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.utils.cell import range_boundaries
 
-from .header import INDICATOR_ROLES, TASK_ROLES, looks_like_header
+from .header import has_table_header
 from .model import (
     HEADER_SCAN_ROWS,
     MAX_BLANK_RUN,
@@ -78,13 +78,14 @@ def _damaged(exc: BaseException) -> TableError:
 
 
 def _read_workbook(workbook: Any, archive: zipfile.ZipFile) -> list[SourceRow]:
+    """Pick the sheet (see read_xlsx) and return its rows, reading it once."""
     fallback = None
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
             continue
         rows = _sheet_rows(sheet, archive)
         head = list(islice(rows, HEADER_SCAN_ROWS))
-        if any(looks_like_header(row, roles) for row in head for roles in (TASK_ROLES, INDICATOR_ROLES)):
+        if has_table_header(head):
             return head + list(rows)  # go on reading the same stream: one pass
         rows.close()
         if fallback is None and head:
@@ -97,19 +98,21 @@ def _read_workbook(workbook: Any, archive: zipfile.ZipFile) -> list[SourceRow]:
 def _sheet_rows(sheet: Any, archive: zipfile.ZipFile) -> Iterator[SourceRow]:
     """Yield the non-blank rows of ``sheet``, with merges and formulas marked."""
     merges = _MergeTracker(_merged_ranges(archive, getattr(sheet, "_worksheet_path", "")))
-    # A wrong <dimension> (some generators write "A1") would cut the sheet
-    # short, and "A1:XFD1048576" would pad every row to 16,384 cells.
+    # A wrong <dimension> would cut the sheet short (some generators write
+    # "A1") or pad every row to 16,384 cells ("A1:XFD1048576"). Without it
+    # and without max_col, openpyxl pads each row only to its own last cell,
+    # far cheaper than padding every row to MAX_COLUMNS; we cut at MAX_COLUMNS.
     sheet.reset_dimensions()
     blank_run = count = 0
-    for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS), start=1):
-        texts, formulas, first = _row_texts(cells)
+    for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):
+        texts, formulas, first = _row_texts(cells[:MAX_COLUMNS])
         hmerged, vmerged = merges.row(number, texts)
         while texts and not texts[-1]:
             texts.pop()
         if not texts:
             blank_run += 1
-            if blank_run > MAX_BLANK_RUN and count:
-                return
+            if blank_run > MAX_BLANK_RUN:
+                return  # what lies further down is no part of an appendix table
             continue
         blank_run = 0
         count += 1
@@ -216,6 +219,7 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, 
 
 
 def _parse_refs(data: bytes) -> Iterator[tuple[int, int, int, int]]:
+    """Yield the ranges of the <mergeCell ref=…> found in ``data`` (single cells left out)."""
     for match in _MERGE_CELL.finditer(data):
         min_col, min_row, max_col, max_row = range_boundaries(match[1].decode("ascii"))
         if min_col is None or min_row is None or max_col is None or max_row is None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .model import HEADER_SCAN_ROWS, SourceRow
-from .text import fold, split_heading
+from .text import EMPTY, OTHER, fold, read_number, split_heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,9 +160,28 @@ def _row_roles(row: SourceRow, roles: Sequence[Role], *, strict: bool) -> set[st
     return found
 
 
-def looks_like_header(row: SourceRow, roles: Sequence[Role]) -> bool:
-    """Return True if ``row`` names at least two roles (cheap sheet test)."""
-    return len(_row_roles(row, roles, strict=False)) >= 2
+# Columns a usable header must name: all of the first set, one of the second.
+TASK_REQUIRED = (frozenset({"number", "title"}), frozenset({"lead", "deadline"}))
+INDICATOR_REQUIRED = (frozenset({"number", "name"}), frozenset({"target", "implementing", "monitoring", "unit"}))
+
+
+def usable(band: HeaderBand | None, required: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Return True if ``band`` names every column in ``required[0]`` and one in ``required[1]``."""
+    if band is None:
+        return False
+    found = set(band.columns)
+    return required[0] <= found and bool(required[1] & found)
+
+
+def has_table_header(rows: Sequence[SourceRow]) -> bool:
+    """Return True if ``rows`` start with a usable task or indicator header.
+
+    Readers use it to pick the sheet, or the first table of a whole plan
+    document, that holds the appendix.
+    """
+    return usable(find_header(rows, TASK_ROLES), TASK_REQUIRED) or usable(
+        find_header(rows, INDICATOR_ROLES), INDICATOR_REQUIRED
+    )
 
 
 def _spans(row: SourceRow, column: int) -> bool:
@@ -181,8 +200,11 @@ def _joins_band(candidate: SourceRow, band_row: SourceRow, roles: Sequence[Role]
     if candidate.is_blank or candidate.paragraph or is_column_number_row(candidate):
         return False
     texts = [text for text in candidate.cells if text]
-    if len(texts) == 1 and split_heading(texts[0]):
-        return False  # "1. Các nhiệm vụ…" merged across the table: a heading
+    if len(texts) == 1 and (above or split_heading(texts[0])):
+        # One text merged across the table is a title or a heading ("1. Các
+        # nhiệm vụ…"); the top row of a real band holds the texts of every
+        # header merged down from it.
+        return False
     new_text = anchored = False
     for column in range(candidate.width):
         text = candidate.filled(column)
@@ -195,7 +217,6 @@ def _joins_band(candidate: SourceRow, band_row: SourceRow, roles: Sequence[Role]
             return False
         new_text = new_text or not same
         anchored = anchored or same or named
-    # A row that is only one merged text is a title above the table, not a group header.
     return new_text and anchored
 
 
@@ -280,8 +301,8 @@ def is_repeated_header(row: SourceRow, band: HeaderBand, roles: Sequence[Role]) 
     if row.paragraph:
         return False
     number_col = band.columns.get("number")
-    if number_col is not None and row.cell(number_col) and fold(row.cell(number_col)) not in band.keys:
-        return False  # the common case, decided without folding the other cells
+    if number_col is not None and read_number(row.cell(number_col)).kind not in (EMPTY, OTHER):
+        return False  # a row number: the common case, decided without folding every cell
     hits = 0
     for column in range(row.width):
         text = row.filled(column)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .header import INDICATOR_ROLES, HeaderBand
+from .header import INDICATOR_REQUIRED, INDICATOR_ROLES, HeaderBand
 from .model import IndicatorItem, IndicatorSubRow, IndicatorTable, RowMessage, SourceRow, TableItem
 from .structure import (
     DuplicateCheck,
@@ -39,9 +39,7 @@ def parse_indicator_table(rows: list[SourceRow]) -> IndicatorTable:
     (usually "- Các cơ quan…", sometimes in italics) are its targets per
     agency category; "-" in their unit columns means "as the indicator".
     """
-    band = require_header(
-        rows, INDICATOR_ROLES, {"number", "name"}, {"target", "implementing", "monitoring", "unit"}, NO_INDICATOR_HEADER
-    )
+    band = require_header(rows, INDICATOR_ROLES, INDICATOR_REQUIRED, NO_INDICATOR_HEADER)
     table = IndicatorTable(columns=dict(band.columns), header_rows=band.header_rows, items=[], sections=[])
     _IndicatorReader(band, table).read(data_rows(rows, band, INDICATOR_ROLES))
     return table
@@ -68,6 +66,7 @@ class _IndicatorReader:
             self._settle(item)
 
     def _read_row(self, row: SourceRow) -> None:
+        """Read one data row as a section, an indicator or a sub-row."""
         texts = only_texts(row)
         name = row.cell(self.name_col)
         if len(texts) == 1 and (row.paragraph or set(texts) <= {self.number_col, self.name_col}):
@@ -88,6 +87,7 @@ class _IndicatorReader:
             self._indicator(row, number, name)
 
     def _section(self, row: SourceRow, number: RowNumber, title: str) -> None:
+        """Open a section; rows after it no longer belong to the last indicator."""
         self.current = None
         item = TableItem(row=row.number, kind="section", number=number.text, title=title)
         duplicate = self.duplicates.check_section(row.number, number, self.sections)
@@ -98,6 +98,7 @@ class _IndicatorReader:
         self.table.sections.append(item)
 
     def _indicator(self, row: SourceRow, number: RowNumber, name: str) -> None:
+        """Add an indicator; its sub-rows follow."""
         columns = self.band.columns
         item = IndicatorItem(
             row=row.number,
@@ -118,6 +119,7 @@ class _IndicatorReader:
         self.current = item
 
     def _subrow(self, row: SourceRow, name: str, texts: dict[int, str]) -> None:
+        """Attach an unnumbered row to the open indicator as a per-category target."""
         marked = bool(_SUBROW_MARK.match(name)) or row.italic
         if not name or self.current is None:
             if texts:

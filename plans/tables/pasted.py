@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+
 from .model import MAX_COLUMNS, MAX_UPLOAD_BYTES, READ_ROWS_CAP, SourceRow, TableError
 from .structure import thousands
 from .text import clean_text
 
+_MAX_CELL_LINES = 500
 _ROW_NUMBER = re.compile(r"[IVXL]+|[A-ZĐ]|\d+(?:\.\d+)*\.?|[a-zđ]\)")
 
 
@@ -87,10 +89,13 @@ def _quoted(lines: list[str], index: int, pos: int) -> tuple[str, int, int] | No
     parts: list[str] = []
     line = lines[index]
     pos += 1
+    first = index
     while True:
         quote = line.find('"', pos)
         if quote < 0:
-            if index + 1 >= len(lines):
+            # An Excel cell holds at most 32,767 characters; giving up early
+            # keeps a paste full of stray quotes from costing quadratic time.
+            if index + 1 >= len(lines) or index - first > _MAX_CELL_LINES:
                 return None
             parts.append(line[pos:])
             parts.append("\n")

@@ -59,7 +59,8 @@ def read_table(data: bytes, filename: str = "") -> list[SourceRow]:
     if data.startswith(ZIP_SIGNATURES):
         return _read_ooxml(data)
     text = _as_text(data)
-    if text is not None and "\t" in text:
+    # An HTML page saved as ".xls" by some systems is text too, but no table we can trust.
+    if text is not None and "\t" in text and not text.lstrip().startswith("<"):
         return read_pasted(text)
     raise TableError(NOT_OFFICE, "not_office")
 
@@ -85,6 +86,7 @@ def _ole2_error(data: bytes) -> TableError:
 
 
 def _read_ooxml(data: bytes) -> list[SourceRow]:
+    """Check the zip package, then read it as a workbook or a document."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .header import HeaderBand, Role, find_header, is_column_number_row, is_repeated_header
+from .header import HeaderBand, Role, find_header, is_column_number_row, is_repeated_header, usable
 from .model import MAX_ROWS, RowMessage, SourceRow, TableError, TableItem
 from .text import ARABIC, LOWER, ROMAN, UPPER, RowNumber, read_number, split_heading
 
@@ -23,8 +23,7 @@ def thousands(value: int) -> str:
 def require_header(
     rows: Sequence[SourceRow],
     roles: Sequence[Role],
-    required: set[str],
-    any_of: set[str],
+    required: tuple[frozenset[str], frozenset[str]],
     message: str = NO_HEADER_MESSAGE,
 ) -> HeaderBand:
     """Return the header band, or raise TableError if a needed column is missing."""
@@ -33,8 +32,7 @@ def require_header(
     band = find_header(rows, roles)
     if band is None:
         raise TableError(message, "no_header")
-    found = set(band.columns)
-    if not required <= found or not any_of & found:
+    if not usable(band, required):
         seen = ", ".join(f"'{band.labels[c]}'" for c in sorted(band.labels))
         raise TableError(f"{message} Hàng tiêu đề gần nhất chỉ có các cột {seen}.", "no_header")
     return band
@@ -133,10 +131,15 @@ class SectionStack:
 
     stack: list[tuple[TableItem, RowNumber]] = field(default_factory=list)
     last_upper: str = ""
+    roman_under_parts: bool = False
 
     def reread(self, number: RowNumber) -> RowNumber:
-        """Read "I", "V", "X" as part letters when they follow H, U, W."""
-        if number.kind == ROMAN and len(number.text) == 1 and self.last_upper:
+        """Read "I", "V", "X" as part letters when they follow H, U, W.
+
+        Unless the parts hold Roman sections (Đồng Nai: A > I): then "I"
+        after part H is its first section.
+        """
+        if number.kind == ROMAN and len(number.text) == 1 and self.last_upper and not self.roman_under_parts:
             if ord(number.text) == ord(self.last_upper) + 1:
                 return RowNumber(number.text, UPPER)
         return number
@@ -146,6 +149,8 @@ class SectionStack:
         while self.stack and self.stack[-1][1].rank >= number.rank:
             self.stack.pop()
         item.section_path = self.path
+        if number.kind == ROMAN and any(open_number.kind == UPPER for _, open_number in self.stack):
+            self.roman_under_parts = True
         self.stack.append((item, number))
         item.level = len(self.stack)
         if number.kind == UPPER:
@@ -196,9 +201,7 @@ class DuplicateCheck:
         """Record a section ``number`` under its parent; return a message if seen before there."""
         return self._check(row, number, sections.scope_for(number), sections.label_for(number), "mục")
 
-    def _check(
-        self, row: int, number: RowNumber, scope: tuple[int, ...], label: str, what: str
-    ) -> RowMessage | None:
+    def _check(self, row: int, number: RowNumber, scope: tuple[int, ...], label: str, what: str) -> RowMessage | None:
         if not number.text or number.kind not in (ARABIC, LOWER, ROMAN, UPPER):
             return None
         if number.kind == ARABIC and what != "mục":

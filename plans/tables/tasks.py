@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .header import TASK_ROLES, HeaderBand
+from .header import TASK_REQUIRED, TASK_ROLES, HeaderBand
 from .model import RowMessage, SourceRow, TableItem, TaskTable
 from .structure import (
     DuplicateCheck,
@@ -29,7 +29,7 @@ def parse_task_table(rows: list[SourceRow]) -> TaskTable:
     Blocking problems (duplicate numbers, formulas) go to ``errors``; doubts
     (no lead, no number) to ``warnings`` and to the item's ``warnings``.
     """
-    band = require_header(rows, TASK_ROLES, {"number", "title"}, {"lead", "deadline"})
+    band = require_header(rows, TASK_ROLES, TASK_REQUIRED)
     table = TaskTable(columns=_column_map(band), header_rows=band.header_rows, items=[])
     _TaskReader(band, table).read(data_rows(rows, band, TASK_ROLES))
     return table
@@ -62,6 +62,7 @@ class _TaskReader:
             self._read_row(row, following)
 
     def _read_row(self, row: SourceRow, following: SourceRow | None) -> None:
+        """Read one data row as a section, a task, or nothing (with a warning)."""
         texts = only_texts(row)
         if len(texts) == 1 and self._read_single(row, *next(iter(texts.items())), following):
             return
@@ -103,8 +104,11 @@ class _TaskReader:
                 self._section(row, number, "")
             elif number.kind == OTHER and row.bold:
                 self._section(row, RowNumber("", OTHER), text)
+            elif number.kind in (ARABIC, LOWER):
+                self._warn(row, f"Hàng {row.number}: chỉ có số thứ tự '{text}', đã bỏ qua.")
             else:
-                self._warn(row, f"Hàng {row.number}: chỉ có '{text}' ở cột số thứ tự, đã bỏ qua.")
+                shown = text if len(text) <= 40 else text[:39].rstrip() + "…"
+                self._warn(row, f"Hàng {row.number}: dòng '{shown}' không phải nhiệm vụ, đã bỏ qua.")
             return True
         self._warn(row, f"Hàng {row.number}: không có số thứ tự và tên nhiệm vụ, đã bỏ qua.")
         return True
@@ -113,8 +117,9 @@ class _TaskReader:
         """Return True if a numbered row with only a title heads a section.
 
         It does if bold, or if the next row's number is a child ("1" then
-        "1.1" or "a)") or restarts at 1 (VPCP: heading "1." above tasks "1.", "2."). Otherwise it is a task whose other
-        cells were left empty (a draft), not a section swallowing the rest.
+        "1.1" or "a)") or restarts at 1 (VPCP: heading "1." above tasks "1.",
+        "2."). Otherwise it is a task whose other cells were left empty (a
+        draft), not a section swallowing the tasks after it.
         """
         if number.kind not in (ARABIC, LOWER):
             return False
@@ -128,6 +133,7 @@ class _TaskReader:
         return child.rank > number.rank and child.kind in (LOWER, BULLET)
 
     def _section(self, row: SourceRow, number: RowNumber, title: str) -> None:
+        """Open a section; a number repeated under the same parent is only a warning."""
         item = TableItem(row=row.number, kind="section", number=number.text, title=title)
         self._fill(item, row)
         if not title:
@@ -139,6 +145,7 @@ class _TaskReader:
         self.table.items.append(item)
 
     def _task(self, row: SourceRow, number: RowNumber, title: str) -> None:
+        """Add a task in the open section, warning about missing cells."""
         shown = "" if number.kind in (EMPTY, BULLET) else number.text
         item = TableItem(row=row.number, kind="task", number=shown, title=title, level=0)
         item.section_path = self.sections.path

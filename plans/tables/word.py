@@ -11,7 +11,8 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
-from .model import MAX_COLUMNS, READ_ROWS_CAP, SourceRow, TableError
+from .header import has_table_header
+from .model import HEADER_SCAN_ROWS, MAX_COLUMNS, READ_ROWS_CAP, SourceRow, TableError
 from .structure import thousands
 from .text import clean_text, to_roman
 
@@ -47,6 +48,9 @@ def read_docx(data: bytes) -> list[SourceRow]:
     last few non-empty paragraphs before each table come as single-cell rows
     marked ``paragraph`` and numbered like the table row after them; layer 2
     keeps those that are headings. Nested tables inside a cell are ignored.
+
+    In a whole plan (national-emblem header table, signature table, tables
+    in the text), rows start at the first table with a usable header.
     """
     try:
         document = docx.Document(io.BytesIO(data))
@@ -63,7 +67,7 @@ def read_docx(data: bytes) -> list[SourceRow]:
         raise TableError("Tài liệu Word không có bảng nào.", "empty")
     if not any(not row.paragraph for row in reader.rows):
         raise TableError("Các bảng trong tài liệu Word không có dữ liệu.", "empty")
-    return reader.rows
+    return reader.appendix()
 
 
 @dataclass
@@ -74,8 +78,19 @@ class _DocxReader:
     tables: int = 0
     data_rows: int = 0
     before: deque[tuple[str, bool, bool]] = field(default_factory=lambda: deque(maxlen=PARAGRAPHS_BEFORE_TABLE))
+    starts: list[int] = field(default_factory=list)  # index in rows where each table's rows begin
+
+    def appendix(self) -> list[SourceRow]:
+        """Return the rows from the first table with a usable header (all rows if none has one)."""
+        bounds = [*self.starts, len(self.rows)]
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            table = [row for row in self.rows[start:end] if not row.paragraph]
+            if has_table_header(table[:HEADER_SCAN_ROWS]):
+                return self.rows[start:]
+        return self.rows
 
     def read(self, body: Any) -> None:
+        """Read the body: remember paragraphs, read tables as they come."""
         for block in _blocks(body):
             if block.tag == W_P:
                 text, bold, italic = self._paragraph(block)
@@ -85,7 +100,9 @@ class _DocxReader:
                 self._table(block)
 
     def _table(self, table: Any) -> None:
+        """Add the paragraphs kept before ``table``, then its non-blank rows."""
         self.tables += 1
+        self.starts.append(len(self.rows))
         for text, bold, italic in self.before:
             self.rows.append(SourceRow(self.counter + 1, [text], bold, italic, paragraph=True))
         self.before.clear()
@@ -148,6 +165,7 @@ class _DocxReader:
         return clean_text("\n".join(lines)), bold, italic
 
     def _paragraph(self, p: Any) -> tuple[str, bool, bool]:
+        """Return the paragraph text (with its list number) and whether it starts bold/italic."""
         parts: list[str] = []
         runs: list[Any] = []
         _collect(p, parts, runs)
@@ -220,6 +238,7 @@ class _Numbering:
 
     @classmethod
     def of(cls, document: Any) -> _Numbering:
+        """Read the list definitions of ``document`` (none if it has no numbering part)."""
         numbering = cls()
         try:
             element = document.part.numbering_part.element
@@ -237,6 +256,7 @@ class _Numbering:
         return numbering
 
     def label(self, p: Any) -> str:
+        """Return the number Word shows before paragraph ``p`` ("" if not in a list), counting it."""
         ppr = p.find(qn("w:pPr"))
         numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
         if numpr is None:
@@ -277,6 +297,7 @@ def _val(parent: Any, tag: str) -> str | None:
 
 
 def _format(value: int, fmt: str) -> str:
+    """Render a list counter in a Word number format (decimal, Roman, letters)."""
     if fmt == "upperRoman":
         return to_roman(value)
     if fmt == "lowerRoman":

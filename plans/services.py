@@ -1,0 +1,241 @@
+"""Appendix imports end to end: read a file or a pasted table once, keep the parsed table, preview, confirm.
+
+The web page, the background job and the command line all go through these functions, so an upload, a
+paste and ``manage.py import_appendix`` behave the same way. Reading the file is the costly part; it happens
+once, and the parsed table is stored on the ImportJob as JSON so that the preview and the confirmation
+rebuild from it (resolving names again is a dictionary lookup per cell).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, AgencyGroup, Province
+from agencies.resolver import Resolver
+from indicators import importing as indicator_import
+from plans.models import Document, DocumentType, ImportJob, ImportKind
+from plans.tables import (
+    IndicatorItem,
+    IndicatorSubRow,
+    IndicatorTable,
+    RowMessage,
+    TableError,
+    TableItem,
+    TaskTable,
+    parse_indicator_table,
+    parse_task_table,
+    read_pasted,
+    read_table,
+)
+from tasks import importing as task_import
+
+# Above this many bytes (or pasted characters) the web page reads in the background: an .xlsx of 56 tasks
+# weighs 11 KB, one of 3,000 tasks 75 KB (compressed), so this keeps plans in the foreground, big tables not.
+BACKGROUND_BYTES = 48 * 1024
+
+
+def read_source(data: bytes | None, text: str, filename: str, kind: str) -> TaskTable | IndicatorTable:
+    """Read an uploaded file or a pasted table into a parsed table; raise TableError with a clear message."""
+    if data is not None:
+        rows = read_table(data, filename)
+    elif text.strip():
+        rows = read_pasted(text)
+    else:
+        raise TableError(_("Chưa có tệp hoặc bảng dán vào."), "empty")
+    return parse_indicator_table(rows) if kind == ImportKind.INDICATORS else parse_task_table(rows)
+
+
+# --- the parsed table kept as JSON on the job
+
+
+def table_to_json(table: TaskTable | IndicatorTable) -> dict:
+    return dataclasses.asdict(table)
+
+
+def _messages(rows: list[dict]) -> list[RowMessage]:
+    return [RowMessage(**row) for row in rows]
+
+
+def _item(row: dict) -> TableItem:
+    row = dict(row)
+    row["section_path"] = tuple(row.get("section_path", ()))
+    return TableItem(**row)
+
+
+def table_from_json(kind: str, data: dict) -> TaskTable | IndicatorTable:
+    if kind == ImportKind.INDICATORS:
+        items = []
+        for row in data["items"]:
+            row = dict(row)
+            row["subrows"] = [IndicatorSubRow(**sub) for sub in row.get("subrows", [])]
+            row["section_path"] = tuple(row.get("section_path", ()))
+            items.append(IndicatorItem(**row))
+        return IndicatorTable(
+            columns=data["columns"], header_rows=data["header_rows"], items=items,
+            sections=[_item(s) for s in data.get("sections", [])],
+            errors=_messages(data["errors"]), warnings=_messages(data["warnings"]),
+        )
+    return TaskTable(
+        columns=data["columns"], header_rows=data["header_rows"], items=[_item(i) for i in data["items"]],
+        errors=_messages(data["errors"]), warnings=_messages(data["warnings"]),
+    )
+
+
+# --- jobs
+
+
+def parse_job(job: ImportJob) -> ImportJob:
+    """Read the job's file or pasted text; store the parsed table or the error. Never raises on bad input."""
+    job.state = ImportJob.State.PARSING
+    job.save(update_fields=["state"])
+    try:
+        data = job.file.read() if job.file else None
+        table = read_source(data, job.pasted_text, job.original_name, job.kind)
+    except TableError as error:
+        job.state, job.error = ImportJob.State.FAILED, error.message
+        job.save(update_fields=["state", "error"])
+        return job
+    job.table = table_to_json(table)
+    job.total = len(table.items)
+    job.state = ImportJob.State.READY
+    job.save(update_fields=["table", "total", "state"])
+    return job
+
+
+def preview_job(job: ImportJob, mappings: dict[str, Agency | AgencyGroup] | None = None):
+    """Rebuild the preview of a parsed job (no file read): TaskImportPreview or IndicatorImportPreview."""
+    table = table_from_json(job.kind, job.table)
+    resolver = Resolver(job.document.province)
+    if job.kind == ImportKind.INDICATORS:
+        return indicator_import.build_preview(job.document, table, resolver=resolver)
+    return task_import.build_preview(job.document, table, resolver=resolver, mappings=mappings)
+
+
+def apply_job(
+    job: ImportJob,
+    *,
+    mappings: dict[str, Agency | AgencyGroup] | None = None,
+    remember: bool = True,
+    remove_missing: list[int] | None = None,
+) -> ImportJob:
+    """Write a previewed job in one transaction (all rows or none) and record the result on the job."""
+    job.state, job.progress = ImportJob.State.APPLYING, 0
+    job.save(update_fields=["state", "progress"])
+
+    def progress(done: int, total: int) -> None:
+        # Written outside the import's transaction would need a second connection; the count is coarse anyway.
+        ImportJob.objects.filter(pk=job.pk).update(progress=done, total=total)
+
+    preview = preview_job(job, mappings)
+    try:
+        with transaction.atomic():
+            if job.kind == ImportKind.INDICATORS:
+                written = indicator_import.apply_preview(preview)
+                result = {"indicators": written}
+            else:
+                outcome = task_import.apply_preview(
+                    preview, remove_missing=remove_missing or [], remember=(mappings if remember else None),
+                    progress=progress,
+                )
+                result = dataclasses.asdict(outcome)
+    except ValueError as error:
+        job.state, job.error = ImportJob.State.FAILED, str(error)
+        job.save(update_fields=["state", "error"])
+        return job
+    except DatabaseError:
+        # Something changed under the preview (an agency deleted, a task edited): the transaction is rolled back.
+        job.state = ImportJob.State.FAILED
+        job.error = _("Không ghi được vì dữ liệu trong cổng vừa thay đổi trong lúc xem trước; không có gì được ghi. Hãy nhập lại tệp.")
+        job.save(update_fields=["state", "error"])
+        return job
+    job.state, job.result, job.progress = ImportJob.State.DONE, result, job.total
+    job.save(update_fields=["state", "result", "progress"])
+    return job
+
+
+# --- documents named on the command line
+
+
+def find_or_draft_document(number: str, *, province_code: str | None, year: int | None, create: bool) -> Document:
+    """Return the province's document with this number; a missing one is created as a draft (when ``create``).
+
+    Raises Document.DoesNotExist / Province.DoesNotExist with a Vietnamese message when it cannot.
+    """
+    documents = Document.objects.filter(number=number)
+    if province_code:
+        documents = documents.filter(province__code=province_code)
+    found = list(documents[:2])
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise Document.MultipleObjectsReturned(_("Có nhiều văn bản số %(number)s; hãy chỉ rõ --province.") % {"number": number})
+    if not province_code:
+        raise Document.DoesNotExist(
+            _("Chưa có văn bản số %(number)s; hãy chỉ rõ --province để tạo văn bản dự thảo.") % {"number": number}
+        )
+    province = Province.objects.get(code=province_code)
+    document = Document(
+        province=province, number=number, doc_type=_guess_type(number), is_draft=True,
+        title=_("Văn bản %(number)s (dự thảo, tạo khi nhập phụ lục)") % {"number": number},
+        year=year or timezone.localdate().year,
+    )
+    if create:
+        document.save()
+    return document
+
+
+def _guess_type(number: str) -> str:
+    symbol = number.upper().split("/")[-1] if "/" in number else ""
+    for prefix, kind in (("KH", DocumentType.PLAN), ("QĐ", DocumentType.DECISION), ("QD", DocumentType.DECISION),
+                         ("CT", DocumentType.DIRECTIVE), ("TB", DocumentType.NOTICE), ("BC", DocumentType.REPORT)):
+        if symbol.startswith(prefix):
+            return kind
+    return DocumentType.LETTER
+
+
+def preview_file(document: Document, data: bytes, filename: str, kind: str):
+    """Read and preview a file for the command line (the document may be unsaved in a dry run)."""
+    table = read_source(data, "", filename, kind)
+    if kind == ImportKind.INDICATORS:
+        return indicator_import.build_preview(document, table)
+    return task_import.build_preview(document, table)
+
+
+def import_file(document: Document, data: bytes, filename: str, kind: str, *, on_progress: Callable[[int, int], None] | None = None):
+    """Read, preview and write a file in one transaction; return (preview, result)."""
+    preview = preview_file(document, data, filename, kind)
+    if preview.errors:
+        return preview, None
+    if kind == ImportKind.INDICATORS:
+        return preview, {"indicators": indicator_import.apply_preview(preview)}
+    return preview, dataclasses.asdict(task_import.apply_preview(preview, progress=on_progress))
+
+
+def stale_jobs(older_than: datetime.timedelta = datetime.timedelta(days=7)):
+    """Jobs never confirmed: the admin can clean them up."""
+    return ImportJob.objects.filter(state=ImportJob.State.READY, created_at__lt=timezone.now() - older_than)
+
+
+def target_key(target: Agency | AgencyGroup) -> str:
+    return f"{'group' if isinstance(target, AgencyGroup) else 'agency'}:{target.pk}"
+
+
+def targets_from_keys(province: Province, keys: dict[str, str]) -> dict[str, Agency | AgencyGroup]:
+    """Turn {"name as written": "agency:12" | "group:3"} into objects of the province (others are ignored)."""
+    agency_ids = {int(v.split(":")[1]) for v in keys.values() if v.startswith("agency:")}
+    group_ids = {int(v.split(":")[1]) for v in keys.values() if v.startswith("group:")}
+    agencies = Agency.objects.filter(province=province).in_bulk(agency_ids)
+    groups = AgencyGroup.objects.filter(province=province).in_bulk(group_ids)
+    out: dict[str, Agency | AgencyGroup] = {}
+    for name, value in keys.items():
+        kind, _sep, pk = value.partition(":")
+        target = (agencies if kind == "agency" else groups).get(int(pk)) if pk.isdigit() else None
+        if target is not None:
+            out[name] = target
+    return out
