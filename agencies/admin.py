@@ -3,10 +3,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency, AgencyGroup, Alias, Province, User
 from agencies.names import fold
+from agencies.resources import AgencyResource, UserResource
 from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline
 
 
@@ -23,7 +25,8 @@ class AliasInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+class AgencyAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+    resource_classes = [AgencyResource]
     list_display = ["name", "short_name", "kind", "level", "province", "valid_from", "valid_to", "successor"]
     list_filter = ["province", "kind", "level"]
     list_select_related = ["province", "successor"]
@@ -58,7 +61,8 @@ class AliasAdmin(FoldedSearchMixin, ProvinceScopedAdmin):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(ImportExportMixin, UserAdmin):
+    resource_classes = [UserResource]
     list_display = ["username", "get_full_name", "email", "agency", "role", "is_active"]
     list_filter = ["role", "is_active", "agency__province"]
     list_select_related = ["agency"]

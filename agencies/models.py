@@ -109,6 +109,7 @@ class Agency(models.Model):
         ordering = ["province__name", "level", "name"]
         verbose_name = _("cơ quan, đơn vị")
         verbose_name_plural = _("cơ quan, đơn vị")
+        permissions = [("import_agency", _("Nhập bảng cơ quan")), ("export_agency", _("Xuất bảng cơ quan"))]
         constraints = [
             models.UniqueConstraint(fields=["province", "name"], name="agency_unique_name_per_province"),
             models.CheckConstraint(
@@ -248,6 +249,7 @@ class User(AbstractUser):
         ordering = ["username"]
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+        permissions = [("import_user", _("Nhập bảng người dùng")), ("export_user", _("Xuất bảng người dùng"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(role="admin") | Q(agency__isnull=False), name="user_agency_unless_admin"

@@ -9,6 +9,7 @@ a line break only starts a new name when the next piece begins with an agency he
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ __all__ = ["NamePart", "fold", "key_variants", "name_key", "parse_agency_cell", 
 _D_TABLE = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 _FOLD_PUNCT_RE = re.compile(r"[^\w&\s]|_")
 _SPACES_RE = re.compile(r"\s+")
+# The combining-mark blocks; after NFD every Vietnamese diacritic (incl. horn and dot below) is in the first.
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold(text: str) -> str:
@@ -34,7 +37,7 @@ def fold(text: str) -> str:
     if not text:
         return ""
     lowered = unicodedata.normalize("NFC", text).lower().translate(_D_TABLE)
-    bare = "".join(ch for ch in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(ch))
+    bare = _COMBINING_RE.sub("", unicodedata.normalize("NFD", lowered))  # a regex: 10x the generator's speed
     return _SPACES_RE.sub(" ", _FOLD_PUNCT_RE.sub(" ", bare)).strip()
 
 
@@ -127,6 +130,7 @@ _TITLE_RE = re.compile(
 _LEADING_MARK_RE = re.compile(r"^\s*(?:[-–—+•*]+\s*|\(\d{1,2}\)\s*|\d{1,2}[.)]\s+|[a-zđ]\)\s+)+")
 
 
+@functools.lru_cache(maxsize=16384)  # imports repeat the same few names thousands of times
 def name_key(name: str) -> str:
     """Return the matching key of one agency name: fold() plus abbreviation expansion and filler removal.
 

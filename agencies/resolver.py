@@ -40,6 +40,7 @@ class Resolver:
 
     province: Province
     _index: dict[str, Agency | AgencyGroup] = field(default_factory=dict, init=False)
+    _cells: dict[str, tuple[Resolved, ...]] = field(default_factory=dict, init=False)
     _province_names: tuple[str, ...] = field(default=(), init=False)
 
     def __post_init__(self) -> None:
@@ -61,6 +62,7 @@ class Resolver:
             if target is not None:
                 index.setdefault(alias.key, target)
         self._index = index
+        self._cells = {}
         self._province_names = (self.province.name, fold(self.province.name))
 
     def resolve_name(self, text: str, qualifier: str = "") -> Resolved:
@@ -73,8 +75,15 @@ class Resolver:
         return Resolved(text, qualifier=qualifier)
 
     def resolve_cell(self, cell: str) -> list[Resolved]:
-        """Split a cell into names and resolve each; order kept, unknown names kept as unknown."""
-        return [self.resolve_name(part.text, part.qualifier) for part in parse_agency_cell(cell)]
+        """Split a cell into names and resolve each; order kept, unknown names kept as unknown.
+
+        Memoised per cell text: an appendix repeats "Các sở, ban, ngành; UBND cấp huyện" on most rows.
+        """
+        cached = self._cells.get(cell)
+        if cached is None:
+            cached = tuple(self.resolve_name(part.text, part.qualifier) for part in parse_agency_cell(cell))
+            self._cells[cell] = cached
+        return list(cached)
 
     def remember(self, text: str, target: Agency | AgencyGroup) -> Alias:
         """Keep ``text`` as an alias of ``target`` so the next import resolves it (an admin's mapping)."""
@@ -88,4 +97,5 @@ class Resolver:
             },
         )
         self._index[alias.key] = target
+        self._cells.clear()
         return alias

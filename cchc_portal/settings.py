@@ -194,9 +194,22 @@ else:
         "store_processed": False,
     }
 
-# --- Reminders (issue 5 reads these).
+# --- Reminders (issue 5 reads these). The sweep runs daily at 07:00 (a django-celery-beat crontab created
+# by cchc_portal/migrations/0002, editable in the admin).
 REMINDER_DAYS_BEFORE = [int(d) for d in env_list("REMINDER_DAYS_BEFORE", "7,3,1")]
 ESCALATE_AFTER_DAYS = env_int("ESCALATE_AFTER_DAYS", 14)
+# Cooperating agencies get only these of the reminders before the due date (lead agencies get all).
+REMINDER_COOPERATING_DAYS_BEFORE = [int(d) for d in env_list("REMINDER_COOPERATING_DAYS_BEFORE", "3")]
+REPORT_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("REPORT_REMINDER_DAYS_BEFORE", "7,1")]
+REMINDER_DIGEST_WEEKDAY = 0  # Monday
+REMINDER_DIGEST_HORIZON_DAYS = 14
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
+# Backoff 60 s x 2^n, capped below the broker's visibility_timeout (3600 s) so a waiting retry is never redelivered.
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
+REMINDER_RETRY_MAX_SECONDS = min(env_int("REMINDER_RETRY_MAX_SECONDS", 1800), 3000)
+REMINDER_STUCK_MINUTES = env_int("REMINDER_STUCK_MINUTES", 60)
+REMINDER_LEASE_SECONDS = 600  # a send job holds its row this long; SMTP gives up after EMAIL_TIMEOUT
+REMINDER_FANOUT_CHUNK = 500  # above this many claimed reminders the sweep queues them through fan-out jobs
 
 # --- Security. Production values come from the environment; check --deploy passes with them.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", "False")
@@ -218,4 +231,11 @@ LOGGING = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Importing and exporting flat tables are permissions of their own (app.import_model / app.export_model).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402 - format classes, no Django needed
+
+IMPORT_FORMATS = [XLSX, CSV]
+EXPORT_FORMATS = [XLSX, CSV]

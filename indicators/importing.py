@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, AgencyGroup
 from agencies.names import fold
 from agencies.resolver import Resolved, Resolver
-from indicators.models import Direction, Indicator, IndicatorParty, PartyRole, Target, TargetScope
+from indicators.models import Direction, IndexKind, Indicator, IndicatorParty, PartyRole, Target, TargetScope
 from plans.models import Document
 from plans.tables import IndicatorTable, RowMessage
 
@@ -41,6 +41,30 @@ def guess_direction(name: str) -> Direction:
     if any(word in folded for word in ("cai thien", "tang hang", "tiep tuc tang")):
         return Direction.IMPROVE
     return Direction.AT_LEAST
+
+
+_INDEX_WORDS = (
+    (IndexKind.PAR, re.compile(r"\bpar[\s-]*index\b|chi so cai cach hanh chinh")),
+    (IndexKind.SIPAS, re.compile(r"\bsipas\b")),
+    (IndexKind.PAPI, re.compile(r"\bpapi\b")),
+    (IndexKind.PCI, re.compile(r"\bpci\b")),
+)
+
+
+def guess_index(name: str) -> str:
+    """Return the national index an indicator is the result of ("Chỉ số CCHC (PAR Index)…" → PAR), or "".
+
+    A name that mentions several indexes is left unlinked: a person decides.
+    """
+    folded = fold(name)
+    found = [kind for kind, pattern in _INDEX_WORDS if pattern.search(folded)]
+    return found[0] if len(found) == 1 else ""
+
+
+def guess_cumulative(name: str, unit: str) -> bool:
+    """Return True for values that grow through the period: disbursement rates, numbers of units reached."""
+    folded = fold(name)
+    return "giai ngan" in folded or (folded.startswith("so ") and unit.strip() != "%" and fold(unit) != "diem")
 
 
 @dataclass
@@ -72,6 +96,8 @@ class PreviewIndicator:
     targets: list[PreviewTarget]
     target_in_text: bool = False
     warnings: list[str] = field(default_factory=list)
+    index: str = ""
+    cumulative: bool = False
 
 
 @dataclass
@@ -147,6 +173,7 @@ def build_preview(document: Document, table: IndicatorTable, *, resolver: Resolv
                 direction=guess_direction(item.name), monitoring_text=item.monitoring, implementing_text=item.implementing,
                 monitoring=monitoring, implementing=implementing, targets=targets,
                 target_in_text=item.target_in_text, warnings=item_warnings,
+                index=guess_index(item.name), cumulative=guess_cumulative(item.name, item.unit),
             )
         )
     return IndicatorImportPreview(document, indicators, list(table.errors), warnings)
@@ -156,6 +183,10 @@ def build_preview(document: Document, table: IndicatorTable, *, resolver: Resolv
 def apply_preview(preview: IndicatorImportPreview) -> int:
     """Write the indicators, replacing those the document had (an indicator with measurements is kept and updated).
 
+    Targets are updated in place, matched by whom they apply to and the text as written, so the values agencies
+    reported against them keep their target; a target line that disappeared is deleted unless values were
+    reported against it. The index link and the "cumulative" flag are guesses set only where a person has not
+    set them (index) or on a new indicator (cumulative).
     Return the number of indicators written. Raises ValueError (nothing written) when the preview has errors.
     """
     if preview.errors:
@@ -165,14 +196,17 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
     existing = {(i.number, fold(i.name)): i for i in document.indicators.all()}
     written = 0
     for order, pi in enumerate(preview.indicators):
-        indicator = existing.pop((pi.number, fold(pi.name)), None) or Indicator(document=document)
+        indicator = existing.pop((pi.number, fold(pi.name)), None) or Indicator(document=document, cumulative=pi.cumulative)
         indicator.number, indicator.name, indicator.unit, indicator.order = pi.number, pi.name, pi.unit, order
         indicator.target_text, indicator.direction = pi.target_text[:255], pi.direction
         indicator.monitoring_text, indicator.implementing_text = pi.monitoring_text, pi.implementing_text
         indicator.target_in_text, indicator.source_row = pi.target_in_text, pi.row
+        indicator.index = indicator.index or pi.index
         indicator.save()
         indicator.parties.all().delete()
-        indicator.targets.all().delete()
+        old_targets: dict[tuple, list[Target]] = {}
+        for target in indicator.targets.all() if indicator.pk else ():
+            old_targets.setdefault(_target_key(target.agency_id, target.group_id, target.applies_to_text), []).append(target)
         parties = [
             IndicatorParty(indicator=indicator, role=role, agency=r.agency, group=r.group)
             for role, resolved in ((PartyRole.MONITORING, pi.monitoring), (PartyRole.IMPLEMENTING, pi.implementing))
@@ -182,11 +216,16 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
         IndicatorParty.objects.bulk_create(parties)
         for pt in pi.targets:
             for scope, agency, group in _scopes(pt.applies_to):
-                Target.objects.create(
-                    indicator=indicator, scope=scope, agency=agency, group=group,
-                    applies_to_text=pt.applies_to_text[:255], year=year, value=pt.value,
-                    value_text=pt.value_text[:100], unit=pt.unit, direction=pi.direction, source_row=pt.row,
-                )
+                key = _target_key(agency.pk if agency else None, group.pk if group else None, pt.applies_to_text[:255])
+                same = old_targets.get(key)
+                target = same.pop(0) if same else Target(indicator=indicator)
+                target.scope, target.agency, target.group = scope, agency, group
+                target.applies_to_text, target.year, target.value = pt.applies_to_text[:255], year, pt.value
+                target.value_text, target.unit, target.direction, target.source_row = pt.value_text[:100], pt.unit, pi.direction, pt.row
+                target.save()
+        gone = [t.pk for targets in old_targets.values() for t in targets]
+        if gone:
+            Target.objects.filter(pk__in=gone, measurements__isnull=True).delete()
         written += 1
     for leftover in existing.values():
         if not leftover.measurements.exists():
@@ -194,6 +233,10 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
             leftover.parties.all().delete()
             leftover.delete()
     return written
+
+
+def _target_key(agency_id: int | None, group_id: int | None, applies_to_text: str) -> tuple:
+    return (agency_id, group_id, fold(applies_to_text))
 
 
 def _scopes(applies_to: list[Resolved]) -> list[tuple[str, Agency | None, AgencyGroup | None]]:

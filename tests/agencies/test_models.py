@@ -7,8 +7,8 @@ from django.db import IntegrityError
 
 from agencies.models import Agency, Alias, Role, User
 from agencies.names import name_key
-from tests.conftest import make_agency
 from tasks.models import Assignment, AssignmentRole
+from tests.conftest import make_agency
 
 D = datetime.date
 

@@ -205,24 +205,78 @@ PY_TITLE = [
     [],
 ]
 PY_HEADER = ["Stt", "Tên sản phẩm", "Cơ quan chủ trì tham mưu/thực hiện", "Cơ quan phối hợp", "Thời gian thực hiện"]
-PY_HEADER_SPACED = ["Stt", "Tên sản phẩm", "Cơ quan chủ trì tham mưu/ thực hiện", "Cơ quan phối hợp", "Thời gian thực hiện"]
+PY_HEADER_SPACED = [
+    "Stt",
+    "Tên sản phẩm",
+    "Cơ quan chủ trì tham mưu/ thực hiện",
+    "Cơ quan phối hợp",
+    "Thời gian thực hiện",
+]
 PY_PAGES = [
     [
         ["I", "Công tác chỉ đạo, điều hành CCHC", None, None, None],
-        [1, "Ban hành các văn bản chỉ đạo, điều hành công tác CCHC năm 2024", "Văn phòng UBND tỉnh, Sở Nội vụ, Sở Thông tin và Truyền thông", "Các sở, ban, ngành liên quan", "Năm 2024"],
-        [2, "Tổ chức kiểm tra thường xuyên và đột xuất về công tác CCHC", "Sở Nội vụ", "Các sở, ban, ngành; UBND cấp huyện", "Năm 2024"],
+        [
+            1,
+            "Ban hành các văn bản chỉ đạo, điều hành công tác CCHC năm 2024",
+            "Văn phòng UBND tỉnh, Sở Nội vụ, Sở Thông tin và Truyền thông",
+            "Các sở, ban, ngành liên quan",
+            "Năm 2024",
+        ],
+        [
+            2,
+            "Tổ chức kiểm tra thường xuyên và đột xuất về công tác CCHC",
+            "Sở Nội vụ",
+            "Các sở, ban, ngành; UBND cấp huyện",
+            "Năm 2024",
+        ],
     ],
     [
-        [3, "Theo dõi, chỉ đạo triển khai thực hiện hoàn thành đúng tiến độ các nhiệm vụ", "Văn phòng UBND tỉnh", "Các sở, ban, ngành; UBND cấp huyện", "Năm 2024"],
+        [
+            3,
+            "Theo dõi, chỉ đạo triển khai thực hiện hoàn thành đúng tiến độ các nhiệm vụ",
+            "Văn phòng UBND tỉnh",
+            "Các sở, ban, ngành; UBND cấp huyện",
+            "Năm 2024",
+        ],
         ["II", "Cải cách thể chế", None, None, None],
-        [1, "Ban hành Kế hoạch theo dõi tình hình thi hành pháp luật năm 2024", "Sở Tư pháp", "Các cơ quan, đơn vị liên quan", "Quý I/2024"],
-        [2, "Ban hành Kế hoạch xây dựng, kiểm tra, rà soát văn bản QPPL năm 2024", "Sở Tư pháp", "Các cơ quan, đơn vị liên quan", "Quý I/2024"],
+        [
+            1,
+            "Ban hành Kế hoạch theo dõi tình hình thi hành pháp luật năm 2024",
+            "Sở Tư pháp",
+            "Các cơ quan, đơn vị liên quan",
+            "Quý I/2024",
+        ],
+        [
+            2,
+            "Ban hành Kế hoạch xây dựng, kiểm tra, rà soát văn bản QPPL năm 2024",
+            "Sở Tư pháp",
+            "Các cơ quan, đơn vị liên quan",
+            "Quý I/2024",
+        ],
     ],
     [
-        [3, "Ban hành Danh mục Quyết định của UBND tỉnh quy định chi tiết năm 2024", "Sở Tư pháp", "Các cơ quan, đơn vị liên quan", "Quý II/2024"],
+        [
+            3,
+            "Ban hành Danh mục Quyết định của UBND tỉnh quy định chi tiết năm 2024",
+            "Sở Tư pháp",
+            "Các cơ quan, đơn vị liên quan",
+            "Quý II/2024",
+        ],
         ["III", "Cải cách thủ tục hành chính", None, None, None],
-        [1, "Kế hoạch hoạt động kiểm soát thủ tục hành chính năm 2024", "Văn phòng UBND tỉnh", "Các sở, ban, ngành", "Tháng 01/2024"],
-        [2, "Duy trì chuyên mục “Dân hỏi-Thủ trưởng cơ quan trả lời”", "Đài Phát thanh - Truyền hình tỉnh; Báo Phú Yên", "Các sở, ban, ngành; UBND cấp huyện", "Năm 2024"],
+        [
+            1,
+            "Kế hoạch hoạt động kiểm soát thủ tục hành chính năm 2024",
+            "Văn phòng UBND tỉnh",
+            "Các sở, ban, ngành",
+            "Tháng 01/2024",
+        ],
+        [
+            2,
+            "Duy trì chuyên mục “Dân hỏi-Thủ trưởng cơ quan trả lời”",
+            "Đài Phát thanh - Truyền hình tỉnh; Báo Phú Yên",
+            "Các sở, ban, ngành; UBND cấp huyện",
+            "Năm 2024",
+        ],
     ],
 ]
 
@@ -261,15 +315,50 @@ BD_HEAD_1_TYPO = ["STT", "Chỉ tiêu", "Đơn vị tính", "Chỉ tiêu phần 
 BD_HEAD_2 = [None, None, None, None, "Đơn vị theo dõi, hướng dẫn thực hiện", "Đơn vị thực hiện"]
 BD_IMPL = "Các cơ quan chuyên môn thuộc tỉnh, Ban Quản lý Khu kinh tế tỉnh; Ủy ban nhân dân cấp huyện, cấp xã"
 BD_BODY_1 = [
-    [1, "Chỉ số cải cách hành chính (Par-Index) của mỗi cơ quan, đơn vị, địa phương đạt:", None, None, "Sở Nội vụ", BD_IMPL],
+    [
+        1,
+        "Chỉ số cải cách hành chính (Par-Index) của mỗi cơ quan, đơn vị, địa phương đạt:",
+        None,
+        None,
+        "Sở Nội vụ",
+        BD_IMPL,
+    ],
     [None, "- Các cơ quan thuộc Ủy ban nhân dân tỉnh;", "%", 90, "-", "-"],
     [None, "- Các cơ quan Trung ương đóng trên địa bàn tỉnh;", "%", 87, "-", "-"],
     [None, "- Ủy ban nhân dân các huyện, thị xã, thành phố.", "%", 84, "-", "-"],
-    [7, "Tỷ lệ giao dịch thanh toán trực tuyến lĩnh vực đất đai", "%", "60%", "Văn phòng Ủy ban nhân dân tỉnh, Cục Thuế tỉnh", "Trung tâm Phục vụ hành chính công tỉnh"],
-    [9, "Dịch vụ “Chứng thực bản sao điện tử từ bản chính” trên Cổng Dịch vụ công quốc gia", None, None, "Văn phòng Ủy ban nhân dân tỉnh", "-"],
-    [None, "- 100% Phòng Tư pháp cấp huyện, Ủy ban nhân dân cấp xã cung cấp chứng thực bản sao điện tử", "%", 30, "-", "Ủy ban nhân dân cấp huyện, cấp xã"],
+    [
+        7,
+        "Tỷ lệ giao dịch thanh toán trực tuyến lĩnh vực đất đai",
+        "%",
+        "60%",
+        "Văn phòng Ủy ban nhân dân tỉnh, Cục Thuế tỉnh",
+        "Trung tâm Phục vụ hành chính công tỉnh",
+    ],
+    [
+        9,
+        "Dịch vụ “Chứng thực bản sao điện tử từ bản chính” trên Cổng Dịch vụ công quốc gia",
+        None,
+        None,
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        "-",
+    ],
+    [
+        None,
+        "- 100% Phòng Tư pháp cấp huyện, Ủy ban nhân dân cấp xã cung cấp chứng thực bản sao điện tử",
+        "%",
+        30,
+        "-",
+        "Ủy ban nhân dân cấp huyện, cấp xã",
+    ],
     [None, "- Hồ sơ giao dịch có sử dụng thành phần “bản sao điện tử”", "%", 100, "-", BD_IMPL],
-    [10, "Tỷ lệ xử lý văn bản, hồ sơ công việc (trừ hồ sơ mật) trên môi trường mạng", None, None, "Sở Thông tin và Truyền thông", "Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh"],
+    [
+        10,
+        "Tỷ lệ xử lý văn bản, hồ sơ công việc (trừ hồ sơ mật) trên môi trường mạng",
+        None,
+        None,
+        "Sở Thông tin và Truyền thông",
+        "Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh",
+    ],
 ]
 BD_BODY_2 = [
     [None, "- Các sở, ngành và tương đương thuộc Ủy ban nhân dân tỉnh", "%", 100, "-", "-"],
@@ -318,7 +407,14 @@ def binh_dinh_docx() -> bytes:
     )
 
 
-DN_HEADER = ["STT", "Nhiệm vụ, giải\npháp", "Đơn vị thực hiện", "Đơn vị phối hợp", "Thời gian thực\nhiện", "Sản phẩm đầu ra"]
+DN_HEADER = [
+    "STT",
+    "Nhiệm vụ, giải\npháp",
+    "Đơn vị thực hiện",
+    "Đơn vị phối hợp",
+    "Thời gian thực\nhiện",
+    "Sản phẩm đầu ra",
+]
 DN_REPEAT = [None, "Nội dung", "Đơn vị thực hiện", "Đơn vị phối hợp", "Thời gian thực hiện", "Sản phẩm đầu ra"]
 DN_COOP = "Các sở, ban, ngành; UBND các phường, xã"
 
@@ -332,17 +428,52 @@ def dong_nai_rows() -> list[list[Any]]:
         DN_HEADER,
         ["A", "PHÁT TRIỂN NỀN MÓNG CHO KINH TẾ SỐ VÀ XÃ HỘI SỐ"],
         ["I", "Hoàn thiện thể chế"],
-        ["1.1", "Rà soát, xây dựng, sửa đổi các quy định pháp luật", "Sở Tư pháp", DN_COOP, "2026 - 2030", "Các cơ chế, chính sách"],
+        [
+            "1.1",
+            "Rà soát, xây dựng, sửa đổi các quy định pháp luật",
+            "Sở Tư pháp",
+            DN_COOP,
+            "2026 - 2030",
+            "Các cơ chế, chính sách",
+        ],
         ["II", "Phát triển hạ tầng"],
-        ["2.1", "Triển khai hạ tầng số và hạ tầng bưu chính", "Sở Khoa học và Công nghệ", "Các sở, ban, ngành; UBND các phường, xã; Các\ndoanh nghiệp cung cấp dịch vụ bưu chính", "2026 - 2030", "Chiến lược và Kế hoạch"],
-        ["2.2", "Triển khai chiến lược chuyển đổi số lĩnh vực giao thông", "Sở Xây dựng", DN_COOP, "2026 - 2030", "Chiến lược và Kế hoạch"],
+        [
+            "2.1",
+            "Triển khai hạ tầng số và hạ tầng bưu chính",
+            "Sở Khoa học và Công nghệ",
+            "Các sở, ban, ngành; UBND các phường, xã; Các\ndoanh nghiệp cung cấp dịch vụ bưu chính",
+            "2026 - 2030",
+            "Chiến lược và Kế hoạch",
+        ],
+        [
+            "2.2",
+            "Triển khai chiến lược chuyển đổi số lĩnh vực giao thông",
+            "Sở Xây dựng",
+            DN_COOP,
+            "2026 - 2030",
+            "Chiến lược và Kế hoạch",
+        ],
         ["III", "Phát triển nền tảng số"],
-        ["3", "Xây dựng kế hoạch thúc đẩy sử dụng nền tảng số quốc gia", "Sở Khoa học và Công nghệ", DN_COOP, "2026", "Kế hoạch"],
+        [
+            "3",
+            "Xây dựng kế hoạch thúc đẩy sử dụng nền tảng số quốc gia",
+            "Sở Khoa học và Công nghệ",
+            DN_COOP,
+            "2026",
+            "Kế hoạch",
+        ],
         [],
         ["B", "PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ NGÀNH, LĨNH VỰC"],
         ["I", "Phát triển kinh tế số, xã hội số nông nghiệp và môi trường"],
         DN_REPEAT,
-        ["1.1", "Xây dựng Kế hoạch phát triển kinh tế số trong lĩnh vực nông nghiệp", "Sở Nông nghiệp và Môi trường", DN_COOP, "2026 - 2030", "Kế hoạch"],
+        [
+            "1.1",
+            "Xây dựng Kế hoạch phát triển kinh tế số trong lĩnh vực nông nghiệp",
+            "Sở Nông nghiệp và Môi trường",
+            DN_COOP,
+            "2026 - 2030",
+            "Kế hoạch",
+        ],
         ["II", "Phát triển kinh tế số, xã hội số trong y tế"],
         DN_REPEAT,
         ["2.1", "Xây dựng Kế hoạch phát triển kinh tế số trong y tế", "Sở Y tế", DN_COOP, "2026 - 2030", "Kế hoạch"],
@@ -350,7 +481,14 @@ def dong_nai_rows() -> list[list[Any]]:
         ["C", "CÁC GIẢI PHÁP PHÁT TRIỂN KINH TẾ SỐ VÀ XÃ HỘI SỐ"],
         ["I", "Tổ chức, bộ máy, mạng lưới"],
         DN_REPEAT,
-        ["1.1", "Kiện toàn Ban Chỉ đạo về phát triển khoa học, công nghệ", "Sở Khoa học và\nCông nghệ", "Các sở, ban,\nngành; UBND các phường, xã", "2025", "Quyết định"],
+        [
+            "1.1",
+            "Kiện toàn Ban Chỉ đạo về phát triển khoa học, công nghệ",
+            "Sở Khoa học và\nCông nghệ",
+            "Các sở, ban,\nngành; UBND các phường, xã",
+            "2025",
+            "Quyết định",
+        ],
     ]
 
 
@@ -366,15 +504,39 @@ VPCP_GROUPS = [
     (
         "1. Các nhiệm vụ về khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quá hạn chưa hoàn thành",
         [
-            ["1.", "Khẩn trương xây dựng kế hoạch và tổ chức triển khai thực hiện", "Thông báo số 07-TB/CQTTBCĐ ngày 15/10/2025", "Các cơ quan Trung ương và địa phương", "18/10/2025"],
-            ["2.", "Rà soát các quy định pháp luật để tháo gỡ kịp thời các điểm nghẽn", "Nghị quyết số 71/NQ-CP", "Các bộ, ngành", "30/06/2025"],
+            [
+                "1.",
+                "Khẩn trương xây dựng kế hoạch và tổ chức triển khai thực hiện",
+                "Thông báo số 07-TB/CQTTBCĐ ngày 15/10/2025",
+                "Các cơ quan Trung ương và địa phương",
+                "18/10/2025",
+            ],
+            [
+                "2.",
+                "Rà soát các quy định pháp luật để tháo gỡ kịp thời các điểm nghẽn",
+                "Nghị quyết số 71/NQ-CP",
+                "Các bộ, ngành",
+                "30/06/2025",
+            ],
         ],
     ),
     (
         "2. Các nhiệm vụ về chuyển đổi số quá hạn chưa hoàn thành",
         [
-            ["1.", "Ban hành Chiến lược dữ liệu, Chiến lược chuyển đổi số của bộ, ngành, địa phương", "Thông báo số 44-TB/TGV ngày 12/9/2025", "Các bộ, ngành, địa phương", "30/09/2025"],
-            ["2.", "Căn cứ nhiệm vụ được giao khẩn trương rà soát, xác định nhiệm vụ", "Thông báo số 46-TB/TGV ngày 30/09/2025", "Các cơ quan, bộ, ngành và địa phương", "15/10/2025"],
+            [
+                "1.",
+                "Ban hành Chiến lược dữ liệu, Chiến lược chuyển đổi số của bộ, ngành, địa phương",
+                "Thông báo số 44-TB/TGV ngày 12/9/2025",
+                "Các bộ, ngành, địa phương",
+                "30/09/2025",
+            ],
+            [
+                "2.",
+                "Căn cứ nhiệm vụ được giao khẩn trương rà soát, xác định nhiệm vụ",
+                "Thông báo số 46-TB/TGV ngày 30/09/2025",
+                "Các cơ quan, bộ, ngành và địa phương",
+                "15/10/2025",
+            ],
         ],
     ),
 ]
@@ -418,8 +580,29 @@ VH_HEADER = [
     "Thời hạn hoàn thành",
 ]
 VH_ROWS = [
-    [1, "Đẩy nhanh tiến độ xây dựng, làm sạch, kết nối 03/7 cơ sở dữ liệu chuyên ngành", "Cục trưởng các Cục: Di sản văn hóa, Bản quyền tác giả", "Các Cục: Di sản văn hóa, Bản quyền tác giả", "Trung tâm Chuyển đổi số VHTTDL", "Đưa vào vận hành: CSDL Đăng ký quyền tác giả; CSDL Di sản văn hóa phi vật thể", "Tháng 12/2025"],
-    [7, "Rà soát, tái cấu trúc quy trình, điện tử hóa và cung cấp toàn bộ các thủ tục hành chính", "Thủ trưởng các đơn vị được giao xây dựng hồ sơ công bố TTHC", "Các đơn vị được giao xây dựng hồ sơ công bố TTHC", "Văn phòng Bộ; Trung tâm Chuyển đổi số VHTTDL", ["-", "Hoàn thành tái cấu trúc quy trình điện tử thuộc phạm vi quản lý của bộ.", "-", "Tích hợp 100% DVC trực tuyến lên Cổng DVC quốc gia."], "01/01/2026"],
+    [
+        1,
+        "Đẩy nhanh tiến độ xây dựng, làm sạch, kết nối 03/7 cơ sở dữ liệu chuyên ngành",
+        "Cục trưởng các Cục: Di sản văn hóa, Bản quyền tác giả",
+        "Các Cục: Di sản văn hóa, Bản quyền tác giả",
+        "Trung tâm Chuyển đổi số VHTTDL",
+        "Đưa vào vận hành: CSDL Đăng ký quyền tác giả; CSDL Di sản văn hóa phi vật thể",
+        "Tháng 12/2025",
+    ],
+    [
+        7,
+        "Rà soát, tái cấu trúc quy trình, điện tử hóa và cung cấp toàn bộ các thủ tục hành chính",
+        "Thủ trưởng các đơn vị được giao xây dựng hồ sơ công bố TTHC",
+        "Các đơn vị được giao xây dựng hồ sơ công bố TTHC",
+        "Văn phòng Bộ; Trung tâm Chuyển đổi số VHTTDL",
+        [
+            "-",
+            "Hoàn thành tái cấu trúc quy trình điện tử thuộc phạm vi quản lý của bộ.",
+            "-",
+            "Tích hợp 100% DVC trực tuyến lên Cổng DVC quốc gia.",
+        ],
+        "01/01/2026",
+    ],
 ]
 
 
@@ -441,18 +624,33 @@ BN_ROWS = [
     ["TT", "Chỉ tiêu", "Chủ trì"],
     [None, "I. Kinh\ntế số", None],
     [1, "Kinh tế số chiếm 45% GRDP tỉnh.", "Sở Tài chính"],
-    [2, "Phấn đấu mỗi năm phát triển từ 05 bộ dữ liệu mở chất lượng cao; đến năm 2030 có ít nhất 20 tập dữ liệu mở", "Sở KH&CN chủ trì hướng dẫn, tổng hợp; Các sở, ngành, UBND cấp xã thực hiện công bố dữ liệu mở"],
+    [
+        2,
+        "Phấn đấu mỗi năm phát triển từ 05 bộ dữ liệu mở chất lượng cao; đến năm 2030 có ít nhất 20 tập dữ liệu mở",
+        "Sở KH&CN chủ trì hướng dẫn, tổng hợp; Các sở, ngành, UBND cấp xã thực hiện công bố dữ liệu mở",
+    ],
     [4, "Tỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo đạt tối thiểu 40%", "Sở Khoa học và Công nghệ"],
     ["II. Xã hội số"],
     [1, "Tỷ lệ phủ sóng 5G trên địa bàn đạt 100% dân số.", "Sở Khoa học và Công nghệ"],
-    [13, "Tỷ trọng kinh phí từ xã hội trên kinh phí chi cho nghiên cứu phát triển (R&D) đạt trên 60%.", "Sở Khoa học và Công nghệ"],
+    [
+        13,
+        "Tỷ trọng kinh phí từ xã hội trên kinh phí chi cho nghiên cứu phát triển (R&D) đạt trên 60%.",
+        "Sở Khoa học và Công nghệ",
+    ],
 ]
 
 HP_ROWS = [
     ["PHIẾU ĐÁNH GIÁ, XẾP LOẠI ………"],
     ["A. KẾT QUẢ ĐÁNH GIÁ"],
     ["TT", "Tiêu chí chấm điểm", "Điểm tối đa", "Kết quả đánh giá", None, None],
-    [None, None, None, "Điểm do cá nhân tự chấm", "Người quản lý trực tiếp đánh giá, xếp loại", "Cấp có thẩm quyền đánh giá, xếp loại"],
+    [
+        None,
+        None,
+        None,
+        "Điểm do cá nhân tự chấm",
+        "Người quản lý trực tiếp đánh giá, xếp loại",
+        "Cấp có thẩm quyền đánh giá, xếp loại",
+    ],
     ["(1)", "(2)", "(3)", "(4)", "(5)", "(ổ)"],
     ["I", "KẾT QUẢ ĐÁNH GIÁ CHẤM ĐIỂM THEO TIÊU CHÍ CHUNG", 20],
     [1, "Chính trị tư tưởng", 5],

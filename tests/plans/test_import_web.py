@@ -299,3 +299,14 @@ def test_confirmation_writes_every_row_or_none(sonoivu, new_plan):
     assert job.state == ImportJob.State.FAILED and "không có gì được ghi" in job.error
     assert "không có gì được ghi" in page
     assert not Task.objects.filter(document=new_plan).exists() and not Section.objects.filter(document=new_plan).exists()
+
+
+def test_the_fast_write_path_records_history_for_every_row(sonoivu, new_plan):
+    upload(sonoivu, new_plan, (FIXTURES / "kh-275-phu-luc.xlsx").read_bytes(), "phu-luc-275.xlsx")
+    confirm(sonoivu, ImportJob.objects.get(document=new_plan))
+    tasks = Task.objects.filter(document=new_plan)
+    assignments = Assignment.objects.filter(task__document=new_plan)
+    assert Task.history.filter(id__in=tasks.values("id"), history_type="+").count() == 56
+    assert Assignment.history.filter(id__in=assignments.values("id"), history_type="+").count() == assignments.count() > 56
+    record = Task.history.filter(id=tasks.first().pk).get()
+    assert record.title == tasks.first().title and record.history_user is None or record.history_user.username == "sonoivu"

@@ -64,7 +64,9 @@ def test_zip_that_is_not_ooxml_is_refused():
 def test_ods_like_package_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<Types xmlns="x"><Default Extension="xml" ContentType="text/xml"/></Types>')
+        archive.writestr(
+            "[Content_Types].xml", '<Types xmlns="x"><Default Extension="xml" ContentType="text/xml"/></Types>'
+        )
     with pytest.raises(TableError) as error:
         read_table(buffer.getvalue())
     assert error.value.code == "not_office"
@@ -187,6 +189,13 @@ def test_format_comes_from_content_not_from_the_name():
     assert read_table(data, "phu-luc.docx")[1].cells[2] == "Sở Nội vụ"
 
 
+def test_html_saved_as_xls_is_refused():
+    page = "<html>\n<table>\n\t<tr><td>STT</td>\t<td>Tên nhiệm vụ</td></tr>\n</table></html>".encode()
+    with pytest.raises(TableError) as error:
+        read_table(page, "xuat-tu-phan-mem.xls")
+    assert error.value.code == "not_office"
+
+
 def test_saved_tab_separated_text_is_read_like_a_paste():
     data = "STT\tTên nhiệm vụ\tCơ quan chủ trì\n1\tNhiệm vụ\tSở Nội vụ\n".encode("utf-8-sig")
     assert [row.cells for row in read_table(data, "bang.txt")][1] == ["1", "Nhiệm vụ", "Sở Nội vụ"]
@@ -239,7 +248,7 @@ def test_xlsx_values_hidden_under_a_merge_are_dropped():
 
 
 def test_xlsx_formula_cells_are_marked():
-    data = tf.xlsx([HEADER, ["=ROW()-1", "Nhiệm vụ", '=VLOOKUP(B2,DonVi!A:B,2,0)', "", "Năm 2024"]])
+    data = tf.xlsx([HEADER, ["=ROW()-1", "Nhiệm vụ", "=VLOOKUP(B2,DonVi!A:B,2,0)", "", "Năm 2024"]])
     row = read_table(data)[1]
     assert row.formula_cols == {0, 2}
     assert row.cells[2] == "=VLOOKUP(B2,DonVi!A:B,2,0)"
@@ -297,6 +306,19 @@ def test_xlsx_stray_cell_a_million_rows_down_is_ignored_quickly():
     assert [row.number for row in rows] == [1, 2]
 
 
+def test_xlsx_with_only_a_cell_at_the_last_row_is_empty_and_read_quickly():
+    data = tf.xlsx([["x"]])
+    name, xml = tf.sheet_xml(data)
+    head, rest = xml.split(b"<sheetData>", 1)
+    far = b'<sheetData><row r="1048576"><c r="A1048576" t="inlineStr"><is><t>lac</t></is></c></row></sheetData>'
+    xml = head + far + rest.split(b"</sheetData>", 1)[1]
+    started = time.perf_counter()
+    with pytest.raises(TableError) as error:
+        read_table(tf.replace_member(data, name, xml))
+    assert error.value.code == "empty"
+    assert time.perf_counter() - started < 2
+
+
 # Word --------------------------------------------------------------------------
 
 
@@ -323,9 +345,38 @@ def test_docx_rows_are_numbered_over_all_tables_and_paragraphs_kept_before_table
     assert rows[0].bold and rows[3].bold
 
 
+def test_docx_of_a_whole_plan_starts_at_the_appendix_table():
+    emblem = tf.Table(
+        [
+            ["ỦY BAN NHÂN DÂN TỈNH PHÚ YÊN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+            ["Số: 275/KH-UBND", "Độc lập - Tự do - Hạnh phúc"],
+        ]
+    )
+    results = tf.Table([["STT", "Chỉ số", "Kết quả 2023"], *[[i, f"Chỉ số {i}", "80"] for i in range(1, 40)]])
+    signature = tf.Table([[["Nơi nhận:", "- Bộ Nội vụ;", "- Lưu: VT."], "KT. CHỦ TỊCH"]])
+    rows = read_table(
+        tf.docx_bytes(
+            [
+                emblem,
+                tf.Para("KẾ HOẠCH Cải cách hành chính năm 2024"),
+                results,
+                signature,
+                tf.Para("PHỤ LỤC"),
+                tf.Table([HEADER, ["I", "Mục một"], [1, "Nhiệm vụ", "Sở Nội vụ"]]),
+            ]
+        )
+    )
+    assert rows[0].cells == ["PHỤ LỤC"] and rows[0].number == 44
+    assert [item.number for item in parse_task_table(rows).items] == ["I", "1"]
+
+
 def test_docx_grid_span_and_vmerge_become_hmerged_and_vmerged():
     table = tf.Table(
-        [["STT", "Tên nhiệm vụ", "Phân công thực hiện", None], [None, None, "Cơ quan chủ trì", "Cơ quan phối hợp"], ["I", "Cải cách thể chế", None, None]],
+        [
+            ["STT", "Tên nhiệm vụ", "Phân công thực hiện", None],
+            [None, None, "Cơ quan chủ trì", "Cơ quan phối hợp"],
+            ["I", "Cải cách thể chế", None, None],
+        ],
         merges=[((0, 0), (1, 0)), ((0, 1), (1, 1)), ((0, 2), (0, 3)), ((2, 1), (2, 3))],
     )
     top, bottom, section = read_table(tf.docx_bytes([table]))
@@ -365,7 +416,9 @@ def test_docx_nested_table_is_ignored_without_crashing():
 
 
 def test_docx_automatic_numbering_in_the_stt_column_is_rendered():
-    table = tf.Table([HEADER, ["#", "Nhiệm vụ một", "Sở Nội vụ"], ["#", "Nhiệm vụ hai", "Sở Tư pháp"]], numbered_column=0)
+    table = tf.Table(
+        [HEADER, ["#", "Nhiệm vụ một", "Sở Nội vụ"], ["#", "Nhiệm vụ hai", "Sở Tư pháp"]], numbered_column=0
+    )
     rows = read_table(tf.docx_bytes([table]))
     assert [row.cells[0] for row in rows] == ["STT", "1.", "2."]
     assert [item.number for item in parse_task_table(rows).items] == ["1", "2"]
@@ -393,13 +446,19 @@ def test_paste_from_excel_reads_quoted_multiline_cells_and_line_numbers():
     text = tf.tsv(
         [
             HEADER,
-            [1, "Nhiệm vụ có “ngoặc” và \"nháy\"", "Sở Khoa học và\nCông nghệ", "Sở Nội vụ;\nSở Tư pháp", "Năm 2024"],
+            [1, 'Nhiệm vụ có “ngoặc” và "nháy"', "Sở Khoa học và\nCông nghệ", "Sở Nội vụ;\nSở Tư pháp", "Năm 2024"],
             [2, "Nhiệm vụ hai", "Sở Tư pháp", "", "Quý I/2024"],
         ]
     )
     rows = read_pasted(text)
     assert [row.number for row in rows] == [1, 2, 5]  # row 2 spans lines 2-4
-    assert rows[1].cells == ["1", "Nhiệm vụ có “ngoặc” và \"nháy\"", "Sở Khoa học và\nCông nghệ", "Sở Nội vụ;\nSở Tư pháp", "Năm 2024"]
+    assert rows[1].cells == [
+        "1",
+        'Nhiệm vụ có “ngoặc” và "nháy"',
+        "Sở Khoa học và\nCông nghệ",
+        "Sở Nội vụ;\nSở Tư pháp",
+        "Năm 2024",
+    ]
     assert rows[2].cells == ["2", "Nhiệm vụ hai", "Sở Tư pháp", "", "Quý I/2024"]
 
 
@@ -415,7 +474,13 @@ def test_paste_from_word_rejoins_cells_split_over_lines():
     rows = read_pasted(text)
     assert [row.cells for row in rows[1:]] == [
         ["I", "Cải cách thể chế"],
-        ["1", "Rà soát, xây dựng các quy định\ncho phù hợp với chuyển đổi số", "Sở Tư pháp", "Các sở, ban, ngành", "Năm 2024"],
+        [
+            "1",
+            "Rà soát, xây dựng các quy định\ncho phù hợp với chuyển đổi số",
+            "Sở Tư pháp",
+            "Các sở, ban, ngành",
+            "Năm 2024",
+        ],
         ["2", "Ban hành kế hoạch", "Sở Khoa học và\nCông nghệ", "Sở Nội vụ", "Quý I/2024"],
     ]
 
@@ -423,6 +488,14 @@ def test_paste_from_word_rejoins_cells_split_over_lines():
 def test_paste_with_a_stray_quote_is_read_literally():
     rows = read_pasted('STT\tTên nhiệm vụ\tCơ quan chủ trì\n1\t"Dân hỏi" trên sóng Đài\tĐài PT-TH\n')
     assert rows[1].cells == ["1", '"Dân hỏi" trên sóng Đài', "Đài PT-TH"]
+
+
+def test_paste_full_of_unclosed_quotes_is_read_literally_and_quickly():
+    started = time.perf_counter()
+    rows = read_pasted("\n".join(f'"{n}\tNhiệm vụ {n}' for n in range(5000)))
+    assert time.perf_counter() - started < 3
+    assert rows[0].cells == ['"0', "Nhiệm vụ 0"]
+    assert len(rows) == 5000
 
 
 def test_empty_paste_is_refused():

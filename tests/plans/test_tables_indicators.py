@@ -14,7 +14,8 @@ BD_IMPL = tf.BD_IMPL
 def brief(table):
     """Return each indicator as (number, unit, target, [(applies_to, unit, value)])."""
     return [
-        (item.number, item.unit, item.target, [(s.applies_to, s.unit, s.value) for s in item.subrows]) for item in table.items
+        (item.number, item.unit, item.target, [(s.applies_to, s.unit, s.value) for s in item.subrows])
+        for item in table.items
     ]
 
 
@@ -92,7 +93,9 @@ def test_binh_dinh_indicator_10_continues_after_the_page_break():
 
 
 def test_italic_sub_row_without_a_dash_is_still_a_sub_row():
-    rows = tf.source_rows([tf.BD_HEAD_1, tf.BD_HEAD_2, [1, "Chỉ số", None, None, "Sở Nội vụ", "-"], [None, "Các sở", "%", 90]])
+    rows = tf.source_rows(
+        [tf.BD_HEAD_1, tf.BD_HEAD_2, [1, "Chỉ số", None, None, "Sở Nội vụ", "-"], [None, "Các sở", "%", 90]]
+    )
     rows[-1].italic = True
     item = parse_indicator_table(rows).items[0]
     assert [(s.applies_to, s.value) for s in item.subrows] == [("Các sở", "90")]
@@ -100,7 +103,9 @@ def test_italic_sub_row_without_a_dash_is_still_a_sub_row():
 
 
 def test_sub_row_without_dash_or_italics_is_kept_with_a_warning():
-    rows = tf.source_rows([tf.BD_HEAD_1, tf.BD_HEAD_2, [1, "Chỉ số", None, None, "Sở Nội vụ", "x"], [None, "Các sở", "%", 90]])
+    rows = tf.source_rows(
+        [tf.BD_HEAD_1, tf.BD_HEAD_2, [1, "Chỉ số", None, None, "Sở Nội vụ", "x"], [None, "Các sở", "%", 90]]
+    )
     table = parse_indicator_table(rows)
     assert len(table.items[0].subrows) == 1
     assert [w.message for w in table.warnings] == ["Hàng 4: hàng không số thứ tự được coi là chỉ tiêu con."]
@@ -112,7 +117,12 @@ def test_bac_ninh_targets_written_inside_the_sentence_are_flagged_with_a_suggest
     assert [(s.number, s.title, s.level) for s in table.sections] == [("I", "Kinh\ntế số", 1), ("II", "Xã hội số", 1)]
     items = {(item.section_path, item.number): item for item in table.items}
     gdp = items[(("I",), "1")]
-    assert (gdp.name, gdp.target, gdp.target_in_text, gdp.suggested_target) == ("Kinh tế số chiếm 45% GRDP tỉnh.", "", True, "45%")
+    assert (gdp.name, gdp.target, gdp.target_in_text, gdp.suggested_target) == (
+        "Kinh tế số chiếm 45% GRDP tỉnh.",
+        "",
+        True,
+        "45%",
+    )
     assert gdp.implementing == "Sở Tài chính" and gdp.monitoring == ""
     assert gdp.warnings == ["Hàng 6: chỉ tiêu ghi trong câu, cần xác nhận giá trị (gợi ý: 45%)."]
     assert items[(("I",), "4")].suggested_target == "tối thiểu 40%"
@@ -131,14 +141,18 @@ def test_indicator_section_number_and_title_in_separate_cells():
 
 
 def test_indicator_without_any_target_gets_a_warning():
-    rows = tf.source_rows([tf.BD_HEAD_1, tf.BD_HEAD_2, [3, "Tỷ lệ thủ tục hành chính trực tuyến", "%", None, "Văn phòng", "Các sở"]])
+    rows = tf.source_rows(
+        [tf.BD_HEAD_1, tf.BD_HEAD_2, [3, "Tỷ lệ thủ tục hành chính trực tuyến", "%", None, "Văn phòng", "Các sở"]]
+    )
     table = parse_indicator_table(rows)
     assert table.items[0].target_in_text is False
     assert [w.message for w in table.warnings] == ["Hàng 3: chưa có giá trị chỉ tiêu."]
 
 
 def test_duplicate_indicator_numbers_within_a_section_are_errors():
-    rows = tf.source_rows([["TT", "Chỉ tiêu", "Chủ trì"], [1, "Một 10%", "A"], [1, "Hai 20%", "B"], ["II. Khác"], [1, "Ba 30%", "C"]])
+    rows = tf.source_rows(
+        [["TT", "Chỉ tiêu", "Chủ trì"], [1, "Một 10%", "A"], [1, "Hai 20%", "B"], ["II. Khác"], [1, "Ba 30%", "C"]]
+    )
     table = parse_indicator_table(rows)
     assert [e.message for e in table.errors] == ["Hàng 3: chỉ tiêu số 1 bị trùng với hàng 2."]
 
@@ -146,7 +160,9 @@ def test_duplicate_indicator_numbers_within_a_section_are_errors():
 def test_formula_in_the_target_column_is_an_error():
     data = tf.xlsx([tf.BD_HEAD_1, tf.BD_HEAD_2, [1, "Tỷ lệ", "%", "=B9*2", "Sở Nội vụ", "Các sở"]], merges=["E1:F1"])
     table = parse_indicator_table(read_table(data))
-    assert [e.message for e in table.errors] == ["Hàng 3, cột 'Chỉ tiêu phấn đấu năm 2022': ô chứa công thức (=B9*2), cần nhập chữ."]
+    assert [e.message for e in table.errors] == [
+        "Hàng 3, cột 'Chỉ tiêu phấn đấu năm 2022': ô chứa công thức (=B9*2), cần nhập chữ."
+    ]
 
 
 def test_task_table_is_not_an_indicator_table():

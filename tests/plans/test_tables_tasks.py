@@ -89,8 +89,22 @@ def test_py275_pasted_from_excel_reads_the_same():
         (["Số TT", "Nội dung", "Đơn vị thực hiện", "Phối hợp", "Thời hạn"], {}),
         (["STT", "Nhiệm vụ, giải\npháp", "Cơ quan chủ trì\nthực hiện", "Cơ quan phối hợp", "Tiến độ"], {}),
         (["STT", "Nội dung công việc", "Chủ trì", "Phối hợp", "Thời gian hoàn thành", "Sản phẩm"], {"output": 5}),
-        (["STT", "Tên nhiệm vụ", "Cơ quan thực hiện", "Cơ quan phối hợp", "Thời gian thực hiện", "Sản phẩm đầu ra", "Ghi chú"], {"output": 5, "note": 6}),
-        (["STT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn", "Kết quả thực hiện"], {"output": 5}),
+        (
+            [
+                "STT",
+                "Tên nhiệm vụ",
+                "Cơ quan thực hiện",
+                "Cơ quan phối hợp",
+                "Thời gian thực hiện",
+                "Sản phẩm đầu ra",
+                "Ghi chú",
+            ],
+            {"output": 5, "note": 6},
+        ),
+        (
+            ["STT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn", "Kết quả thực hiện"],
+            {"output": 5},
+        ),
         (["**STT**", "TÊN NHIỆM VỤ", "CƠ QUAN CHỦ TRÌ", "CƠ QUAN PHỐI HỢP", "THỜI GIAN THỰC HIỆN"], {}),
     ],
 )
@@ -99,7 +113,13 @@ def test_column_name_variants_are_recognised(header, columns):
     table = parse([["PHỤ LỤC"], header, row])
     assert table.columns == {"number": 0, "title": 1, "lead": 2, "cooperating": 3, "deadline": 4, **columns}
     (task,) = table.items
-    assert (task.number, task.title, task.lead, task.cooperating, task.deadline) == ("1", "Nhiệm vụ", "Sở Nội vụ", "Sở Tư pháp", "Năm 2024")
+    assert (task.number, task.title, task.lead, task.cooperating, task.deadline) == (
+        "1",
+        "Nhiệm vụ",
+        "Sở Nội vụ",
+        "Sở Tư pháp",
+        "Năm 2024",
+    )
 
 
 def test_header_matching_ignores_diacritic_encoding():
@@ -128,6 +148,17 @@ def test_two_row_header_without_merge_information_resolves_per_column():
     table = parse_task_table(read_pasted(tf.tsv(PHAN_CONG)))
     assert table.columns == {"number": 0, "title": 1, "lead": 2, "cooperating": 3, "deadline": 4}
     assert table.header_rows == [1, 2]
+
+
+def test_two_row_header_pasted_with_line_breaks_inside_header_cells():
+    rows = [
+        ["STT", "Tên nhiệm\nvụ", "Phân công\nthực hiện", None, "Thời gian\nthực hiện"],
+        [None, None, "Cơ quan\nchủ trì", "Cơ quan\nphối hợp", None],
+        [1, "Nhiệm vụ", "Sở Nội vụ", "Sở Tư pháp", "Năm 2024"],
+    ]
+    table = parse_task_table(read_pasted(tf.tsv(rows)))
+    assert table.columns == {"number": 0, "title": 1, "lead": 2, "cooperating": 3, "deadline": 4}
+    assert table.header_rows == [1, 5]  # the line each header row starts on: the first spans 4 lines
 
 
 def test_two_row_header_in_word_resolves_per_column():
@@ -215,7 +246,12 @@ def test_dong_nai_parts_sections_and_numbers_restarting_per_section():
 def test_dong_nai_repeat_with_content_merged_over_the_stt_column():
     repeat = ["Nội dung", None, "Đơn vị thực hiện", "Đơn vị phối hợp", "Thời gian thực hiện", "Sản phẩm đầu ra"]
     table = tf.Table(
-        [tf.DN_HEADER, ["B", "PHÁT TRIỂN", None, None, None, None], repeat, ["1.1", "Nhiệm vụ", "Sở Y tế", "", "2026", "Kế hoạch"]],
+        [
+            tf.DN_HEADER,
+            ["B", "PHÁT TRIỂN", None, None, None, None],
+            repeat,
+            ["1.1", "Nhiệm vụ", "Sở Y tế", "", "2026", "Kế hoạch"],
+        ],
         merges=[((1, 1), (1, 5)), ((2, 0), (2, 1))],
     )
     parsed = parse_task_table(read_table(tf.docx_bytes([table])))
@@ -230,9 +266,28 @@ def test_dong_nai_in_word_with_separate_tables_per_part():
     merges = [((r, 1), (r, 5)) for r, row in enumerate(widen) if row[0] in ("A", "I", "II", "III")]
     rest = [list(row) + [None] * (6 - len(row)) for row in second]
     rest_merges = [((r, 1), (r, 5)) for r, row in enumerate(rest) if row[0] in ("B", "C", "I", "II")]
-    data = tf.docx_bytes([tf.Para("PHỤ LỤC"), tf.Table(widen, merges=merges), tf.Para(""), tf.Table(rest, merges=rest_merges)])
+    data = tf.docx_bytes(
+        [tf.Para("PHỤ LỤC"), tf.Table(widen, merges=merges), tf.Para(""), tf.Table(rest, merges=rest_merges)]
+    )
     table = parse_task_table(read_table(data))
-    assert [i.number for i in table.items] == ["A", "I", "1.1", "II", "2.1", "2.2", "III", "3", "B", "I", "1.1", "II", "2.1", "C", "I", "1.1"]
+    assert [i.number for i in table.items] == [
+        "A",
+        "I",
+        "1.1",
+        "II",
+        "2.1",
+        "2.2",
+        "III",
+        "3",
+        "B",
+        "I",
+        "1.1",
+        "II",
+        "2.1",
+        "C",
+        "I",
+        "1.1",
+    ]
     assert table.errors == []
 
 
@@ -264,15 +319,24 @@ def test_numbered_row_with_only_a_title_heads_a_section_when_children_follow():
 
 
 def test_numbered_row_with_only_a_title_and_no_children_is_a_draft_task():
-    table = parse([HEADER, [1, "Nhiệm vụ đầy đủ", "Sở Nội vụ"], [2, "Nhiệm vụ chưa giao"], [3, "Nhiệm vụ khác", "Sở Tư pháp"]])
-    assert [(i.kind, i.number, i.section_path) for i in table.items] == [("task", "1", ()), ("task", "2", ()), ("task", "3", ())]
+    table = parse(
+        [HEADER, [1, "Nhiệm vụ đầy đủ", "Sở Nội vụ"], [2, "Nhiệm vụ chưa giao"], [3, "Nhiệm vụ khác", "Sở Tư pháp"]]
+    )
+    assert [(i.kind, i.number, i.section_path) for i in table.items] == [
+        ("task", "1", ()),
+        ("task", "2", ()),
+        ("task", "3", ()),
+    ]
     assert messages(table.warnings) == ["Hàng 3: chưa có cơ quan chủ trì."]
 
 
 def test_bold_numbered_title_row_is_a_section():
     rows = tf.source_rows([HEADER, [1, "Công tác chỉ đạo"], [1, "Nhiệm vụ", "Sở Nội vụ"]])
     rows[1].bold = True
-    assert outline(parse_task_table(rows))[:2] == [("section", "1", "Công tác chỉ đạo", ()), ("task", "1", "Nhiệm vụ", ("1",))]
+    assert outline(parse_task_table(rows))[:2] == [
+        ("section", "1", "Công tác chỉ đạo", ()),
+        ("task", "1", "Nhiệm vụ", ("1",)),
+    ]
 
 
 def test_tasks_before_any_section_belong_to_none():
@@ -288,23 +352,72 @@ def test_part_letters_i_after_h_stay_letters():
     assert table.items[-1].section_path == ("I",)
 
 
+def test_roman_one_under_part_h_stays_a_section_when_parts_hold_roman_sections():
+    rows = [HEADER]
+    for letter in "ABCDEFGH":
+        rows += [[letter, f"Phần {letter}"], ["I", f"Mục I phần {letter}"], [1, "Nhiệm vụ", "Sở Nội vụ"]]
+    table = parse(rows)
+    assert table.items[-1].section_path == ("H", "I")
+    assert table.errors == []
+
+
+def test_trailing_notes_and_numbers_without_content_are_skipped_with_warnings():
+    table = parse(
+        [
+            HEADER,
+            [1, "Nhiệm vụ", "Sở Nội vụ"],
+            [2],
+            ["Ghi chú: các cơ quan báo cáo kết quả về Sở Nội vụ trước ngày 15/12 hằng năm"],
+        ]
+    )
+    assert len(table.items) == 1
+    assert messages(table.warnings) == [
+        "Hàng 3: chỉ có số thứ tự '2', đã bỏ qua.",
+        "Hàng 4: dòng 'Ghi chú: các cơ quan báo cáo kết quả về…' không phải nhiệm vụ, đã bỏ qua.",
+    ]
+
+
+def test_title_merged_right_above_the_header_is_not_part_of_it():
+    rows = [["PHÂN CÔNG CƠ QUAN CHỦ TRÌ THỰC HIỆN NHIỆM VỤ"], HEADER, [1, "Nhiệm vụ", "Sở Nội vụ"]]
+    table = parse_task_table(read_table(tf.xlsx(rows, merges=["A1:E1"])))
+    assert table.header_rows == [2]
+    assert table.items[0].lead == "Sở Nội vụ"
+
+
 # Numbers ------------------------------------------------------------------------
 
 
 def test_duplicate_number_within_a_section_is_an_error_naming_both_rows():
-    table = parse([HEADER, ["II", "Cải cách thể chế"], [1, "Một", "Sở Tư pháp"], [3, "Ba", "Sở Tư pháp"], [3, "Ba nữa", "Sở Tư pháp"]])
+    table = parse(
+        [
+            HEADER,
+            ["II", "Cải cách thể chế"],
+            [1, "Một", "Sở Tư pháp"],
+            [3, "Ba", "Sở Tư pháp"],
+            [3, "Ba nữa", "Sở Tư pháp"],
+        ]
+    )
     assert messages(table.errors) == ["Hàng 5: số thứ tự 3 bị trùng với hàng 4 trong mục II."]
     assert table.errors[0].row == 5
 
 
 def test_same_numbers_in_different_sections_are_fine():
-    table = parse([HEADER, ["I", "Một"], [1, "A", "Sở Nội vụ"], ["II", "Hai"], [1, "B", "Sở Tư pháp"], ["1.", "C", "Sở Tư pháp"]])
+    table = parse(
+        [HEADER, ["I", "Một"], [1, "A", "Sở Nội vụ"], ["II", "Hai"], [1, "B", "Sở Tư pháp"], ["1.", "C", "Sở Tư pháp"]]
+    )
     assert messages(table.errors) == ["Hàng 6: số thứ tự 1 bị trùng với hàng 5 trong mục II."]
 
 
 def test_letters_restart_under_each_numbered_task():
     table = parse(
-        [HEADER, [1, "Một", "Sở Nội vụ"], ["a)", "x", "Sở Nội vụ"], ["b)", "y", "Sở Nội vụ"], [2, "Hai", "Sở Nội vụ"], ["a)", "z", "Sở Nội vụ"]]
+        [
+            HEADER,
+            [1, "Một", "Sở Nội vụ"],
+            ["a)", "x", "Sở Nội vụ"],
+            ["b)", "y", "Sở Nội vụ"],
+            [2, "Hai", "Sở Nội vụ"],
+            ["a)", "z", "Sở Nội vụ"],
+        ]
     )
     assert table.errors == []
 
@@ -408,7 +521,9 @@ def test_vhttdl_extra_columns_and_bullet_lines():
         "Người đứng đầu chịu trách nhiệm": 2,
     }
     second = table.items[1]
-    assert second.extra == {"Người đứng đầu chịu trách nhiệm": "Thủ trưởng các đơn vị được giao xây dựng hồ sơ công bố TTHC"}
+    assert second.extra == {
+        "Người đứng đầu chịu trách nhiệm": "Thủ trưởng các đơn vị được giao xây dựng hồ sơ công bố TTHC"
+    }
     assert second.output == (
         "- Hoàn thành tái cấu trúc quy trình điện tử thuộc phạm vi quản lý của bộ.\n"
         "- Tích hợp 100% DVC trực tuyến lên Cổng DVC quốc gia."
@@ -433,7 +548,9 @@ def test_bac_ninh_indicator_list_also_reads_as_tasks():
 
 
 def test_more_than_max_rows_data_rows_is_refused_with_the_count():
-    rows = [SourceRow(1, HEADER)] + [SourceRow(n + 1, [str(n), f"Nhiệm vụ {n}", "Sở Nội vụ"]) for n in range(1, MAX_ROWS + 2)]
+    rows = [SourceRow(1, HEADER)] + [
+        SourceRow(n + 1, [str(n), f"Nhiệm vụ {n}", "Sở Nội vụ"]) for n in range(1, MAX_ROWS + 2)
+    ]
     with pytest.raises(TableError) as error:
         parse_task_table(rows)
     assert error.value.code == "too_many_rows"

@@ -57,8 +57,9 @@ def test_a_task_shows_its_assignments_inline_and_a_document_its_sections(admin_c
 
 
 def test_a_province_admin_sees_only_its_province(client, demo):
-    from agencies.models import Agency
     from django.contrib.auth.models import Permission
+
+    from agencies.models import Agency
 
     agency = Agency.objects.get(province__code="tuyen-quang", name="Sở Nội vụ")
     user = User.objects.create_user("tq_admin", password="x-12345-y", agency=agency, role=Role.ADMIN, is_staff=True)

@@ -78,11 +78,11 @@ def test_locale_is_vietnamese_first_with_english(settings):
 
 
 def test_dates_are_read_and_shown_day_first():
+    import datetime
+
     from django import forms
     from django.utils import translation
     from django.utils.formats import date_format
-
-    import datetime
 
     with translation.override("vi"):
         field = forms.DateField()
