@@ -56,6 +56,21 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model], *, r
     placeholders = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(model._meta.db_table)
     rows = [[convert(getattr(obj, f.attname)) for f, convert in zip(fields, converters, strict=True)] for obj in objects]
+    if connection.vendor == "postgresql":
+        # COPY is PostgreSQL's bulk path; ids come from the table's sequence first, so we know them.
+        pk = model._meta.pk
+        if returning_ids:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [model._meta.db_table, pk.column, len(objects)],
+                )
+                for obj, (new_id,) in zip(objects, cursor.fetchall(), strict=True):
+                    obj.pk = new_id
+            _copy(model, [pk, *fields], [[obj.pk, *row] for obj, row in zip(objects, rows, strict=True)])
+        else:
+            _copy(model, fields, rows)
+        return
     with connection.cursor() as cursor:
         if returning_ids and connection.features.can_return_rows_from_bulk_insert:
             # One INSERT … RETURNING per chunk keeps ids in order on both backends.
@@ -92,8 +107,22 @@ def insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> 
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     values = [[convert(row[name]) if name in row else converted[name] for name, convert in converters] for row in rows]
+    if connection.vendor == "postgresql":
+        _copy(model, fields, values)
+        return
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608
+
+
+def _copy(model: type[models.Model], fields: Sequence[models.Field], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY rows into the model's table (PostgreSQL)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    # The raw psycopg cursor does the COPY; wrap its errors as Django's, like any other query's.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def copy_history(model: type[models.Model], where: str, params: Iterable[Any], *, user_id: int | None, reason: str = "") -> int:
