@@ -97,10 +97,8 @@ def insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> 
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             defaults[field.attname] = now
-        elif field.has_default():
+        else:  # the field's default, or "" for text and None for nullable fields, as the ORM would write
             defaults[field.attname] = field.get_default()
-        else:
-            defaults[field.attname] = None
     converters = [(f.attname, _converter(f)) for f in fields]
     converted = {name: convert(defaults[name]) for name, convert in converters}  # once, not once a row
     table = connection.ops.quote_name(model._meta.db_table)
