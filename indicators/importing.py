@@ -205,7 +205,7 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
         indicator.save()
         indicator.parties.all().delete()
         old_targets: dict[tuple, list[Target]] = {}
-        for target in indicator.targets.all() if indicator.pk else ():
+        for target in indicator.targets.all():
             old_targets.setdefault(_target_key(target.agency_id, target.group_id, target.applies_to_text), []).append(target)
         parties = [
             IndicatorParty(indicator=indicator, role=role, agency=r.agency, group=r.group)
