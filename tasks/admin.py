@@ -1,11 +1,12 @@
-"""Admin for tasks (with their assignments inline), assignments, progress updates and evidence."""
+"""Admin for tasks (with their assignments inline), assignments, progress updates, evidence, reviews and
+extension requests; every one keeps its history (who, when, before, after) under "Lịch sử"."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline
-from tasks.models import Assignment, Evidence, ProgressUpdate, Task
+from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review, Task
 
 
 class AssignmentInline(ScopedInline, admin.TabularInline):
@@ -61,20 +62,41 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ProvinceScopedAdmin):
+class ProgressUpdateAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     province_path = "assignment__task__document__province"
     list_display = ["assignment", "author", "created_at", "state", "progress"]
     list_filter = ["state"]
     list_select_related = ["assignment__task__section", "assignment__agency", "author"]
-    raw_id_fields = ["assignment"]
+    raw_id_fields = ["assignment", "answers"]
     autocomplete_fields = ["author"]
     inlines = [EvidenceInline]
     date_hierarchy = "created_at"
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ProvinceScopedAdmin):
+class EvidenceAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     province_path = "update__assignment__task__document__province"
     list_display = ["original_name", "content_type", "size", "uploaded_at"]
     raw_id_fields = ["update"]
     search_fields = ["original_name"]
+
+
+@admin.register(Review)
+class ReviewAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+    province_path = "assignment__task__document__province"
+    list_display = ["assignment", "decision", "actor", "created_at"]
+    list_filter = ["decision"]
+    list_select_related = ["assignment__task__section", "assignment__agency", "actor"]
+    raw_id_fields = ["assignment"]
+    autocomplete_fields = ["actor"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+    province_path = "assignment__task__document__province"
+    list_display = ["assignment", "previous_due", "requested_date", "state", "requested_by", "decided_by", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["assignment__task__section", "assignment__agency", "requested_by", "decided_by"]
+    raw_id_fields = ["assignment"]
+    autocomplete_fields = ["requested_by", "decided_by"]

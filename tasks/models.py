@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -18,6 +20,21 @@ from agencies.names import fold
 from plans.deadlines import DueKind, Recurrence
 
 
+def agency_ids_of(user) -> set[int]:
+    """Return the ids of the user's agency and of the agencies merged into it; its tasks are the user's.
+
+    Costs one query per generation of mergers, once per user object (the result is kept on it), so a
+    page that asks several times pays once.
+    """
+    if not user.is_authenticated or user.agency_id is None:
+        return set()
+    cached = getattr(user, "_tasks_agency_ids", None)
+    if cached is None:
+        cached = user.agency.lineage_ids()
+        user._tasks_agency_ids = cached
+    return cached
+
+
 class TaskQuerySet(models.QuerySet):
     def for_user(self, user) -> TaskQuerySet:
         """Reviewers and admins see their province's tasks; agency users see tasks their agency (or a predecessor) is assigned."""
@@ -27,7 +44,7 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         if user.is_reviewer:
             return self.filter(document__province_id=user.province_id)
-        return self.filter(assignments__agency_id__in=user.agency.lineage_ids()).distinct()
+        return self.filter(pk__in=Assignment.objects.filter(agency_id__in=agency_ids_of(user)).values("task_id"))
 
     def search(self, text: str) -> TaskQuerySet:
         return self.filter(search_text__contains=fold(text)) if text.strip() else self
@@ -85,11 +102,11 @@ class Task(models.Model):
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
 
-    def build_search_text(self) -> str:
-        return fold(" ".join([self.number, self.title, self.output, self.lead_text, self.cooperating_text, self.deadline_text]))
-
     def get_absolute_url(self) -> str:
         return reverse("tasks:detail", args=[self.pk])
+
+    def build_search_text(self) -> str:
+        return fold(" ".join([self.number, self.title, self.output, self.lead_text, self.cooperating_text, self.deadline_text]))
 
     @property
     def full_number(self) -> str:
@@ -138,6 +155,15 @@ class OfficialStatus(models.TextChoices):
     DONE_LATE = "done_late", _("Hoàn thành quá hạn")
 
 
+STATUS_COLOURS = {
+    OfficialStatus.DONE_ON_TIME: "green",
+    OfficialStatus.DONE_LATE: "orange",
+    OfficialStatus.IN_PROGRESS: "blue",
+    OfficialStatus.OVERDUE: "red",
+    OfficialStatus.NOT_STARTED: "grey",
+}
+
+
 class ReviewState(models.TextChoices):
     DRAFT = "draft", _("Chưa gửi")
     SUBMITTED = "submitted", _("Đã gửi, chờ xem xét")
@@ -167,7 +193,30 @@ class AssignmentQuerySet(models.QuerySet):
             return self.none()
         if user.is_reviewer:
             return self.filter(task__document__province_id=user.province_id)
-        return self.filter(agency_id__in=user.agency.lineage_ids())
+        return self.filter(agency_id__in=agency_ids_of(user))
+
+    def readable_by(self, user) -> AssignmentQuerySet:
+        """What a user may read (not change): ``for_user``, plus, for a lead agency, the other agencies' parts
+        of the tasks it leads, since it answers for the whole task. One subquery."""
+        if user.is_superuser or not user.is_authenticated or user.agency_id is None or user.is_reviewer:
+            return self.for_user(user)
+        ids = agency_ids_of(user)
+        led = Assignment.objects.filter(agency_id__in=ids, role=AssignmentRole.LEAD).values("task_id")
+        return self.filter(Q(agency_id__in=ids) | Q(task_id__in=led))
+
+    def by_urgency(self) -> AssignmentQuerySet:
+        """Order overdue work first, then open work by its nearest effective due date, then open work without
+        a date, then what is done; needs ``with_status``."""
+        bucket = Case(
+            When(status=OfficialStatus.OVERDUE, then=Value(0)),
+            When(Q(status__in=[OfficialStatus.DONE_ON_TIME, OfficialStatus.DONE_LATE]), then=Value(3)),
+            When(effective_due__isnull=False, then=Value(1)),
+            default=Value(2),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(urgency=bucket).order_by(
+            "urgency", F("effective_due").asc(nulls_last=True), "task__document_id", "task__order", "task_id", "pk"
+        )
 
     def with_status(self, today: datetime.date | None = None) -> AssignmentQuerySet:
         """Annotate ``effective_due`` and ``status`` (OfficialStatus) in SQL, so lists filter and count by it."""
@@ -206,7 +255,7 @@ class Assignment(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = AssignmentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["task", "role", "agency__name"]
@@ -227,8 +276,15 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.agency} – {self.get_role_display()} – {self.task.full_number}"
 
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:  # any saved change makes the forms rendered before it stale
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
-        return reverse("tasks:detail", args=[self.task_id])
+        return f"{reverse('tasks:detail', args=[self.task_id])}#phan-viec-{self.pk}"
 
     @property
     def effective_due_date(self) -> datetime.date | None:
@@ -236,6 +292,75 @@ class Assignment(models.Model):
 
     def official_status(self, today: datetime.date | None = None) -> OfficialStatus:
         return official_status(self.state, self.completed_on, self.effective_due_date, today or timezone.localdate())
+
+    # --- presentation, computed here rather than in templates; they read the ``with_status`` annotations
+    # when present and fall back to the Python rule otherwise.
+
+    @property
+    def current_status(self) -> OfficialStatus:
+        status = getattr(self, "status", None)
+        return OfficialStatus(status) if status else self.official_status()
+
+    @property
+    def current_due(self) -> datetime.date | None:
+        if hasattr(self, "effective_due"):
+            return self.effective_due
+        return self.effective_due_date
+
+    @property
+    def status_label(self) -> str:
+        return self.current_status.label
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS[self.current_status]
+
+    @property
+    def review_colour(self) -> str:
+        return {ReviewState.SUBMITTED: "blue", ReviewState.ACCEPTED: "green", ReviewState.RETURNED: "red"}.get(self.review_state, "grey")
+
+    @property
+    def due_hint(self) -> str:
+        """Return "quá hạn 5 ngày", "còn 3 ngày", "hạn hôm nay" for open work with a date; empty otherwise."""
+        due = self.current_due
+        if due is None or self.state == WorkState.DONE:
+            return ""
+        days = (due - timezone.localdate()).days
+        if days < 0:
+            return _("quá hạn %(n)s ngày") % {"n": -days}
+        if days == 0:
+            return str(_("hạn hôm nay"))
+        return _("còn %(n)s ngày") % {"n": days}
+
+    @property
+    def is_extended(self) -> bool:
+        """This agency has its own deadline (an extension) instead of the task's."""
+        return self.due_date is not None
+
+    # --- who may do what on this assignment; the views start from ``for_user`` (404 for the rest) and
+    # these checks say which actions a visible assignment offers (403 when refused).
+
+    def is_own(self, user) -> bool:
+        """The user belongs to this assignment's agency (or to the agency it was merged into)."""
+        return self.agency_id in agency_ids_of(user)
+
+    def is_readable_among(self, user, siblings: list[Assignment]) -> bool:
+        """``readable_by`` in Python, given all the assignments of this one's task (no query)."""
+        if user.is_superuser or user.is_reviewer or self.is_own(user):
+            return True
+        return any(other.role == AssignmentRole.LEAD and other.is_own(user) for other in siblings)
+
+    def can_report(self, user) -> bool:
+        return self.is_own(user)
+
+    def can_submit(self, user) -> bool:
+        return user.is_leader and self.is_own(user)
+
+    def can_review(self, user) -> bool:
+        return user.is_reviewer and (user.is_superuser or self.task.document.province_id == user.province_id)
+
+    def can_request_extension(self, user) -> bool:
+        return self.is_own(user) and self.state != WorkState.DONE
 
 
 class ProgressUpdate(models.Model):
@@ -246,10 +371,17 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     state = models.CharField(_("tình trạng"), max_length=12, choices=WorkState)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), validators=[MaxValueValidator(100)])
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
     note = models.TextField(_("kết quả thực hiện"), blank=True)
     evidence_number = models.CharField(_("số văn bản kiểm chứng"), max_length=60, blank=True)
     evidence_date = models.DateField(_("ngày văn bản kiểm chứng"), null=True, blank=True)
     evidence_link = models.URLField(_("đường dẫn kiểm chứng"), max_length=500, blank=True)
+    answers = models.ForeignKey(
+        "Review", models.SET_NULL, null=True, blank=True, related_name="answers", verbose_name=_("trả lời ý kiến"),
+        help_text=_("Lần trả lại mà báo cáo này bổ sung."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -262,18 +394,28 @@ class ProgressUpdate(models.Model):
 
     @property
     def has_evidence(self) -> bool:
-        return bool(self.evidence_number or self.evidence_link) or self.evidence.exists()
+        """Say whether the update proves anything; reads the prefetched files when there are some (no query)."""
+        return bool(self.evidence_number or self.evidence_link) or bool(self.evidence.all())
+
+
+def evidence_path(evidence: Evidence, filename: str) -> str:
+    """Store under a random name: what users call their files never reaches the file system."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    today = timezone.localdate()
+    return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 class Evidence(models.Model):
     """A file attached to a progress update as proof (tài liệu kiểm chứng); served only to those who may see the task."""
 
     update = models.ForeignKey(ProgressUpdate, models.CASCADE, related_name="evidence", verbose_name=_("báo cáo"))
-    file = models.FileField(_("tệp"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=200)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(_("loại nội dung"), max_length=100)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -285,3 +427,91 @@ class Evidence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tasks:evidence", args=[self.pk])
+
+
+class ReviewDecision(models.TextChoices):
+    SUBMITTED = "submitted", _("Lãnh đạo gửi báo cáo")
+    ACCEPTED = "accepted", _("Chấp nhận")
+    RETURNED = "returned", _("Trả lại")
+
+
+class Review(models.Model):
+    """One step of the review of an agency's report: its leader submits it, a reviewer accepts or returns it.
+
+    Kept for ever: the history of a report is the list of these steps. A return always says why.
+    """
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="reviews", verbose_name=_("phân công"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="reviews", verbose_name=_("người thực hiện"))
+    decision = models.CharField(_("nội dung"), max_length=12, choices=ReviewDecision)
+    reason = models.TextField(_("ý kiến"), blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("xem xét báo cáo")
+        verbose_name_plural = _("xem xét báo cáo")
+        constraints = [
+            models.CheckConstraint(condition=~Q(decision="returned") | ~Q(reason=""), name="review_return_has_reason"),
+        ]
+        indexes = [models.Index(fields=["assignment", "-created_at"], name="review_assignment_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} – {self.assignment} – {self.created_at:%d/%m/%Y}"
+
+
+class ExtensionRequest(models.Model):
+    """An agency's request for a later deadline on its share of a task, and the reviewer's decision.
+
+    ``previous_due`` is the deadline when the request was made, so the history keeps both dates.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Chờ quyết định")
+        GRANTED = "granted", _("Đồng ý gia hạn")
+        REFUSED = "refused", _("Không đồng ý")
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="extension_requests", verbose_name=_("phân công"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="extension_requests", verbose_name=_("người đề nghị")
+    )
+    requested_at = models.DateTimeField(_("đề nghị lúc"), default=timezone.now)
+    requested_date = models.DateField(_("hạn đề nghị"))
+    previous_due = models.DateField(_("hạn trước khi gia hạn"), null=True, blank=True)
+    reason = models.TextField(_("lý do"))
+    state = models.CharField(_("tình trạng"), max_length=10, choices=State, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="extension_decisions",
+        verbose_name=_("người quyết định"),
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến khi quyết định"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("đề nghị gia hạn")
+        verbose_name_plural = _("đề nghị gia hạn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(state="pending"), name="extension_one_pending_per_assignment"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="extension_has_reason"),
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="extension_decision_has_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.requested_date:%d/%m/%Y} ({self.get_state_display()})"
+
+    @property
+    def state_colour(self) -> str:
+        return {self.State.GRANTED: "green", self.State.REFUSED: "red"}.get(self.state, "blue")
+
+    def can_decide(self, user) -> bool:
+        return self.state == self.State.PENDING and self.assignment.can_review(user)

@@ -1,44 +1,353 @@
-"""Pages about tasks: an agency's list, one task, evidence downloads."""
+"""Pages about tasks: an agency's list, one task with its reports and forms, the reviewers' queue, evidence.
 
+Every page starts from ``for_user`` (or ``readable_by``): what a user may not see answers 404. A visible
+assignment whose action the user may not take answers 403. Writes go through ``tasks.services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_safe
+from django.views.generic import ListView
+from django_filters.views import FilterView
 
-from tasks.models import Assignment, Evidence, Task
+from tasks import services
+from tasks.filters import AssignmentFilter
+from tasks.forms import ExtensionDecisionForm, ExtensionRequestForm, ProgressForm, ReviewForm, SubmitForm
+from tasks.models import (
+    Assignment,
+    Evidence,
+    ExtensionRequest,
+    Review,
+    ReviewDecision,
+    ReviewState,
+    Task,
+    WorkState,
+)
+from tasks.pages import Conflict, list_summary, task_page
 
 
-class TaskListView(LoginRequiredMixin, ListView):
+class TaskListView(LoginRequiredMixin, FilterView):
+    """The list "Nhiệm vụ của đơn vị": the agency's assignments (a reviewer's: the province's), most urgent first."""
+
     template_name = "tasks/task_list.html"
+    filterset_class = AssignmentFilter
     context_object_name = "assignments"
-    paginate_by = 50
+    paginate_by = 25  # a filter value the user may not choose (another province's document) shows nothing
 
     def get_queryset(self):
         return (
             Assignment.objects.for_user(self.request.user)
             .with_status()
-            .select_related("task__document", "task__section", "agency")
-            .order_by("effective_due", "task__order")
+            .select_related("task__document", "task__section", "agency", "group")
+            .by_urgency()
         )
-
-
-class TaskDetailView(LoginRequiredMixin, DetailView):
-    template_name = "tasks/task_detail.html"
-    context_object_name = "task"
-
-    def get_queryset(self):
-        return Task.objects.for_user(self.request.user).select_related("document", "section")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["assignments"] = self.object.assignments.with_status().select_related("agency", "group").order_by("role", "agency__name")
+        context.update(list_summary(self.request.user))
+        context["chosen_role"] = self.request.GET.get("role", "")
+        context["is_reviewer"] = self.request.user.is_reviewer
+        context["filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
         return context
 
 
+def _visible_task(request, pk: int) -> Task:
+    return get_object_or_404(Task.objects.for_user(request.user).select_related("document", "section"), pk=pk)
+
+
+def render_task_page(request, task: Task, bound: dict | None = None, conflicts: dict | None = None, status: int = 200):
+    return render(request, "tasks/task_detail.html", task_page(request, task, bound, conflicts), status=status)
+
+
 @login_required
+@require_safe
+def task_detail(request, pk: int):
+    """A task: where it comes from, who does it, by when as written and as understood, every report, the forms."""
+    return render_task_page(request, _visible_task(request, pk))
+
+
+# --------------------------------------------------------------------------------------------------
+# Actions on an assignment (POST); GET leads to the task page
+# --------------------------------------------------------------------------------------------------
+
+
+class AssignmentAction(LoginRequiredMixin, View):
+    """Find the assignment among those the user may see (404 otherwise), check the action (403), bind, act."""
+
+    kind = ""
+
+    def get_assignment(self, pk: int) -> Assignment:
+        queryset = Assignment.objects.for_user(self.request.user).select_related(
+            "task__document", "task__section", "agency"
+        )
+        return get_object_or_404(queryset, pk=pk)
+
+    def get(self, request, pk: int):
+        return redirect(self.get_assignment(pk).get_absolute_url())
+
+    def post(self, request, pk: int):
+        assignment = self.get_assignment(pk)
+        if not self.allowed(assignment, request.user):
+            raise PermissionDenied(_("Bạn không có quyền thực hiện việc này."))
+        form = self.make_form(assignment)
+        if not form.is_valid():
+            return render_task_page(request, assignment.task, bound={(self.kind, assignment.pk): form})
+        try:
+            message = self.act(assignment, form)
+        except services.StaleAssignment as stale:
+            return self.conflict(assignment, form, stale)
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(assignment.get_absolute_url())
+        messages.success(request, message)
+        return redirect(self.success_url(assignment))
+
+    def success_url(self, assignment: Assignment) -> str:
+        return assignment.get_absolute_url()
+
+    def conflict(self, assignment: Assignment, form, stale: services.StaleAssignment):
+        """Show the page again with the values saved by the other person, keeping what this user typed."""
+        current = stale.current
+        fresh = type(form)(assignment=current, initial=self.kept_values(form, current))
+        conflict = Conflict(
+            who=str(stale.changed_by) if stale.changed_by else _("người khác"),
+            when=date_format(timezone.localtime(stale.changed_at), "H:i d/m/Y"),
+            yours=self.your_values(form),
+        )
+        return render_task_page(
+            self.request,
+            current.task,
+            bound={(self.kind, current.pk): fresh},
+            conflicts={current.pk: conflict},
+            status=409,
+        )
+
+    def kept_values(self, form, current: Assignment) -> dict:
+        return {"version": current.version}
+
+    def your_values(self, form) -> str:
+        return ""
+
+
+class ReportView(AssignmentAction):
+    kind = "report"
+
+    def allowed(self, assignment, user) -> bool:
+        return assignment.can_report(user)
+
+    def make_form(self, assignment):
+        return ProgressForm(self.request.POST, self.request.FILES, assignment=assignment)
+
+    def act(self, assignment, form) -> str:
+        services.report_progress(
+            assignment, self.request.user, form.cleaned_data["version"], form.report(), form.cleaned_data["files"]
+        )
+        if assignment.review_state == ReviewState.RETURNED:
+            return _("Đã lưu báo cáo bổ sung. Lãnh đạo đơn vị cần gửi lại báo cáo để được xem xét.")
+        return _("Đã lưu báo cáo tiến độ.")
+
+    def kept_values(self, form, current):
+        values = ProgressForm.initial_for(current)
+        values.update(
+            {
+                name: form.cleaned_data.get(name)
+                for name in ("note", "evidence_link", "evidence_number", "evidence_date")
+            }
+        )
+        return values
+
+    def your_values(self, form) -> str:
+        data = form.cleaned_data
+        text = _("tình trạng “%(state)s”, tiến độ %(progress)s%%") % {
+            "state": WorkState(data["state"]).label,
+            "progress": data["progress"],
+        }
+        if data.get("files"):
+            text += ". " + _("Các tệp đã chọn chưa được lưu: hãy chọn lại tệp.")
+        return text
+
+
+class SubmitView(AssignmentAction):
+    kind = "submit"
+
+    def allowed(self, assignment, user) -> bool:
+        return assignment.can_submit(user)
+
+    def make_form(self, assignment):
+        return SubmitForm(self.request.POST, assignment=assignment)
+
+    def act(self, assignment, form) -> str:
+        services.submit(assignment, self.request.user, form.cleaned_data["version"], form.cleaned_data["note"].strip())
+        return _("Đã gửi báo cáo tới Sở Nội vụ, Văn phòng UBND tỉnh để xem xét.")
+
+    def kept_values(self, form, current):
+        return {"version": current.version, "note": form.cleaned_data.get("note", "")}
+
+
+class ReviewView(AssignmentAction):
+    kind = "review"
+
+    def allowed(self, assignment, user) -> bool:
+        return assignment.can_review(user)
+
+    def make_form(self, assignment):
+        return ReviewForm(self.request.POST, assignment=assignment)
+
+    def act(self, assignment, form) -> str:
+        decision = form.cleaned_data["decision"]
+        services.decide(
+            assignment, self.request.user, form.cleaned_data["version"], decision, form.cleaned_data["reason"]
+        )
+        if decision == ReviewDecision.ACCEPTED:
+            return _("Đã chấp nhận báo cáo của %(agency)s.") % {"agency": assignment.agency}
+        return _("Đã trả lại báo cáo của %(agency)s; cơ quan sẽ thấy ý kiến của bạn.") % {"agency": assignment.agency}
+
+    def kept_values(self, form, current):
+        return {"version": current.version, "reason": form.cleaned_data.get("reason", "")}
+
+
+class ExtensionRequestView(AssignmentAction):
+    kind = "extension"
+
+    def allowed(self, assignment, user) -> bool:
+        return assignment.can_request_extension(user)
+
+    def make_form(self, assignment):
+        return ExtensionRequestForm(self.request.POST, assignment=assignment)
+
+    def act(self, assignment, form) -> str:
+        services.request_extension(
+            assignment, self.request.user, form.cleaned_data["requested_date"], form.cleaned_data["reason"]
+        )
+        return _("Đã gửi đề nghị gia hạn; Sở Nội vụ, Văn phòng UBND tỉnh sẽ xem xét.")
+
+
+class ExtensionDecisionView(LoginRequiredMixin, View):
+    """A reviewer grants or refuses a pending extension request (from the task page or the review queue)."""
+
+    def get_request(self, pk: int) -> ExtensionRequest:
+        visible = Assignment.objects.for_user(self.request.user)
+        queryset = ExtensionRequest.objects.select_related("assignment__task__document", "assignment__agency")
+        return get_object_or_404(queryset, pk=pk, assignment__in=visible)
+
+    def get(self, request, pk: int):
+        return redirect(self.get_request(pk).assignment.get_absolute_url())
+
+    def post(self, request, pk: int):
+        extension = self.get_request(pk)
+        if not extension.assignment.can_review(request.user):
+            raise PermissionDenied(_("Chỉ cán bộ theo dõi (Sở Nội vụ, Văn phòng UBND tỉnh) mới quyết định gia hạn."))
+        form = ExtensionDecisionForm(request.POST, request_id=extension.pk)
+        if not form.is_valid():
+            return render_task_page(request, extension.assignment.task, bound={("decide", extension.pk): form})
+        try:
+            services.decide_extension(extension, request.user, form.grant, form.cleaned_data["note"])
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            if form.grant:
+                messages.success(
+                    request,
+                    _("Đã đồng ý gia hạn cho %(agency)s đến %(date)s.")
+                    % {"agency": extension.assignment.agency, "date": date_format(extension.requested_date, "d/m/Y")},
+                )
+            else:
+                messages.success(
+                    request, _("Đã không đồng ý gia hạn cho %(agency)s.") % {"agency": extension.assignment.agency}
+                )
+        target = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(target)
+        return redirect(extension.assignment.get_absolute_url())
+
+
+# --------------------------------------------------------------------------------------------------
+# Reviewers' queue
+# --------------------------------------------------------------------------------------------------
+
+
+class ReviewQueueView(LoginRequiredMixin, ListView):
+    """Reports waiting for a decision (oldest first) and pending extension requests of the reviewer's province."""
+
+    template_name = "tasks/review_queue.html"
+    context_object_name = "submitted"
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_reviewer:
+            raise PermissionDenied(_("Trang này dành cho cán bộ theo dõi (Sở Nội vụ, Văn phòng UBND tỉnh)."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        latest = Review.objects.filter(assignment=OuterRef("pk"), decision=ReviewDecision.SUBMITTED).order_by(
+            "-created_at", "-pk"
+        )
+        return (
+            Assignment.objects.for_user(self.request.user)
+            .filter(review_state=ReviewState.SUBMITTED)
+            .with_status()
+            .select_related("task__document", "task__section", "agency")
+            .annotate(
+                submitted_at=Subquery(latest.values("created_at")[:1]),
+                submitted_by_first=Subquery(latest.values("actor__first_name")[:1]),
+                submitted_by_username=Subquery(latest.values("actor__username")[:1]),
+            )
+            .order_by("submitted_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pending = list(
+            ExtensionRequest.objects.filter(
+                state=ExtensionRequest.State.PENDING, assignment__in=Assignment.objects.for_user(self.request.user)
+            )
+            .select_related(
+                "assignment__task__document", "assignment__task__section", "assignment__agency", "requested_by"
+            )
+            .order_by("requested_at", "pk")
+        )
+        for extension in pending:
+            extension.form = ExtensionDecisionForm(request_id=extension.pk)
+        context["pending_extensions"] = pending
+        return context
+
+
+# --------------------------------------------------------------------------------------------------
+# Evidence
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
 def evidence_download(request, pk: int):
-    """Serve an evidence file only to those who may see its task (404 otherwise, like any hidden object)."""
-    visible = Assignment.objects.for_user(request.user)
-    evidence = get_object_or_404(Evidence.objects.select_related("update__assignment"), pk=pk, update__assignment__in=visible)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    """Serve an evidence file only to those who may read its update (404 otherwise, like any hidden object).
+
+    Always as an attachment, with the content type checked at upload, an RFC 6266 file name, and a sandbox
+    policy: a file never runs in the portal's origin.
+    """
+    visible = Assignment.objects.readable_by(request.user)
+    evidence = get_object_or_404(Evidence.objects.select_related("update"), pk=pk, update__assignment__in=visible)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Tệp không còn trên máy chủ.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,120 @@
+"""Filters of the list "Nhiệm vụ của đơn vị": document, section, status, role, due soon, overdue, text.
+
+The queryset it filters is ``Assignment.objects.for_user(user).with_status()``: status and effective due
+date are SQL annotations, so every filter is one WHERE clause and the page stays one query however it is
+filtered. The choices offered (documents, sections, agencies) are those the user may see.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from agencies.names import fold
+from plans.models import Document, Section
+from tasks.models import Assignment, AssignmentRole, OfficialStatus, ReviewState, WorkState
+
+DUE_WITHIN_CHOICES = [
+    ("7", _("7 ngày tới")),
+    ("15", _("15 ngày tới")),
+    ("30", _("30 ngày tới")),
+    ("90", _("90 ngày tới")),
+]
+
+
+def section_label(section: Section) -> str:
+    return f"{section.document.display_number} – {section}"
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Tìm"),
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Tên nhiệm vụ, không cần dấu")}),
+    )
+    document = django_filters.ModelChoiceFilter(
+        label=_("Văn bản"),
+        field_name="task__document",
+        queryset=Document.objects.none(),
+        empty_label=_("Tất cả văn bản"),
+    )
+    section = django_filters.ModelChoiceFilter(
+        label=_("Mục"), field_name="task__section", queryset=Section.objects.none(), empty_label=_("Tất cả các mục")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng"), field_name="status", choices=OfficialStatus.choices, empty_label=_("Mọi tình trạng")
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("Vai trò"), field_name="role", choices=AssignmentRole.choices, empty_label=_("Chủ trì và phối hợp")
+    )
+    due_within = django_filters.ChoiceFilter(
+        label=_("Đến hạn trong"),
+        choices=DUE_WITHIN_CHOICES,
+        method="filter_due_within",
+        empty_label=_("Bất kỳ lúc nào"),
+    )
+    review_state = django_filters.ChoiceFilter(
+        label=_("Xem xét"), field_name="review_state", choices=ReviewState.choices, empty_label=_("Mọi trạng thái")
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Cơ quan"), field_name="agency", queryset=Agency.objects.none(), empty_label=_("Tất cả cơ quan")
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Chỉ việc quá hạn"), method="filter_overdue", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Assignment
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = request.user
+        documents = Document.objects.for_user(user).filter(pk__in=queryset.values("task__document_id"))
+        self.filters["document"].queryset = documents.order_by("-year", "number", "pk")
+        sections = (
+            Section.objects.filter(document__in=documents)
+            .select_related("document")
+            .order_by("document_id", "order", "pk")
+        )
+        chosen = (data or {}).get("document")
+        if chosen and str(chosen).isdigit():
+            sections = sections.filter(document_id=int(chosen))
+        self.filters["section"].queryset = sections
+        self.form.fields["section"].label_from_instance = section_label
+        if user.is_reviewer:
+            self.filters["agency"].queryset = (
+                Agency.objects.for_user(user).filter(assignments__isnull=False).distinct().order_by("name")
+            )
+        else:  # an agency sees its own work: no agency to choose
+            del self.filters["agency"]
+            del self.form.fields["agency"]
+
+    def filter_text(self, queryset, name, value):
+        """Match the agency's name ("so tu phap"), or every word somewhere in the task (number, title, output,
+        agencies and deadline as written); accents and case do not matter."""
+        words = fold(value).split()
+        if not words:
+            return queryset
+        in_task = Q()
+        for word in words:
+            in_task &= Q(task__search_text__contains=word)
+        return queryset.filter(in_task | Q(agency__search_text__contains=" ".join(words)))
+
+    def filter_due_within(self, queryset, name, value):
+        """Open work whose effective due date falls between today and ``value`` days from now."""
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        return queryset.exclude(state=WorkState.DONE).filter(
+            effective_due__gte=today, effective_due__lte=today + datetime.timedelta(days=int(value))
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(status=OfficialStatus.OVERDUE) if value else queryset

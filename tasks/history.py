@@ -1,0 +1,203 @@
+"""The readable change log of a task's page ("Lịch sử thay đổi"): who changed what, when, old → new.
+
+django-simple-history keeps a full row per save; here consecutive rows of each object are compared in
+Python. One query per historical model, whatever the number of changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tasks.models import Assignment, AssignmentRole, ExtensionRequest, ProgressUpdate, Review, Task
+
+# The fields each change list shows, in this order; others (search columns, ordering, import provenance) are noise.
+SHOWN = {
+    Task: [
+        "title",
+        "output",
+        "note",
+        "lead_text",
+        "cooperating_text",
+        "deadline_text",
+        "due_kind",
+        "due_date",
+        "due_needs_confirmation",
+        "evidence_required",
+        "section",
+        "number",
+    ],
+    Assignment: ["role", "state", "progress", "completed_on", "due_date", "review_state", "agency", "group"],
+    ProgressUpdate: ["state", "progress", "completed_on", "note", "evidence_number", "evidence_date", "evidence_link"],
+    Review: ["decision", "reason"],
+    ExtensionRequest: ["requested_date", "previous_due", "reason", "state", "decided_by", "decision_note"],
+}
+# What a creation shows: the fields that say what was created.
+CREATED_SHOWS = {
+    Task: [],
+    Assignment: ["role"],
+    ProgressUpdate: ["state", "progress", "completed_on", "note"],
+    Review: ["decision", "reason"],
+    ExtensionRequest: ["requested_date", "previous_due", "reason"],
+}
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    when: datetime.datetime
+    who: str
+    subject: str
+    action: str
+    changes: list[Change] = field(default_factory=list)
+    model: type[models.Model] | None = None
+    object_id: int | None = None
+    by_system: bool = False
+
+    @property
+    def action_label(self) -> str:
+        return {"created": _("tạo mới"), "changed": _("sửa"), "deleted": _("xóa")}[self.action]
+
+
+def _display(model: type[models.Model], name: str, value, names: dict) -> str:
+    """Return a value as people read it: choice labels, dd/mm/yyyy, Có/Không, agency names."""
+    if value in (None, ""):
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "H:i d/m/Y")
+    if isinstance(value, datetime.date):
+        return date_format(value, "d/m/Y")
+    if model_field.is_relation:
+        return names.get((model_field.related_model, value), f"#{value}")
+    text = str(value)
+    return text if len(text) <= 300 else text[:297] + "…"
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    label = str(model._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return _("Hệ thống (nhập dữ liệu)")
+    return str(user)
+
+
+def change_log(
+    history: dict[type[models.Model], Iterable], subject: Callable[[type[models.Model], object], str], names: dict
+) -> list[Entry]:
+    """Turn the historical rows of each model into readable entries, newest first.
+
+    ``history`` maps a model to its historical rows (any order, with ``history_user`` loaded);
+    ``subject(model, record)`` names the object a row is about ("Phần việc của Sở Tư pháp");
+    ``names`` maps (model, pk) to a name, for foreign keys.
+    """
+    entries: list[Entry] = []
+    for model, records in history.items():
+        previous: dict[int, object] = {}
+        for record in sorted(records, key=lambda r: r.history_id):  # the order rows were written
+            pk = record.id
+            about = subject(model, record)
+            action = ACTIONS[record.history_type]
+            before = previous.get(pk)
+            previous[pk] = record
+            if action == "created" or before is None:
+                shown = CREATED_SHOWS[model] if action == "created" else SHOWN[model]
+                changes = [
+                    Change(
+                        _label(model, name), "", _display(model, name, getattr(record, _attname(model, name)), names)
+                    )
+                    for name in shown
+                    if getattr(record, _attname(model, name)) not in (None, "")
+                ]
+            elif action == "deleted":
+                changes = []
+            else:
+                changes = []
+                for name in SHOWN[model]:
+                    attname = _attname(model, name)
+                    old, new = getattr(before, attname), getattr(record, attname)
+                    if old != new:
+                        changes.append(
+                            Change(
+                                _label(model, name),
+                                _display(model, name, old, names),
+                                _display(model, name, new, names),
+                            )
+                        )
+                if not changes:
+                    continue  # a save that changed nothing people see
+            entries.append(
+                Entry(
+                    when=record.history_date,
+                    who=_who(record),
+                    subject=about,
+                    action=action,
+                    changes=changes,
+                    model=model,
+                    object_id=pk,
+                    by_system=record.history_user_id is None,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def merge_initial_assignments(entries: list[Entry], assignments: dict[int, object]) -> list[Entry]:
+    """Say "the import gave this task to these agencies" once, instead of one line per agency.
+
+    ``assignments`` maps ids to assignments (with their agency) for naming them.
+    """
+    initial = [e for e in entries if e.model is Assignment and e.action == "created" and e.by_system]
+    if len(initial) < 2:
+        return entries
+    names: dict[str, list[str]] = {}
+    for entry in sorted(initial, key=lambda e: e.object_id or 0):
+        assignment = assignments.get(entry.object_id)
+        role = assignment.role if assignment else ""
+        names.setdefault(role, []).append(str(assignment.agency) if assignment else f"#{entry.object_id}")
+    labels = {**dict(AssignmentRole.choices), "": _("Không rõ vai trò")}
+    changes = [
+        Change(
+            str(labels[role]),
+            "",
+            "; ".join(agencies) if len(agencies) <= 5 else _("%(n)s cơ quan") % {"n": len(agencies)},
+        )
+        for role in (AssignmentRole.LEAD, AssignmentRole.COOPERATING, "")
+        if (agencies := names.get(role))
+    ]
+    summary = Entry(
+        when=min(e.when for e in initial),
+        who=initial[0].who,
+        subject=_("Giao nhiệm vụ cho các cơ quan"),
+        action="created",
+        changes=changes,
+        model=Assignment,
+        by_system=True,
+    )
+    rest = [e for e in entries if not (e.model is Assignment and e.action == "created" and e.by_system)]
+    return sorted([*rest, summary], key=lambda e: e.when, reverse=True)
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return model._meta.get_field(name).attname

@@ -1,0 +1,268 @@
+"""What the task pages show, computed in Python from a constant number of queries (views stay thin).
+
+``task_page`` builds one task's page: the parts (one agency's share each) the user may read, their timelines
+of reports and decisions, the forms this user may use on each, and the readable change log.
+``list_summary`` counts the user's assignments by role and official status for the list's tabs and legend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, AgencyGroup, User
+from plans.models import Section
+from tasks.forms import ExtensionDecisionForm, ExtensionRequestForm, ProgressForm, ReviewForm, SubmitForm
+from tasks.history import change_log, merge_initial_assignments
+from tasks.models import (
+    STATUS_COLOURS,
+    Assignment,
+    AssignmentRole,
+    ExtensionRequest,
+    OfficialStatus,
+    ProgressUpdate,
+    Review,
+    ReviewDecision,
+    ReviewState,
+    Task,
+)
+
+HISTORY_SHOWN = 60
+LEGEND_ORDER = [
+    OfficialStatus.OVERDUE,
+    OfficialStatus.IN_PROGRESS,
+    OfficialStatus.NOT_STARTED,
+    OfficialStatus.DONE_ON_TIME,
+    OfficialStatus.DONE_LATE,
+]
+
+
+def list_summary(user) -> dict:
+    """Count the user's assignments by role and by official status: one aggregate query."""
+    counts = (
+        Assignment.objects.for_user(user)
+        .with_status()
+        .aggregate(
+            total=Count("pk"),
+            lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)),
+            cooperating=Count("pk", filter=Q(role=AssignmentRole.COOPERATING)),
+            **{status.value: Count("pk", filter=Q(status=status)) for status in OfficialStatus},
+        )
+    )
+    legend = [
+        {"value": s.value, "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s.value]}
+        for s in LEGEND_ORDER
+    ]
+    return {"counts": counts, "legend": legend}
+
+
+@dataclass
+class Conflict:
+    """Someone saved the assignment while this user was filling the form in."""
+
+    who: str
+    when: str
+    yours: str
+
+
+@dataclass
+class TimelineItem:
+    kind: str  # update, submitted, accepted, returned, extension_asked, extension_decided
+    when: object
+    who: object
+    obj: object
+
+
+@dataclass
+class Part:
+    """One agency's share of the task as the page shows it: status, history, and the forms this user may use."""
+
+    assignment: Assignment
+    own: bool
+    timeline: list[TimelineItem] = field(default_factory=list)
+    last_update: ProgressUpdate | None = None
+    last_return: Review | None = None
+    answered: bool = False
+    last_submission: Review | None = None
+    pending_extension: ExtensionRequest | None = None
+    report_form: ProgressForm | None = None
+    submit_form: SubmitForm | None = None
+    review_form: ReviewForm | None = None
+    extension_form: ExtensionRequestForm | None = None
+    decision_form: ExtensionDecisionForm | None = None
+    submit_blocked: str = ""
+    hint: str = ""
+    conflict: Conflict | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"phan-viec-{self.assignment.pk}"
+
+    @property
+    def has_activity(self) -> bool:
+        """Something to show beyond the summary row: reports, decisions, or a form for this user."""
+        return bool(
+            self.timeline or self.review_form or self.decision_form or self.pending_extension or self.report_form
+        )
+
+    @property
+    def open(self) -> bool:
+        """Shown unfolded: the user's own part, or one waiting for this user's decision."""
+        return bool(self.own or self.review_form or self.decision_form or self.conflict)
+
+
+def _agency_lines(assignments: list[Assignment], role: str) -> list[dict]:
+    """Group the agencies of one role as the page lists them: named ones, and each group with its members."""
+    lines: dict[object, dict] = {}
+    for a in assignments:
+        if a.role != role:
+            continue
+        key = a.group_id or f"agency-{a.agency_id}"
+        line = lines.setdefault(key, {"group": a.group, "agencies": []})
+        line["agencies"].append(a.agency)
+    return list(lines.values())
+
+
+def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | None = None) -> dict:
+    """Build the task page: the task, every part the user may read, their timelines and forms, the change log.
+
+    A constant number of queries (about a dozen) however many agencies, updates or changes there are.
+    ``bound`` maps (form kind, object pk) to a form to show instead of a fresh one (errors, conflicts).
+    """
+    user = request.user
+    bound, conflicts = bound or {}, conflicts or {}
+    everyone = sorted(
+        task.assignments.with_status().select_related("agency", "group"),
+        key=lambda a: (a.role != AssignmentRole.LEAD, a.agency.name),
+    )
+    for a in everyone:
+        a.task = task
+    visible = [a for a in everyone if a.is_readable_among(user, everyone)]
+    ids = [a.pk for a in visible]
+    parts = {a.pk: Part(assignment=a, own=a.is_own(user)) for a in visible}
+
+    updates = list(
+        ProgressUpdate.objects.filter(assignment_id__in=ids)
+        .select_related("author__agency")
+        .prefetch_related("evidence")
+    )
+    reviews = list(Review.objects.filter(assignment_id__in=ids).select_related("actor__agency"))
+    extensions = list(
+        ExtensionRequest.objects.filter(assignment_id__in=ids).select_related(
+            "requested_by__agency", "decided_by__agency"
+        )
+    )
+    for update in updates:
+        part = parts[update.assignment_id]
+        part.timeline.append(TimelineItem("update", update.created_at, update.author, update))
+        if part.last_update is None or update.created_at > part.last_update.created_at:
+            part.last_update = update
+    for review in reviews:
+        part = parts[review.assignment_id]
+        part.timeline.append(TimelineItem(review.decision, review.created_at, review.actor, review))
+        if review.decision == ReviewDecision.RETURNED and (
+            part.last_return is None or review.created_at > part.last_return.created_at
+        ):
+            part.last_return = review
+        if review.decision == ReviewDecision.SUBMITTED and (
+            part.last_submission is None or review.created_at > part.last_submission.created_at
+        ):
+            part.last_submission = review
+    for request_ in extensions:
+        part = parts[request_.assignment_id]
+        request_.assignment = part.assignment
+        part.timeline.append(TimelineItem("extension_asked", request_.requested_at, request_.requested_by, request_))
+        if request_.decided_at:
+            part.timeline.append(TimelineItem("extension_decided", request_.decided_at, request_.decided_by, request_))
+        if request_.state == ExtensionRequest.State.PENDING:
+            part.pending_extension = request_
+
+    for part in parts.values():
+        a = part.assignment
+        part.timeline.sort(key=lambda item: item.when, reverse=True)
+        if part.last_return:
+            part.answered = bool(part.last_update and part.last_update.created_at > part.last_return.created_at)
+        part.conflict = conflicts.get(a.pk)
+        if a.can_report(user):
+            part.report_form = bound.get(("report", a.pk)) or ProgressForm(assignment=a)
+            if a.can_request_extension(user) and not part.pending_extension:
+                part.extension_form = bound.get(("extension", a.pk)) or ExtensionRequestForm(assignment=a)
+        if a.can_submit(user) and a.review_state in (ReviewState.DRAFT, ReviewState.RETURNED):
+            part.submit_form = bound.get(("submit", a.pk)) or SubmitForm(assignment=a)
+            if part.last_update is None:
+                part.submit_blocked = _("Chưa có báo cáo tiến độ nào để gửi.")
+            elif a.review_state == ReviewState.RETURNED and not part.answered:
+                part.submit_blocked = _("Cần có báo cáo bổ sung (trả lời ý kiến trả lại) trước khi gửi lại.")
+        elif part.own and a.review_state in (ReviewState.DRAFT, ReviewState.RETURNED) and part.last_update:
+            part.hint = _("Lãnh đạo đơn vị sẽ gửi báo cáo này để Sở Nội vụ, Văn phòng UBND tỉnh xem xét.")
+        if a.can_review(user) and a.review_state == ReviewState.SUBMITTED:
+            part.review_form = bound.get(("review", a.pk)) or ReviewForm(assignment=a)
+        if part.pending_extension and part.pending_extension.can_decide(user):
+            part.decision_form = bound.get(("decide", part.pending_extension.pk)) or ExtensionDecisionForm(
+                request_id=part.pending_extension.pk
+            )
+
+    own_parts = [p for p in parts.values() if p.own]
+    other_parts = [p for p in parts.values() if not p.own]
+    show_all_history = request.GET.get("lich_su") == "tat-ca"
+    history = _change_log(task, visible, updates, reviews, extensions)
+    return {
+        "task": task,
+        "lead_lines": _agency_lines(everyone, AssignmentRole.LEAD),
+        "cooperating_lines": _agency_lines(everyone, AssignmentRole.COOPERATING),
+        "own_parts": own_parts,
+        "other_parts": other_parts,
+        "others_reported": sum(1 for p in other_parts if p.last_update),
+        "awaiting": [p for p in parts.values() if p.review_form or p.decision_form],
+        "summary_open": len(other_parts) <= 8,
+        "history": history if show_all_history else history[:HISTORY_SHOWN],
+        "history_total": len(history),
+        "history_truncated": not show_all_history and len(history) > HISTORY_SHOWN,
+        "is_reviewer": user.is_reviewer,
+        "has_hidden_parts": len(visible) < len(everyone),
+    }
+
+
+def _change_log(task, assignments, updates, reviews, extensions):
+    """The "Lịch sử thay đổi" of the task and of the parts shown: five queries, one per historical model."""
+    ids = [a.pk for a in assignments]
+    by_id = {a.pk: a for a in assignments}
+    history = {
+        Task: Task.history.filter(id=task.pk).select_related("history_user"),
+        Assignment: Assignment.history.filter(id__in=ids).select_related("history_user"),
+        ProgressUpdate: ProgressUpdate.history.filter(assignment_id__in=ids).select_related("history_user"),
+        Review: Review.history.filter(assignment_id__in=ids).select_related("history_user"),
+        ExtensionRequest: ExtensionRequest.history.filter(assignment_id__in=ids).select_related("history_user"),
+    }
+    titles = {
+        Assignment: _("Phần việc của %(agency)s"),
+        ProgressUpdate: _("Báo cáo tiến độ của %(agency)s"),
+        Review: _("Xem xét báo cáo của %(agency)s"),
+        ExtensionRequest: _("Đề nghị gia hạn của %(agency)s"),
+    }
+
+    def subject(model, record) -> str:
+        if model is Task:
+            return _("Nhiệm vụ")
+        assignment = by_id.get(record.id if model is Assignment else record.assignment_id)
+        return titles[model] % {"agency": assignment.agency if assignment else "—"}
+
+    names: dict = {}
+    for a in assignments:
+        names[(Agency, a.agency_id)] = a.agency.name
+        if a.group_id:
+            names[(AgencyGroup, a.group_id)] = a.group.name
+    for obj in [*updates, *reviews, *extensions]:
+        for person in (
+            getattr(obj, "author", None),
+            getattr(obj, "actor", None),
+            getattr(obj, "requested_by", None),
+            getattr(obj, "decided_by", None),
+        ):
+            if person is not None:
+                names[(User, person.pk)] = str(person)
+    if task.section_id:
+        names[(Section, task.section_id)] = str(task.section)
+    return merge_initial_assignments(change_log(history, subject, names), by_id)

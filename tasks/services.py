@@ -1,0 +1,202 @@
+"""Writes that span models: an agency reports progress, its leader submits, a reviewer decides.
+
+Every write on an assignment is guarded by its ``version``: the form carries the version it was rendered
+with, and the write is one conditional ``UPDATE … WHERE version = v``. When another person saved first, no
+row matches, nothing is written and ``StaleAssignment`` says who changed it and when, so the page can show
+the new values instead of silently overwriting them. Conditional updates bypass django-simple-history's
+signals, so each one records its historical row itself (``_record``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tasks.models import (
+    Assignment,
+    Evidence,
+    ExtensionRequest,
+    ProgressUpdate,
+    Review,
+    ReviewDecision,
+    ReviewState,
+    WorkState,
+)
+from tasks.uploads import CheckedFile
+
+
+class StaleAssignment(Exception):  # noqa: N818 - reads as what happened
+    """Someone saved the assignment after the form was rendered; ``current`` is what it holds now."""
+
+    def __init__(self, current: Assignment):
+        super().__init__(f"assignment {current.pk} changed (now version {current.version})")
+        self.current = current
+        latest = current.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+        self.changed_by = latest.history_user if latest else None
+        self.changed_at = latest.history_date if latest else current.updated_at
+
+
+class WorkflowError(Exception):
+    """The action is not possible in the assignment's current state; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """What an agency reports on its share of a task (validated by ``forms.ProgressForm``)."""
+
+    state: str
+    progress: int
+    note: str = ""
+    completed_on: datetime.date | None = None
+    evidence_number: str = ""
+    evidence_date: datetime.date | None = None
+    evidence_link: str = ""
+
+
+def _claim(assignment: Assignment, version: int, **changes) -> Assignment:
+    """Apply ``changes`` only if the assignment still has ``version``; return it as saved, or raise StaleAssignment."""
+    claimed = Assignment.objects.filter(pk=assignment.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    fresh = Assignment.objects.select_related("task__document", "agency").get(pk=assignment.pk)
+    if not claimed:
+        raise StaleAssignment(fresh)
+    return fresh
+
+
+def _record(assignment: Assignment, user) -> None:
+    """Write the historical row a conditional UPDATE did not (who, when, the values after)."""
+    assignment._history_user = user
+    Assignment.history.bulk_history_create([assignment], update=True)
+
+
+def _latest_return(assignment: Assignment) -> Review | None:
+    return assignment.reviews.filter(decision=ReviewDecision.RETURNED).order_by("-created_at", "-pk").first()
+
+
+@transaction.atomic
+def report_progress(
+    assignment: Assignment, user, version: int, report: Report, files: Iterable[CheckedFile] = ()
+) -> ProgressUpdate:
+    """Record an update and apply its status and progress to the assignment; raise StaleAssignment on a conflict.
+
+    "Done" keeps the completion date (today unless given); any other state clears it. A new report on a
+    submitted or accepted assignment needs the leader to submit again (back to draft); on a returned one it
+    is the agency's answer to the return, and the assignment stays returned until the leader resubmits.
+    """
+    completed_on = (report.completed_on or timezone.localdate()) if report.state == WorkState.DONE else None
+    progress = 100 if report.state == WorkState.DONE else report.progress
+    review_state = ReviewState.RETURNED if assignment.review_state == ReviewState.RETURNED else ReviewState.DRAFT
+    saved = _claim(
+        assignment, version, state=report.state, progress=progress, completed_on=completed_on, review_state=review_state
+    )
+    _record(saved, user)
+    update = ProgressUpdate(
+        assignment=saved,
+        author=user,
+        state=report.state,
+        progress=progress,
+        completed_on=completed_on,
+        note=report.note,
+        evidence_number=report.evidence_number,
+        evidence_date=report.evidence_date,
+        evidence_link=report.evidence_link,
+        answers=_latest_return(saved) if review_state == ReviewState.RETURNED else None,
+    )
+    update._history_user = user
+    update.save()
+    for checked in files:
+        evidence = Evidence(
+            update=update, original_name=checked.name, content_type=checked.content_type, size=checked.upload.size
+        )
+        evidence._history_user = user
+        evidence.file.save(checked.name, checked.upload, save=False)
+        evidence.save()
+    return update
+
+
+@transaction.atomic
+def submit(assignment: Assignment, user, version: int, note: str = "") -> Review:
+    """The agency's leader sends its report to the reviewers (draft or returned → submitted).
+
+    A returned report goes back only with an answer: an update made after the return.
+    """
+    if assignment.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
+        raise WorkflowError(_("Báo cáo này đã được gửi, không cần gửi lại."))
+    if not assignment.updates.exists():
+        raise WorkflowError(_("Chưa có báo cáo tiến độ nào để gửi. Hãy báo cáo tiến độ trước."))
+    if assignment.review_state == ReviewState.RETURNED:
+        returned = _latest_return(assignment)
+        if returned and not assignment.updates.filter(created_at__gt=returned.created_at).exists():
+            raise WorkflowError(_("Báo cáo đã bị trả lại; hãy bổ sung bằng một báo cáo tiến độ mới trước khi gửi lại."))
+    saved = _claim(assignment, version, review_state=ReviewState.SUBMITTED)
+    _record(saved, user)
+    return _review(saved, user, ReviewDecision.SUBMITTED, note)
+
+
+@transaction.atomic
+def decide(assignment: Assignment, user, version: int, decision: str, reason: str = "") -> Review:
+    """A reviewer accepts a submitted report or returns it with a reason the agency must answer."""
+    if assignment.review_state != ReviewState.SUBMITTED:
+        raise WorkflowError(_("Báo cáo này không ở trạng thái chờ xem xét."))
+    if decision == ReviewDecision.RETURNED and not reason.strip():
+        raise WorkflowError(_("Hãy ghi lý do trả lại để cơ quan biết cần bổ sung gì."))
+    new_state = ReviewState.ACCEPTED if decision == ReviewDecision.ACCEPTED else ReviewState.RETURNED
+    saved = _claim(assignment, version, review_state=new_state)
+    _record(saved, user)
+    return _review(saved, user, decision, reason.strip())
+
+
+def _review(assignment: Assignment, user, decision: str, reason: str) -> Review:
+    review = Review(assignment=assignment, actor=user, decision=decision, reason=reason)
+    review._history_user = user
+    review.save()
+    return review
+
+
+@transaction.atomic
+def request_extension(assignment: Assignment, user, requested_date: datetime.date, reason: str) -> ExtensionRequest:
+    """Ask for a later deadline; one pending request per assignment at a time."""
+    request = ExtensionRequest(
+        assignment=assignment,
+        requested_by=user,
+        requested_date=requested_date,
+        previous_due=assignment.effective_due_date,
+        reason=reason.strip(),
+    )
+    request._history_user = user
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:  # the unique pending constraint: someone asked a moment ago
+        raise WorkflowError(_("Đã có một đề nghị gia hạn đang chờ quyết định.")) from None
+    return request
+
+
+@transaction.atomic
+def decide_extension(request: ExtensionRequest, user, grant: bool, note: str = "") -> ExtensionRequest:
+    """A reviewer grants (the agency's deadline becomes the requested date) or refuses a pending request."""
+    if not grant and not note.strip():
+        raise WorkflowError(_("Hãy ghi lý do không đồng ý gia hạn."))
+    now = timezone.now()
+    state = ExtensionRequest.State.GRANTED if grant else ExtensionRequest.State.REFUSED
+    claimed = ExtensionRequest.objects.filter(pk=request.pk, state=ExtensionRequest.State.PENDING).update(
+        state=state, decided_by=user, decided_at=now, decision_note=note.strip()
+    )
+    if not claimed:
+        raise WorkflowError(_("Đề nghị gia hạn này đã được quyết định trước đó."))
+    request.refresh_from_db()
+    request._history_user = user  # the instance may still carry the requester from its creation
+    ExtensionRequest.history.bulk_history_create([request], update=True, default_date=now)
+    if grant:
+        Assignment.objects.filter(pk=request.assignment_id).update(
+            due_date=request.requested_date, version=F("version") + 1, updated_at=now
+        )
+        _record(Assignment.objects.get(pk=request.assignment_id), user)
+    return request
