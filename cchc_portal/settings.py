@@ -7,10 +7,12 @@ Celery broker on the file system, so a fresh machine needs only Python.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -19,11 +21,15 @@ DEFAULT_SECRET_KEY = "dev-insecure-cchc-portal-key-change-me"  # noqa: S105 - re
 
 
 def env(name: str, default: str = "") -> str:
-    """Return a setting from the environment, or from the file named by NAME_FILE (secrets)."""
+    """Return a setting from the environment, or from the file named by NAME_FILE (secrets).
+
+    An empty value counts as unset, so an env file may list a variable without a value (docker compose passes it
+    through as "") and still get the default.
+    """
     path = os.getenv(f"{name}_FILE")
     if path:
         return Path(path).read_text(encoding="utf-8").strip()
-    return os.getenv(name, default)
+    return os.getenv(name) or default
 
 
 def env_bool(name: str, default: str = "False") -> bool:
@@ -67,6 +73,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "cchc_portal",
     "agencies",
     "plans",
@@ -84,7 +92,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "cchc_portal.urls"
@@ -119,6 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.User"
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -186,11 +198,14 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     _broker_dir = DATA_DIR / "broker"
+    for _folder in ("queue", "processed"):  # kombu's file-system transport does not create them; the worker dies without
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # else kombu writes ./control in the working directory
         "store_processed": False,
     }
 
@@ -211,16 +226,64 @@ REMINDER_STUCK_MINUTES = env_int("REMINDER_STUCK_MINUTES", 60)
 REMINDER_LEASE_SECONDS = 600  # a send job holds its row this long; SMTP gives up after EMAIL_TIMEOUT
 REMINDER_FANOUT_CHUNK = 500  # above this many claimed reminders the sweep queues them through fan-out jobs
 
-# --- Security. Production values come from the environment; check --deploy passes with them.
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", "False")
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", "False")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", "False")
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# --- Security. With DEBUG=False every default is the production one (HTTPS only, HSTS for a year), so
+# `manage.py check --deploy` passes with nothing more than a SECRET_KEY; development and the tests keep plain http.
+# Each value can still be set in the environment.
+_PRODUCTION = "False" if DEBUG else "True"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _PRODUCTION)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", "False")
+if not SECURE_HSTS_PRELOAD:
+    # Only the owner of a whole registrable domain can put it on the browsers' preload list; a portal on a
+    # subdomain such as cchc.<tỉnh>.gov.vn cannot, so the warning that asks for it is noise.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_PROXY", "False"):
+# Behind a reverse proxy (nginx) that terminates TLS, sets X-Forwarded-Proto and appends the client's address to
+# X-Forwarded-For. PROXY_COUNT is the number of such proxies in front of gunicorn.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", "False")
+PROXY_COUNT = env_int("PROXY_COUNT", 1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): scripts and styles only from our own static files, never inline, so an
+# injected <script> or onclick= does not run. Templates put behaviour in static/js and looks in static/css.
+# The one exception: django-import-export's admin export page has an inline onchange handler (its "select all"
+# box); 'unsafe-hashes' with that handler's exact hash allows that attribute and nothing else.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_HASHES, "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    }
+}
+
+# Login throttling (django-axes): after 5 wrong passwords a username is locked for 15 minutes, but only from the
+# address that tried, so a whole office behind one public address is never locked out by one person's typos.
+AXES_ENABLED = env_bool("AXES_ENABLED", "True")
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)  # templates/axes/lockout.html says "15 phút"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_COOLOFF_MESSAGE = _("Tài khoản tạm thời bị khoá vì nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+if BEHIND_PROXY:
+    # The client's address is the entry of X-Forwarded-For that our own proxies appended: django-ipware counts the
+    # proxies listed in that header after the client (the nearest proxy is only the connection's address), and
+    # without strict checking a forged entry a client put at the left is skipped rather than trusted.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    IPWARE_STRICT = False
 
 LOGGING = {
     "version": 1,

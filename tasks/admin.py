@@ -3,10 +3,12 @@ extension requests; every one keeps its history (who, when, before, after) under
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline
 from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review, Task
+from tasks.resources import AssignmentResource, TaskResource
 
 
 class AssignmentInline(ScopedInline, admin.TabularInline):
@@ -17,7 +19,8 @@ class AssignmentInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+class TaskAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+    resource_classes = [TaskResource]
     province_path = "document__province"
     list_display = ["full_number", "title_short", "document", "lead_text", "deadline_text", "due_date", "due_needs_confirmation"]
     list_filter = ["document__province", "document", "due_kind", "due_needs_confirmation", "evidence_required"]
@@ -38,7 +41,8 @@ class TaskAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+class AssignmentAdmin(ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+    resource_classes = [AssignmentResource]
     province_path = "task__document__province"
     list_display = ["task", "agency", "role", "state", "progress", "completed_on", "due_date", "review_state"]
     list_filter = ["role", "state", "review_state", "task__document"]

@@ -92,6 +92,7 @@ class Task(models.Model):
         ordering = ["document", "order", "pk"]
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
+        permissions = [("import_task", _("Nhập bảng nhiệm vụ")), ("export_task", _("Xuất bảng nhiệm vụ"))]
         indexes = [models.Index(fields=["due_date"], name="task_due_date")]
 
     def __str__(self) -> str:
@@ -261,6 +262,7 @@ class Assignment(models.Model):
         ordering = ["task", "role", "agency__name"]
         verbose_name = _("phân công")
         verbose_name_plural = _("phân công")
+        permissions = [("import_assignment", _("Nhập bảng phân công")), ("export_assignment", _("Xuất bảng phân công"))]
         constraints = [
             models.UniqueConstraint(fields=["task", "agency"], name="assignment_unique_agency_per_task"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="assignment_progress_at_most_100"),

@@ -60,7 +60,7 @@ class TaskResource(ScopedMixin, SafeExportMixin, resources.ModelResource):
 
 
 class AssignmentResource(ScopedMixin, SafeExportMixin, resources.ModelResource):
-    """Assignments with their status; an import updates state, progress and dates (the version moves on)."""
+    """Assignments with their status; an import updates state, progress and dates."""
 
     task = fields.Field(attribute="task", column_name="nhiem_vu_id", widget=ForeignKeyWidget(Task))
     agency = fields.Field(attribute="agency", column_name="co_quan", widget=ForeignKeyWidget(Agency, "code"))
@@ -98,10 +98,7 @@ class AssignmentResource(ScopedMixin, SafeExportMixin, resources.ModelResource):
     def dehydrate_status(self, a: Assignment) -> str:
         return str(a.official_status().label)
 
-    def before_save_instance(self, instance, row, **kwargs):
-        if instance.pk:
-            instance.version += 1  # a concurrent editor in the browser is told the row changed
-        super().before_save_instance(instance, row, **kwargs)
+    # Assignment.save() moves ``version`` on, so a browser form open on the same row is told it changed.
 
     def get_queryset(self):
         return super().get_queryset().select_related("task__document", "task__section", "agency")
