@@ -20,7 +20,16 @@ from agencies.names import name_key
 from agencies.resolver import Resolver
 from indicators import importing as indicator_import
 from plans.models import Document, ReportingDuty
-from plans.tables import IndicatorItem, IndicatorSubRow, IndicatorTable, TableItem, TaskTable, parse_indicator_table, parse_task_table, read_table
+from plans.tables import (
+    IndicatorItem,
+    IndicatorSubRow,
+    IndicatorTable,
+    TableItem,
+    TaskTable,
+    parse_indicator_table,
+    parse_task_table,
+    read_table,
+)
 from tasks import importing as task_import
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "demo"

@@ -59,6 +59,7 @@ if not DEBUG and SECRET_KEY in ("", DEFAULT_SECRET_KEY):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", "False")  # bench/ scripts only: mounts a bare baseline view
 DEMO_MODE = env_bool("DEMO_MODE", "True" if DEBUG else "False")
 
 INSTALLED_APPS = [
@@ -198,7 +199,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     _broker_dir = DATA_DIR / "broker"
-    for _folder in ("queue", "processed"):  # kombu's file-system transport does not create them; the worker dies without
+    for _folder in (
+        "queue",
+        "processed",
+    ):  # kombu's file-system transport does not create them; the worker dies without
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

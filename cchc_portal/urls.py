@@ -1,5 +1,6 @@
 """URLs of the portal: pages of each app, login, the admin, language switch."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -22,3 +23,6 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:  # benchmarks only: a bare view served the same way as the portal
+    urlpatterns.append(path("bench/ping/", views.bench_ping, name="bench_ping"))

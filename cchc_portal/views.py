@@ -10,3 +10,10 @@ def home(request):
     if request.user.is_reviewer:
         return redirect("dashboard:overview")
     return redirect("tasks:list")
+
+
+def bench_ping(request):
+    """A bare Django view: the baseline the benchmarks compare real pages with (mounted only when BENCH_ENDPOINTS)."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

@@ -35,6 +35,7 @@ class DocumentListView(LoginRequiredMixin, ListView):
             .select_related("issuer", "province")
             .annotate(task_count=Count("tasks", distinct=True), indicator_count=Count("indicators", distinct=True))
             .search(self.request.GET.get("q", ""))
+            .order_by("-year", "number", "pk")
         )
 
 

@@ -1,5 +1,20 @@
 """Template context: the unread notification count shown in the top bar."""
 
+from __future__ import annotations
+
+from cchc_portal.models import Notification
+
 
 def unread(request) -> dict:
-    return {}
+    """Offer ``unread_notifications`` lazily: one COUNT on the partial index, only if a template reads it,
+    and at most once per request however often it is read."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread_notifications": 0}
+
+    def count() -> int:
+        if not hasattr(request, "_unread_notifications"):
+            request._unread_notifications = Notification.objects.for_user(user).unread().count()
+        return request._unread_notifications
+
+    return {"unread_notifications": count}

@@ -4,5 +4,7 @@ from cchc_portal.notifications import views
 
 app_name = "notifications"
 urlpatterns = [
-    path("", views.notification_list, name="list"),
+    path("", views.NotificationListView.as_view(), name="list"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+    path("read-all/", views.mark_all_read, name="read_all"),
 ]

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from agencies.models import Agency, AgencyGroup, Alias, Role, User
 from indicators.models import Indicator, Target
@@ -150,7 +151,8 @@ def test_demo_users_have_their_roles(demo):
         user = User.objects.get(username=username)
         assert (user.role, user.agency.name if user.agency else None) == (role, agency)
         assert user.agency is None or user.agency.province.code == "phu-yen"
-        assert authenticate(username=username, password="demo12345") == user
+        login = RequestFactory().post("/accounts/login/")  # django-axes needs the request
+        assert authenticate(login, username=username, password="demo12345") == user
     assert User.objects.get(username="admin").is_superuser
 
 

@@ -1,0 +1,410 @@
+"""Benchmark: server time of the dashboard pages for a province of 200 agencies, 5,000 tasks and 100,000 updates.
+
+    python bench/dashboard.py [--runs 7] [--rebuild]
+
+Uses DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/cchc_bench_dashboard. The first run creates that
+database, migrates it and fills it with bulk inserts (about a minute); later runs reuse it (``--rebuild`` drops and
+builds it again). The data: 200 agencies (25 departments, 15 districts, 160 communes) in groups; two documents of 2024
+(a plan of 4,000 tasks in 8 sections, one per CCHC area, and a letter of 1,000 tasks); about 10 shares per task
+(50,000 assignments), two progress updates each (100,000 updates), monthly/quarterly/6-month/yearly reporting duties
+with their reports, and 20 indicators with province and group targets and measurements.
+
+Each page is requested through Django's test Client with "today" fixed at 15/09/2024 (a few warm-up requests, then
+``--runs`` timed ones); the script prints the median server time, the number of queries and the ratio to the limit
+of 300 ms. Exports are timed too (they have no such limit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cchc_bench_dashboard"
+LIMIT_MS = 300.0
+TODAY = datetime.date(2024, 9, 15)
+PLAN_NUMBER = "9001/KH-UBND"
+LETTER_NUMBER = "9002/UBND-NC"
+AREAS = [
+    "direction",
+    "institutions",
+    "procedures",
+    "apparatus",
+    "civil_service",
+    "public_finance",
+    "digital_government",
+    "communication",
+]
+SECTION_TITLES = [
+    "Công tác chỉ đạo, điều hành CCHC",
+    "Cải cách thể chế",
+    "Cải cách thủ tục hành chính",
+    "Cải cách tổ chức bộ máy",
+    "Cải cách công vụ",
+    "Cải cách tài chính công",
+    "Xây dựng và phát triển chính quyền điện tử, chính quyền số",
+    "Công tác tuyên truyền CCHC",
+]
+
+
+def setup(rebuild: bool) -> str:
+    """Point Django at the benchmark database (created and migrated when missing) and return its URL."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc_portal.settings")
+    os.environ.setdefault("FAST_PASSWORD_HASHER", "True")
+    os.environ.setdefault("DEBUG", "False")
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-0123456789abcdef")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # Production settings otherwise; the test Client speaks plain HTTP, so no redirect to HTTPS.
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+    os.environ.setdefault("SESSION_COOKIE_SECURE", "False")
+    os.environ.setdefault("CSRF_COOKIE_SECURE", "False")
+    url = os.environ["DATABASE_URL"]
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        name = url.rsplit("/", 1)[1].split("?")[0]
+        admin_url = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if exists and rebuild:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                exists = None
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # Production settings, but static URLs without the collectstatic manifest (not built here).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def build() -> None:
+    """Fill the database with the province described in the module docstring (bulk inserts, one transaction)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from agencies.models import Agency, AgencyGroup, Province, Role, User
+    from indicators.models import Indicator, Measurement, MeasurementState, Target, TargetScope
+    from plans.models import Document, PeriodicReport, ReportingDuty, Section
+    from tasks.models import Assignment, ProgressUpdate, Task
+
+    rng = random.Random(6)
+    started = time.perf_counter()
+    with transaction.atomic():
+        province = Province.objects.create(code="bench", name="Tỉnh Thử Nghiệm")
+        specs = [("department", "province", f"Sở số {n:02d}") for n in range(1, 26)]
+        specs += [("district_committee", "district", f"UBND huyện số {n:02d}") for n in range(1, 16)]
+        specs += [("commune_committee", "commune", f"UBND xã số {n:03d}") for n in range(1, 161)]
+        agencies = Agency.objects.bulk_create(
+            Agency(
+                province=province,
+                code=f"bench-{i}",
+                name=name,
+                short_name=f"S{i}" if kind == "department" else "",
+                kind=kind,
+                level=level,
+                search_text=name.lower(),
+            )
+            for i, (kind, level, name) in enumerate(specs)
+        )
+        departments, districts, communes = agencies[:25], agencies[25:40], agencies[40:]
+        groups = {}
+        for code, name, kind, members in [
+            ("departments", "Các sở, ban, ngành", "departments", departments),
+            ("districts", "UBND cấp huyện", "district_committees", districts),
+            ("communes", "UBND cấp xã", "commune_committees", communes),
+        ]:
+            group = AgencyGroup.objects.create(province=province, code=f"bench-{code}", name=name, kind=kind)
+            group.members.set(members)
+            groups[code] = group
+        home_affairs = departments[0]
+        User.objects.create(
+            username="bench_reviewer", agency=home_affairs, role=Role.REVIEWER
+        )  # logged in with force_login
+        User.objects.create(username="bench_staff", agency=departments[5], role=Role.STAFF)
+        author = User.objects.get(username="bench_staff")
+
+        documents = [
+            Document.objects.create(
+                province=province,
+                doc_type="plan",
+                number=PLAN_NUMBER,
+                title="Kế hoạch CCHC năm 2024 (thử)",
+                year=2024,
+                issued_on=datetime.date(2023, 12, 15),
+                place="Tỉnh Thử Nghiệm",
+            ),
+            Document.objects.create(
+                province=province,
+                doc_type="letter",
+                number=LETTER_NUMBER,
+                title="V/v đôn đốc nhiệm vụ CCHC (thử)",
+                year=2024,
+                issued_on=datetime.date(2024, 2, 1),
+            ),
+        ]
+        for document in documents:
+            document.followed_by.set([home_affairs])
+        sections = [
+            Section(document=document, number=roman, path=roman, title=title, order=i, area=area)
+            for document in documents
+            for i, (roman, title, area) in enumerate(
+                zip(["I", "II", "III", "IV", "V", "VI", "VII", "VIII"], SECTION_TITLES, AREAS, strict=True)
+            )
+        ]
+        sections = Section.objects.bulk_create(sections)
+
+        dues = [datetime.date(2024, m, 28) for m in range(1, 13)] + [datetime.date(2024, 12, 31)] * 6 + [None] * 2
+        tasks = []
+        for n in range(5000):
+            document_index = 0 if n < 4000 else 1
+            section = sections[document_index * 8 + n % 8]
+            due = rng.choice(dues)
+            tasks.append(
+                Task(
+                    document=documents[document_index],
+                    section=section,
+                    number=str(n // 8 + 1),
+                    order=n,
+                    title=f"Nhiệm vụ thử số {n}: triển khai nội dung cải cách hành chính năm 2024",
+                    lead_text="Sở số 01",
+                    cooperating_text="Các sở, ban, ngành",
+                    deadline_text=f"{due:%d/%m/%Y}" if due else "Thường xuyên",
+                    due_date=due,
+                    due_kind="date" if due else "ongoing",
+                )
+            )
+        tasks = Task.objects.bulk_create(tasks, batch_size=1000)
+
+        shares = []
+        for task in tasks:
+            chosen = rng.sample(agencies, 10)
+            for index, agency in enumerate(chosen):
+                roll = rng.random()
+                due = task.due_date
+                if roll < 0.35 and due:
+                    state, progress = "done", 100
+                    completed = due + datetime.timedelta(days=rng.randint(-60, 20))
+                    completed = min(completed, TODAY)
+                elif roll < 0.65:
+                    state, progress, completed = "in_progress", rng.choice([20, 40, 60, 80]), None
+                else:
+                    state, progress, completed = "not_started", 0, None
+                shares.append(
+                    Assignment(
+                        task=task,
+                        agency=agency,
+                        role="lead" if index < 1 + (task.order % 3 == 0) else "cooperating",
+                        state=state,
+                        progress=progress,
+                        completed_on=completed,
+                    )
+                )
+        shares = Assignment.objects.bulk_create(shares, batch_size=5000)
+
+        updates = []
+        for share in shares:
+            for k in range(2):
+                moment = timezone.make_aware(
+                    datetime.datetime(2024, 1, 10) + datetime.timedelta(days=rng.randint(0, 240), hours=k)
+                )
+                updates.append(
+                    ProgressUpdate(
+                        assignment=share,
+                        author=author,
+                        created_at=moment,
+                        state=share.state,
+                        progress=share.progress,
+                        note=f"Báo cáo tiến độ lần {k + 1}: đã triển khai các nội dung theo kế hoạch",
+                        evidence_number=f"{k + 1}/BC" if k else "",
+                    )
+                )
+        ProgressUpdate.objects.bulk_create(updates, batch_size=10000)
+
+        reporters = [groups["departments"], groups["districts"]]
+        from cchc_portal.dashboards.periods import FREQUENCY_PERIOD, ReportPeriod
+
+        reports = []
+        for frequency in ("monthly", "quarterly", "half_yearly", "yearly"):
+            duty = ReportingDuty.objects.create(document=documents[0], frequency=frequency, recipient=home_affairs)
+            duty.reporters.set(reporters)
+            for period in ReportPeriod.all_of(FREQUENCY_PERIOD[frequency], 2024):
+                due = period.due(15)
+                if due > TODAY:
+                    continue
+                for agency in departments + districts:
+                    if rng.random() < 0.85:
+                        sent = due + datetime.timedelta(days=rng.randint(-5, 4))
+                        reports.append(
+                            PeriodicReport(
+                                duty=duty,
+                                agency=agency,
+                                period_start=period.start,
+                                period_end=period.end,
+                                due_date=due,
+                                submitted_at=timezone.make_aware(datetime.datetime.combine(sent, datetime.time(9))),
+                            )
+                        )
+        PeriodicReport.objects.bulk_create(reports, batch_size=5000)
+
+        measurements = []
+        for n in range(1, 21):
+            indicator = Indicator.objects.create(
+                document=documents[0], number=str(n), order=n, name=f"Chỉ tiêu thử số {n}", unit="%"
+            )
+            Target.objects.create(indicator=indicator, scope=TargetScope.PROVINCE, year=2024, value=90, value_text="90")
+            if n % 4 == 0:
+                Target.objects.create(
+                    indicator=indicator,
+                    scope=TargetScope.GROUP,
+                    group=groups["districts"],
+                    year=2024,
+                    value=80,
+                    value_text="80",
+                )
+            for quarter_end in (datetime.date(2024, 3, 31), datetime.date(2024, 6, 30)):
+                measurements.append(
+                    Measurement(
+                        indicator=indicator,
+                        agency=None,
+                        period_start=datetime.date(2024, 1, 1),
+                        period_end=quarter_end,
+                        value=rng.randint(60, 100),
+                        state=MeasurementState.ACCEPTED,
+                    )
+                )
+                if n % 4 == 0:
+                    measurements += [
+                        Measurement(
+                            indicator=indicator,
+                            agency=a,
+                            period_start=datetime.date(2024, 1, 1),
+                            period_end=quarter_end,
+                            value=rng.randint(60, 100),
+                            state=MeasurementState.ACCEPTED,
+                        )
+                        for a in districts
+                    ]
+        Measurement.objects.bulk_create(measurements)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(
+        f"Dữ liệu thử đã tạo trong {time.perf_counter() - started:.1f} s: {Agency.objects.filter(province=province).count()} cơ quan, "
+        f"{Task.objects.filter(document__province=province).count()} nhiệm vụ, {Assignment.objects.filter(task__document__province=province).count()} "
+        f"phần việc, {ProgressUpdate.objects.filter(assignment__task__document__province=province).count()} báo cáo tiến độ."
+    )
+
+
+def measure(runs: int) -> list[tuple[str, float, int, bool]]:
+    """Time each page; return (label, median ms, queries, limited) rows."""
+    import time_machine
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from agencies.models import Agency, User
+    from plans.models import Document
+
+    plan = Document.objects.get(number=PLAN_NUMBER)
+    staff_agency = User.objects.get(username="bench_staff").agency_id
+    some_agency = Agency.objects.get(province=plan.province, name="Sở số 10").pk
+    pages = [
+        ("bench_reviewer", "Tổng quan một văn bản (4.000 nhiệm vụ)", f"/dashboard/?document={plan.pk}", True),
+        ("bench_reviewer", "Tổng quan cả năm (5.000 nhiệm vụ)", "/dashboard/?year=2024", True),
+        (
+            "bench_reviewer",
+            "Trang của một cơ quan (xem bởi Sở Nội vụ)",
+            f"/dashboard/?year=2024&agency={some_agency}",
+            True,
+        ),
+        ("bench_staff", "Trang của cơ quan (cán bộ đầu mối)", "/dashboard/?year=2024", True),
+        ("bench_reviewer", "Danh sách nhiệm vụ quá hạn (trang 1)", "/dashboard/tasks/?year=2024&status=overdue", True),
+        ("bench_reviewer", "Danh sách đến hạn trong 30 ngày", "/dashboard/tasks/?year=2024&due=soon", True),
+        (
+            "bench_staff",
+            "Danh sách phần việc quá hạn của cơ quan",
+            f"/dashboard/tasks/?year=2024&agency={staff_agency}&status=overdue",
+            True,
+        ),
+        (
+            "bench_reviewer",
+            "Xuất Excel quý III (5.000 dòng)",
+            "/dashboard/export/xlsx/?year=2024&period=quarter-3",
+            False,
+        ),
+        (
+            "bench_reviewer",
+            "Xuất Word quý III (5.000 dòng)",
+            "/dashboard/export/docx/?year=2024&period=quarter-3",
+            False,
+        ),
+        ("bench_staff", "Xuất Word của cơ quan", "/dashboard/export/docx/?year=2024&period=quarter-3", False),
+    ]
+    clients = {}
+    for username in {p[0] for p in pages}:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        clients[username] = client
+    results = []
+    with time_machine.travel(datetime.datetime(2024, 9, 15, 2, 0, tzinfo=datetime.UTC), tick=True):
+        for username, label, url, limited in pages:
+            client = clients[username]
+            for _ in range(2):  # warm-up: caches, first connection, compiled templates
+                assert client.get(url).status_code == 200, url
+            times = []
+            queries = 0
+            for _ in range(runs if limited else max(3, runs // 2)):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+                queries = len(captured.captured_queries)
+            results.append((label, statistics.median(times), queries, limited))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed requests per page (median reported)")
+    parser.add_argument("--rebuild", action="store_true", help="drop the benchmark database and build it again")
+    args = parser.parse_args()
+    url = setup(args.rebuild)
+    from plans.models import Document
+
+    if not Document.objects.filter(number=PLAN_NUMBER).exists():
+        build()
+    print(f"Cơ sở dữ liệu: {url.rsplit('@', 1)[-1]} · hôm nay = {TODAY:%d/%m/%Y} · trung vị của {args.runs} lần")
+    print(f"{'Trang':<48} {'ms (trung vị)':>14} {'truy vấn':>9} {'/ 300 ms':>9}")
+    worst = 0.0
+    for label, median, queries, limited in measure(args.runs):
+        ratio = median / LIMIT_MS
+        if limited:
+            worst = max(worst, ratio)
+        print(f"{label:<48} {median:>14.1f} {queries:>9} {ratio:>8.2f}{'' if limited else '*'}")
+    print("* tệp xuất: không thuộc giới hạn 300 ms, ghi để tham khảo.")
+    print(f"Tỷ lệ lớn nhất của các trang: {worst:.2f} ({'đạt' if worst <= 1 else 'VƯỢT'} giới hạn 300 ms)")
+
+
+if __name__ == "__main__":
+    main()

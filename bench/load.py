@@ -1,0 +1,216 @@
+"""Load: concurrent clients update tasks on gunicorn for a while; check no error, no lost update, p95 latency.
+
+    python bench/load.py [--clients 20] [--seconds 60]     # DATABASE_URL: the national synthetic data by default
+
+Clients work in pairs on the same assignment (an agency's staff and its leader), so the optimistic lock is
+exercised: a save on a stale version must answer 409 with the new values, never overwrite. At the end every
+saved report must be in the database exactly once and each assignment's version must have moved once per
+save. Then the same clients hit a bare Django view served the same way, for the requests-per-second baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cchc_national"
+P95_LIMIT_MS = 300
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """A tiny HTTP client with a session: cookies, CSRF, keep-alive."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, dict]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers.update({"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}{path}",
+                            "X-CSRFToken": self.cookies.get("csrftoken", "")})
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                break
+            except (ConnectionError, http.client.HTTPException):
+                if attempt:
+                    raise
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, text, dict(response.getheaders())
+
+    def login(self, username: str, password: str) -> None:
+        self.request("GET", "/accounts/login/")
+        status, _text, _h = self.request("POST", "/accounts/login/", {"username": username, "password": password, "csrfmiddlewaretoken": self.cookies["csrftoken"]})
+        if status != 302:
+            raise RuntimeError(f"login failed for {username}: {status}")
+
+
+def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "cchc_portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "4",
+         "--worker-class", "sync", "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open("/tmp/cchc-bench-gunicorn.log", "w"),  # noqa: SIM115
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=60)
+    args = parser.parse_args()
+    env = {
+        **os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB), "DEBUG": "False", "SECRET_KEY": "bench-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1", "SESSION_COOKIE_SECURE": "False", "CSRF_COOKIE_SECURE": "False", "SECURE_SSL_REDIRECT": "False",
+        "SECURE_HSTS_SECONDS": "0", "BENCH_ENDPOINTS": "True", "DEMO_MODE": "False", "AXES_ENABLED": "False", "LOG_LEVEL": "WARNING",
+        # The synthetic accounts share one password hashed with the fast hasher; logins are not what is measured.
+        "FAST_PASSWORD_HASHER": "True",
+        "DJANGO_SETTINGS_MODULE": "cchc_portal.settings",
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    from tasks.models import Assignment, ProgressUpdate
+
+    # Pairs of clients (staff and leader of one agency) share one open assignment of that agency.
+    pairs = args.clients // 2
+    chosen = list(
+        Assignment.objects.filter(agency__code__contains="-s", role="lead", task__document__number__contains="/KH-UBND", state="in_progress")
+        .select_related("agency", "task").order_by("pk")[:pairs]
+    )
+    if len(chosen) < pairs:
+        raise SystemExit("Not enough synthetic data: run python manage.py generate_synthetic --provinces 1 first.")
+    before = {a.pk: (a.version, ProgressUpdate.objects.filter(assignment=a).count()) for a in chosen}
+
+    port = free_port()
+    server = start_gunicorn(port, env)
+    latencies: list[float] = []
+    outcomes: dict[str, int] = {"saved": 0, "conflict": 0, "error": 0}
+    saved_per_assignment: dict[int, int] = {a.pk: 0 for a in chosen}
+    lock = threading.Lock()
+    deadline = time.monotonic() + args.seconds
+    version_re = {a.pk: re.compile(rf'name="a{a.pk}-version" value="(\d+)"') for a in chosen}
+
+    def worker(assignment, username: str) -> None:
+        client = Client(port)
+        client.login(username, "demo12345")
+        page = f"/tasks/{assignment.task_id}/"
+        n = 0
+        while time.monotonic() < deadline:
+            status, text, _ = client.request("GET", page)
+            match = version_re[assignment.pk].search(text)
+            if status != 200 or not match:
+                with lock:
+                    outcomes["error"] += 1
+                continue
+            n += 1
+            form = {f"a{assignment.pk}-version": match.group(1), f"a{assignment.pk}-state": "in_progress",
+                    f"a{assignment.pk}-progress": str(10 + n % 80), f"a{assignment.pk}-note": f"{username} lần {n}",
+                    "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
+            started = time.perf_counter()
+            status, _text, _h = client.request("POST", f"/tasks/assignments/{assignment.pk}/report/", form)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if status == 302:
+                    outcomes["saved"] += 1
+                    saved_per_assignment[assignment.pk] += 1
+                elif status == 409:
+                    outcomes["conflict"] += 1
+                else:
+                    outcomes["error"] += 1
+
+    threads = []
+    for assignment in chosen:
+        code = assignment.agency.code
+        for username in (f"{code}-cb", f"{code}-ld"):
+            threads.append(threading.Thread(target=worker, args=(assignment, username)))
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+
+    lost = 0
+    for assignment in chosen:
+        assignment.refresh_from_db()
+        version0, updates0 = before[assignment.pk]
+        saved = saved_per_assignment[assignment.pk]
+        updates = ProgressUpdate.objects.filter(assignment=assignment).count() - updates0
+        if updates != saved or assignment.version - version0 != saved:
+            lost += 1
+
+    # Baseline: the same clients on a bare view of the same server.
+    ping_count = [0]
+    ping_deadline = time.monotonic() + min(10, args.seconds)
+
+    def pinger() -> None:
+        client = Client(port)
+        while time.monotonic() < ping_deadline:
+            status, _t, _h = client.request("GET", "/bench/ping/")
+            if status == 200:
+                with lock:
+                    ping_count[0] += 1
+
+    ping_threads = [threading.Thread(target=pinger) for _ in range(args.clients)]
+    ping_started = time.perf_counter()
+    for thread in ping_threads:
+        thread.start()
+    for thread in ping_threads:
+        thread.join()
+    ping_rps = ping_count[0] / (time.perf_counter() - ping_started)
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=20)
+
+    p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) >= 20 else max(latencies or [0])
+    rps = (outcomes["saved"] + outcomes["conflict"]) / elapsed
+    print(f"clients {args.clients} for {args.seconds} s on gunicorn (4 sync workers), {len(chosen)} shared assignments")
+    print(f"task updates: {outcomes['saved']} saved, {outcomes['conflict']} refused as stale (409), {outcomes['error']} errors; lost updates: {lost}")
+    print(f"update latency: median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms (limit {P95_LIMIT_MS} ms) -> {'OK' if p95 <= P95_LIMIT_MS else 'OVER'}")
+    print(f"bare Django view: {ping_rps:.0f} req/s; task updates: {rps:.1f} req/s (ratio {rps / ping_rps:.3f} of the bare view)")
+
+
+if __name__ == "__main__":
+    main()

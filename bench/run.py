@@ -1,0 +1,62 @@
+"""The one benchmark command: run every benchmark on the national synthetic data and print one table.
+
+    python bench/run.py                      # DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/cchc_national
+    python bench/run.py --generate 34        # first build 34 synthetic provinces there (about 10 minutes)
+
+Each line is a measured operation, its figure, and its ratio to a limit or a baseline measured in the same
+run: the dashboard against the raw SQL aggregate it needs, the task list against a bare Django view, the
+5,000-row import against openpyxl's read of the same file, the reminder sweep against its 10 s budget, and
+task updates per second under 20 concurrent clients against a bare view served the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/cchc_national"
+STEPS = [
+    ("dashboard", ["dashboard.py", "--province-from-synthetic"]),
+    ("task list", ["task_list.py"]),
+    ("import 5,000 rows", ["import_appendix.py"]),
+    ("reminder sweep", ["reminders.py", "--existing"]),
+    ("concurrent task updates", ["load.py", "--clients", "20", "--seconds", "20"]),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--generate", type=int, default=0, help="build N synthetic provinces first")
+    parser.add_argument("--only", action="append", help="run only these steps (names as printed)")
+    args = parser.parse_args()
+    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB)}
+    python = sys.executable
+    if args.generate:
+        code = "import sys; sys.path.insert(0, 'bench'); from _django import setup; setup(); from django.core.management import call_command; "
+        code += f"call_command('generate_synthetic', '--provinces', '{args.generate}')"
+        subprocess.run([python, "-c", code], env=env, cwd=HERE.parent, check=True)
+    outputs = []
+    for name, command in STEPS:
+        if args.only and name not in args.only:
+            continue
+        script = HERE / command[0]
+        if not script.exists():
+            outputs.append((name, f"(missing {command[0]})"))
+            continue
+        print(f"== {name}: python bench/{' '.join(command)}", flush=True)
+        result = subprocess.run([python, str(script), *command[1:]], env=env, cwd=HERE.parent, capture_output=True, text=True)
+        print(result.stdout, end="")
+        if result.returncode:
+            print(result.stderr[-2000:], file=sys.stderr)
+        outputs.append((name, result.stdout.strip().splitlines()[-1] if result.stdout.strip() else f"failed ({result.returncode})"))
+    print("\n== summary")
+    for name, line in outputs:
+        print(f"{name:26} {line}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Admin of the reminders (failed and stuck ones first, with a resend action) and of the notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cchc_portal.admin_mixins import ProvinceScopedAdmin
+from cchc_portal.models import Notification, Reminder, ReminderState
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """Reminders an admin must look at: failed for good, or pending far longer than a send takes."""
+
+    title = _("cần xử lý")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("failed", _("Gửi lỗi")),
+            ("stuck", _("Kẹt: chờ gửi quá %(minutes)s phút") % {"minutes": settings.REMINDER_STUCK_MINUTES}),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.filter(state=ReminderState.FAILED)
+        if self.value() == "stuck":
+            return queryset.stuck()
+        return queryset
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ProvinceScopedAdmin):
+    province_path = "agency__province"
+    list_display = [
+        "day",
+        "kind",
+        "recipient",
+        "email",
+        "agency",
+        "target",
+        "state",
+        "attempts",
+        "sent_at",
+        "error_short",
+    ]
+    list_filter = [AttentionFilter, "state", "kind"]
+    list_select_related = ["recipient", "agency", "assignment__task__section", "duty"]
+    date_hierarchy = "day"
+    search_fields = ["recipient__username", "recipient__email", "email"]
+    actions = ["resend"]
+    readonly_fields = [
+        "recipient",
+        "agency",
+        "kind",
+        "day",
+        "assignment",
+        "duty",
+        "period_start",
+        "period_end",
+        "due_date",
+        "state",
+        "run_id",
+        "attempts",
+        "last_error",
+        "email",
+        "created_at",
+        "next_attempt_at",
+        "locked_until",
+        "sent_at",
+    ]
+    show_full_result_count = False  # the changelist counts a big table once, not twice
+
+    def has_add_permission(self, request):
+        return False  # reminders are written by the sweep only
+
+    @admin.display(description=_("về việc"))
+    def target(self, reminder):
+        if reminder.assignment_id:
+            return reminder.assignment.task.full_number
+        if reminder.duty_id:
+            return f"{reminder.duty.get_frequency_display()} {reminder.period_start:%d/%m/%Y}"
+        return "—"
+
+    @admin.display(description=_("lỗi gần nhất"))
+    def error_short(self, reminder):
+        return reminder.last_error[:80]
+
+    @admin.action(description=_("Gửi lại các nhắc nhở đã chọn (lỗi hoặc bị kẹt)"), permissions=["change"])
+    def resend(self, request, queryset):
+        """Put failed or stuck reminders back to pending with a fresh attempt budget, and queue them."""
+        from cchc_portal.jobs import send_reminder
+
+        now = timezone.now()
+        stuck = queryset.stuck(now).values("pk")
+        chosen = queryset.filter(Q(state=ReminderState.FAILED) | Q(pk__in=stuck))
+        ids = list(chosen.values_list("pk", flat=True))
+        with transaction.atomic():
+            Reminder.objects.filter(pk__in=ids).update(
+                state=ReminderState.PENDING, attempts=0, locked_until=None, next_attempt_at=now
+            )
+            for pk in ids:
+                send_reminder.delay_on_commit(pk)
+        skipped = queryset.count() - len(ids)
+        self.message_user(request, _("Đã xếp hàng gửi lại %(count)s nhắc nhở.") % {"count": len(ids)}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                _("Bỏ qua %(count)s nhắc nhở đã gửi, đã hủy hoặc đang chờ gửi bình thường.") % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+@admin.register(Notification)
+class NotificationAdmin(ProvinceScopedAdmin):
+    province_path = "recipient__agency__province"
+    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "title"]
+    readonly_fields = ["recipient", "reminder", "kind", "title", "body", "url", "created_at", "read_at"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,250 @@
+"""Charts drawn on the server as inline SVG: no JavaScript, no CDN, and they print.
+
+Every segment carries its number as text and a fill pattern besides its colour (solid, hatched, dotted,
+blank, cross-hatched), so a chart printed in black and white still reads. Labels are escaped
+(``format_html``); titles longer than a bar's room are shortened, the full text kept in ``<title>``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from cchc_portal.dashboards.formatting import number, percent
+
+# Colours of the stylesheet (--green, --orange, --blue, --grey, --red), darkened enough for white text.
+FILLS = {"green": "#1e7b34", "orange": "#b85c00", "blue": "#0b5cad", "grey": "#9aa3ad", "red": "#b3261e"}
+# The pattern each colour wears, so black-and-white prints tell them apart.
+PATTERNS = {
+    "green": "",  # solid
+    "orange": '<path d="M0,8 L8,0" stroke="#fff" stroke-width="2"/>',  # hatched
+    "blue": '<circle cx="4" cy="4" r="1.6" fill="#fff"/>',  # dotted
+    "grey": '<rect width="8" height="8" fill="#fff"/><path d="M0,8 L8,0" stroke="#6b7280" stroke-width="1"/>',  # light
+    "red": '<path d="M0,0 L8,8 M0,8 L8,0" stroke="#fff" stroke-width="1.6"/>',  # cross-hatched
+}
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Segment:
+    label: str
+    value: int
+    colour: str
+
+
+def _join(parts: list[SafeString]) -> SafeString:
+    """Join pieces that ``format_html`` already escaped."""
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+def _defs(prefix: str) -> SafeString:
+    parts = []
+    for colour, fill in FILLS.items():
+        parts.append(
+            f'<pattern id="{prefix}-{colour}" width="8" height="8" patternUnits="userSpaceOnUse">'
+            f'<rect width="8" height="8" fill="{fill}"/>{PATTERNS[colour]}</pattern>'
+        )
+    return mark_safe(f"<defs>{''.join(parts)}</defs>")  # the module's constants only, no outside text
+
+
+def _n(value: float) -> str:
+    """Return a coordinate with two decimals (SVG wants a dot, whatever the language)."""
+    return f"{value:.2f}"
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def donut(segments: list[Segment], *, title: str, centre: str, centre_caption: str) -> SafeString:
+    """Return a donut of ``segments`` with a legend that repeats every label, number and share."""
+    prefix = f"c{next(_counter)}"
+    total = sum(s.value for s in segments)
+    cx = cy = 90
+    radius, width = 70, 30
+    arcs = []
+    angle = -math.pi / 2
+    shown = [s for s in segments if s.value]
+    for segment in shown:
+        sweep = 2 * math.pi * segment.value / total
+        if len(shown) == 1:  # a full ring: an SVG arc cannot start and end on the same point
+            arcs.append(
+                format_html(
+                    '<circle cx="{}" cy="{}" r="{}" fill="none" stroke="url(#{}-{})" stroke-width="{}"><title>{}: {}</title></circle>',
+                    cx,
+                    cy,
+                    radius,
+                    prefix,
+                    segment.colour,
+                    width,
+                    segment.label,
+                    number(segment.value),
+                )
+            )
+            break
+        x1, y1 = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        angle += sweep
+        x2, y2 = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        large = 1 if sweep > math.pi else 0
+        arcs.append(
+            format_html(
+                '<path d="M{},{} A{},{} 0 {} 1 {},{}" fill="none" stroke="url(#{}-{})" stroke-width="{}">'
+                "<title>{}: {}</title></path>",
+                _n(x1),
+                _n(y1),
+                radius,
+                radius,
+                large,
+                _n(x2),
+                _n(y2),
+                prefix,
+                segment.colour,
+                width,
+                segment.label,
+                number(segment.value),
+            )
+        )
+    if not shown:
+        arcs.append(
+            format_html(
+                '<circle cx="{}" cy="{}" r="{}" fill="none" stroke="#d6dde6" stroke-width="{}"/>', cx, cy, radius, width
+            )
+        )
+    legend = format_html_join(
+        "",
+        '<g transform="translate(200,{})"><rect width="16" height="16" fill="url(#{}-{})" stroke="#1d2733" stroke-width=".5"/>'
+        '<text x="24" y="13">{}: {} ({})</text></g>',
+        (
+            (
+                20 + 26 * index,
+                prefix,
+                s.colour,
+                s.label,
+                number(s.value),
+                percent(100 * s.value / total if total else None),
+            )
+            for index, s in enumerate(segments)
+        ),
+    )
+    height = max(185, 30 + 26 * len(segments))
+    return format_html(
+        '<svg class="chart donut" viewBox="0 0 560 {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
+        "<title>{}</title>{}{}"
+        '<text x="{}" y="{}" text-anchor="middle" class="big">{}</text>'
+        '<text x="{}" y="{}" text-anchor="middle" class="small">{}</text>{}</svg>',
+        height,
+        title,
+        title,
+        _defs(prefix),
+        _join(arcs),
+        cx,
+        cy + 6,
+        centre,
+        cx,
+        cy + 24,
+        centre_caption,
+        legend,
+    )
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    segments: list[Segment]
+    note: str = ""  # printed after the bar ("65%")
+
+
+def stacked_bars(bars: list[Bar], *, title: str, legend: list[Segment]) -> SafeString:
+    """Return horizontal stacked bars, one per row, each segment with its number written inside."""
+    prefix = f"c{next(_counter)}"
+    label_w, bar_w, note_w, row_h = 250, 380, 70, 28
+    width = label_w + bar_w + note_w
+    rows = []
+    for index, bar in enumerate(bars):
+        y = 10 + index * row_h
+        total = sum(s.value for s in bar.segments)
+        parts = [
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end"><title>{}</title>{}</text>',
+                label_w - 8,
+                y + 15,
+                bar.label,
+                _shorten(bar.label, 38),
+            )
+        ]
+        x = float(label_w)
+        for segment in bar.segments:
+            if not segment.value:
+                continue
+            w = bar_w * segment.value / total
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="20" fill="url(#{}-{})" stroke="#1d2733" stroke-width=".5">'
+                    "<title>{}: {}</title></rect>",
+                    _n(x),
+                    y,
+                    _n(w),
+                    prefix,
+                    segment.colour,
+                    segment.label,
+                    number(segment.value),
+                )
+            )
+            if w >= 22:  # room for the number, on a white label so it reads on any fill
+                parts.append(
+                    format_html(
+                        '<rect x="{}" y="{}" width="{}" height="14" rx="2" fill="#fff" opacity=".9"/>'
+                        '<text x="{}" y="{}" text-anchor="middle" class="small">{}</text>',
+                        _n(x + w / 2 - 10),
+                        y + 3,
+                        20,
+                        _n(x + w / 2),
+                        y + 14,
+                        number(segment.value),
+                    )
+                )
+            x += w
+        if not total:
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="20" fill="none" stroke="#d6dde6"/>', label_w, y, bar_w
+                )
+            )
+        parts.append(format_html('<text x="{}" y="{}">{}</text>', label_w + bar_w + 8, y + 15, bar.note))
+        rows.append(_join(parts))
+    legend_y = 20 + len(bars) * row_h
+    legend_items = []
+    x = 10
+    for segment in legend:
+        room = 32 + 6 * len(segment.label)  # about 6 px a character at the legend's size
+        if x + room > width:  # next line
+            x, legend_y = 10, legend_y + 20
+        legend_items.append(
+            format_html(
+                '<rect x="{}" y="{}" width="14" height="14" fill="url(#{}-{})" stroke="#1d2733" stroke-width=".5"/>'
+                '<text x="{}" y="{}" class="small">{}</text>',
+                x,
+                legend_y,
+                prefix,
+                segment.colour,
+                x + 19,
+                legend_y + 12,
+                segment.label,
+            )
+        )
+        x += room
+    height = legend_y + 26
+    return format_html(
+        '<svg class="chart bars" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}{}{}</svg>',
+        width,
+        height,
+        title,
+        title,
+        _defs(prefix),
+        _join(rows),
+        _join(legend_items),
+    )

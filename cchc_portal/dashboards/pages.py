@@ -1,0 +1,531 @@
+"""What the dashboard templates show: every figure as text, with the link to the work behind it.
+
+The figures come from ``queries``; here they become cells (text + link), chart SVG and labels, so that
+templates only loop and print (no arithmetic, no colour rules, no permission checks in templates).
+
+Every number links to the dashboard's own list of the tasks behind it (``dashboard:tasks``), which works
+whatever the task list of issue 4 supports; that list links on to ``/tasks/?document=…&status=…&agency=…
+&section=…`` for the same work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from cchc_portal.dashboards import charts, queries
+from cchc_portal.dashboards.formatting import day, number, percent, share
+from cchc_portal.dashboards.periods import PeriodType, ReportPeriod, period_choices
+from cchc_portal.dashboards.queries import COLOURS, DONE_FILTER, STATUSES, Counts, DrillFilters
+from cchc_portal.dashboards.scope import Scope, path
+from plans.areas import CchcArea
+from plans.models import Section
+from tasks.models import AssignmentRole, OfficialStatus, ProgressUpdate, Task
+
+JUDGEMENT_LABELS = {
+    "green": "Đúng tiến độ",
+    "orange": "Đang tiến triển",
+    "red": "Có nguy cơ không đạt",
+    "grey": "Chưa đủ căn cứ đánh giá",
+}
+
+
+@dataclass
+class Cell:
+    """A figure as shown, and where clicking it leads."""
+
+    text: str
+    url: str = ""
+    hint: str = ""
+
+
+def drill(scope: Scope, **filters) -> str:
+    return scope.url("dashboard:tasks", **filters)
+
+
+def task_page_url(scope: Scope, *, status: str = "", agency: int | None = None, section: int | None = None) -> str:
+    """Return the matching list of the portal's task page (issue 4): ``/tasks/?document=&status=&agency=&section=``."""
+    params: dict[str, str] = {}
+    if scope.document is not None:
+        params["document"] = str(scope.document.pk)
+    if status in OfficialStatus.values:
+        params["status"] = status
+    agency = agency if agency is not None else (scope.agency.pk if scope.agency else None)
+    if agency is not None:
+        params["agency"] = str(agency)
+    if section is not None:
+        params["section"] = str(section)
+    return f"{path('tasks:list')}?{urlencode(params)}" if params else path("tasks:list")
+
+
+def status_segments(counts: Counts) -> list[charts.Segment]:
+    return [charts.Segment(str(s.label), counts[s], COLOURS[s]) for s in STATUSES]
+
+
+def figure_cells(scope: Scope, counts: Counts, **filters) -> dict[str, Cell]:
+    """Return the cells of one row of a progress table: total, each status, done, completion, progress."""
+    cells = {"total": Cell(number(counts.total), drill(scope, **filters))}
+    for status in STATUSES:
+        cells[status.value] = Cell(number(counts[status]), drill(scope, status=status.value, **filters))
+    cells["done"] = Cell(number(counts.done), drill(scope, status=DONE_FILTER, **filters))
+    cells["completion"] = Cell(percent(counts.completion))
+    cells["progress"] = Cell(percent(counts.mean_progress))
+    return cells
+
+
+def _section_label(section: Section | None) -> str:
+    if section is None:
+        return _("Nhiệm vụ không thuộc mục nào")
+    return f"{section.number}. {section.title}" if section.number else section.title
+
+
+def _value(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return number(value)
+
+
+def indicator_rows(figures: queries.IndicatorFigures) -> list[dict]:
+    """Turn the judge's verdicts into table rows (the judge decides the colour; we only print it)."""
+    rows = []
+    for judgement in figures.judgements:
+        indicator, target = getattr(judgement, "indicator", None), getattr(judgement, "target", None)
+        agency, latest = getattr(judgement, "agency", None), getattr(judgement, "latest", None)
+        colour = getattr(judgement, "colour", "grey")
+        unit = (getattr(target, "unit", "") or getattr(indicator, "unit", "")) if target or indicator else ""
+        target_text = (getattr(target, "value_text", "") or _value(getattr(target, "value", None))) if target else "—"
+        if target_text in ("", "—") and indicator is not None:
+            target_text = indicator.target_text or "—"
+        period = ""
+        if latest is not None:
+            period = _("kỳ %(start)s – %(end)s") % {"start": day(latest.period_start), "end": day(latest.period_end)}
+        rows.append(
+            {
+                "indicator": (f"{indicator.number}. {indicator.name}" if indicator.number else indicator.name)
+                if indicator
+                else "",
+                "target": f"{target_text} {unit}".strip(),
+                "who": agency.name if agency else (getattr(target, "applies_to_text", "") or _("Toàn tỉnh")),
+                "value": f"{_value(getattr(judgement, 'value', None))} {unit}".strip()
+                if getattr(judgement, "value", None) is not None
+                else "—",
+                "period": period,
+                "verdict": str(getattr(judgement, "verdict_label", "") or getattr(judgement, "verdict", "") or ""),
+                "note": str(getattr(judgement, "note", "") or ""),
+                "colour": colour,
+                "colour_label": _(JUDGEMENT_LABELS.get(colour, JUDGEMENT_LABELS["grey"])),
+            }
+        )
+    return rows
+
+
+def _names(names: list[str], shown: int = 3) -> str:
+    """Return up to ``shown`` names, then how many more ("A, B, C và 17 cơ quan khác")."""
+    if len(names) <= shown + 1:
+        return ", ".join(names)
+    return _("%(names)s và %(n)s cơ quan khác") % {"names": ", ".join(names[:shown]), "n": number(len(names) - shown)}
+
+
+def _lines(scope: Scope, lines: list[queries.TaskLine], *, overdue: bool) -> list[dict]:
+    rows = []
+    for line in lines:
+        days = (
+            _("quá hạn %(n)s ngày") % {"n": number(line.days)}
+            if overdue
+            else _("còn %(n)s ngày") % {"n": number(line.days)}
+        )
+        rows.append(
+            {
+                "number": line.task.full_number,
+                "title": line.task.title,
+                "url": line.task.get_absolute_url(),
+                "document": line.task.document.display_number,
+                "agencies": _names(line.agencies),
+                "due": day(line.due),
+                "deadline_text": line.task.deadline_text,
+                "days": days if line.due else "",
+                "colour": COLOURS.get(line.status, "grey"),
+                "status": str(OfficialStatus(line.status).label),
+            }
+        )
+    return rows
+
+
+def _period_block(scope: Scope, block: queries.PeriodReports | None) -> dict | None:
+    if block is None:
+        return None
+    return {
+        "label": block.period.label,
+        "due": day(block.due),
+        "is_due": block.is_due,
+        "submitted": number(block.submitted),
+        "expected": number(block.expected),
+        "on_time": number(block.on_time),
+        "share": percent(share(block.submitted, block.expected)),
+        "missing": [
+            {"name": name, "url": scope.url("dashboard:overview", agency=pk) if scope.can_choose_agency else ""}
+            for pk, name in block.missing
+        ],
+        "missing_html": format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>' if scope.can_choose_agency else "<li>{}{}</li>",
+            (
+                (scope.url("dashboard:overview", agency=pk) if scope.can_choose_agency else "", name)
+                for pk, name in block.missing
+            ),
+        ),
+        "missing_count": number(len(block.missing)),
+    }
+
+
+RANKING_ROW = (
+    '<tr data-agency="{name}"><td class="num">{rank}</td><td><a href="{url}">{name}</a>{successor}</td>'
+    '<td class="num">{total}</td><td class="num">{lead}</td><td class="num">{done}</td><td class="num">{completion}</td>'
+    '<td class="num">{on_time}</td><td class="num {overdue_class}">{overdue}</td>'
+    '<td class="num">{reports}{reports_share}</td><td class="num">{reports_on_time}</td></tr>'
+)
+
+
+def _link(cell: Cell) -> SafeString:
+    return format_html('<a href="{}">{}</a>', cell.url, cell.text) if cell.url else format_html("{}", cell.text)
+
+
+def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[dict]:
+    """The ranking table's rows; each also drawn as HTML here (``html``), since a province has 200 agencies and
+    the template engine would take longer than the figures to draw them."""
+    rows = []
+    rank = 0
+    successor_text = _("nay thuộc %(successor)s")
+    # The ranking is a province's page: its links only add the agency (and a filter) to the scope's own.
+    drill_base, overview_base = scope.url("dashboard:tasks"), scope.url("dashboard:overview")
+    for figures in ranking:
+        counts = figures.counts
+        if counts.total:
+            rank += 1
+
+        agency = f"agency={figures.agency_id}"
+
+        def link(**filters) -> str:
+            return f"{drill_base}&{agency}{'&' if filters else ''}{urlencode(filters)}"  # noqa: B023 - used within the iteration
+
+        row = {
+            "rank": number(rank) if counts.total else "",
+            "name": figures.name,
+            "url": f"{overview_base}&{agency}",
+            "successor": figures.successor,
+            "total": Cell(number(counts.total), link() if counts.total else ""),
+            "lead": Cell(number(figures.lead), link(role=AssignmentRole.LEAD) if figures.lead else ""),
+            "done": Cell(number(counts.done), link(status=DONE_FILTER) if counts.done else ""),
+            "completion": percent(counts.completion),
+            "on_time": percent(counts.on_time_rate),
+            "overdue": Cell(number(counts.overdue), link(status=OfficialStatus.OVERDUE) if counts.overdue else ""),
+            "overdue_class": "num-bad" if counts.overdue else "",
+            "reports": (
+                _("%(sent)s/%(due)s")
+                % {"sent": number(figures.reports_submitted), "due": number(figures.reports_expected)}
+                if figures.is_reporter
+                else "—"
+            ),
+            "reports_share": percent(figures.report_completeness) if figures.is_reporter else "",
+            "reports_on_time": percent(figures.report_timeliness) if figures.is_reporter else "—",
+        }
+        row["html"] = format_html(
+            RANKING_ROW,
+            name=row["name"],
+            rank=row["rank"],
+            url=row["url"],
+            successor=format_html(' <span class="muted">({})</span>', successor_text % {"successor": row["successor"]})
+            if row["successor"]
+            else "",
+            total=_link(row["total"]),
+            lead=_link(row["lead"]),
+            done=_link(row["done"]),
+            completion=row["completion"],
+            on_time=row["on_time"],
+            overdue_class=row["overdue_class"],
+            overdue=_link(row["overdue"]),
+            reports=row["reports"],
+            reports_share=format_html(' <span class="muted">({})</span>', row["reports_share"])
+            if row["reports_share"]
+            else "",
+            reports_on_time=row["reports_on_time"],
+        )
+        rows.append(row)
+    return rows
+
+
+def default_period(scope: Scope) -> ReportPeriod:
+    """The quarter of today, or the last quarter of a past year (the first of a coming year)."""
+    year = scope.reference_year
+    today = scope.today
+    if today.year == year:
+        return ReportPeriod.containing(PeriodType.QUARTER, today)
+    return ReportPeriod(year, PeriodType.QUARTER, 4 if today.year > year else 1)
+
+
+def overview_context(scope: Scope) -> dict:
+    """Everything the overview page shows (the queries are listed in ``queries``)."""
+    table = None if scope.is_agency_view else queries.task_table(scope)
+    figures = queries.progress(scope, table)
+    reports = queries.reporting(scope)
+    ranking = [] if scope.is_agency_view else queries.agency_ranking(scope, reports)
+    overdue = queries.overdue_list(scope, table)
+    soon_count, soon = queries.due_soon(scope, table)
+    indicators = queries.indicator_judgements(scope)
+    total = figures.total
+    unit = _("phần việc") if scope.is_agency_view else _("nhiệm vụ")
+
+    status_rows = [
+        {
+            "label": str(s.label),
+            "colour": COLOURS[s],
+            "count": Cell(number(total[s]), drill(scope, status=s.value)),
+            "share": percent(share(total[s], total.total)),
+            "tasks_url": task_page_url(scope, status=s.value),
+        }
+        for s in STATUSES
+    ]
+    section_rows = []
+    several = len(scope.documents) > 1
+    documents = {d.pk: d for d in scope.documents}
+    for row in figures.sections:
+        section_id = row.section.pk if row.section else None
+        filters = {"section": section_id} if section_id else {}
+        section_rows.append(
+            {
+                "label": _section_label(row.section),
+                "document": documents[row.document_id].display_number
+                if several and row.document_id in documents
+                else "",
+                "area": row.section.get_area_display() if row.section else "",
+                "cells": figure_cells(scope, row.counts, **filters),
+                "tasks_url": task_page_url(scope, section=section_id),
+            }
+        )
+    area_rows = [
+        {"label": str(a.area.label), "cells": figure_cells(scope, a.counts, area=a.area.value)} for a in figures.areas
+    ]
+    legend = status_segments(Counts())
+    section_chart = (
+        charts.stacked_bars(
+            [
+                charts.Bar(_section_label(r.section), status_segments(r.counts), percent(r.counts.completion))
+                for r in figures.sections
+            ],
+            title=_("Tiến độ theo mục"),
+            legend=legend,
+        )
+        if figures.sections
+        else ""
+    )
+    area_chart = (
+        charts.stacked_bars(
+            [
+                charts.Bar(str(a.area.label), status_segments(a.counts), percent(a.counts.completion))
+                for a in figures.areas
+            ],
+            title=_("Tiến độ theo lĩnh vực cải cách hành chính"),
+            legend=legend,
+        )
+        if figures.areas
+        else ""
+    )
+    donut = charts.donut(
+        status_segments(total),
+        title=_("Tình trạng các %(unit)s") % {"unit": unit},
+        centre=number(total.total),
+        centre_caption=unit,
+    )
+    period = default_period(scope)
+    agencies = ""
+    if scope.can_choose_agency:
+        chosen = scope.agency.pk if scope.agency else None
+        agencies = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(pk), " selected" if pk == chosen else "", name)
+                for pk, name in Agency.objects.filter(province=scope.province)
+                .order_by("name")
+                .values_list("pk", "name")
+            ),
+        )
+    return {
+        "scope": scope,
+        "unit": unit,
+        "agencies": agencies,
+        "total": {
+            "count": Cell(number(total.total), drill(scope)),
+            "done": Cell(number(total.done), drill(scope, status=DONE_FILTER)),
+            "completion": percent(total.completion),
+            "on_time": percent(total.on_time_rate),
+            "overdue": Cell(number(total.overdue), drill(scope, status=OfficialStatus.OVERDUE)),
+            "progress": percent(total.mean_progress),
+            "soon": Cell(number(soon_count), drill(scope, due="soon")),
+        },
+        "status_rows": status_rows,
+        "donut": donut,
+        "section_rows": section_rows,
+        "section_chart": section_chart,
+        "area_rows": area_rows,
+        "area_chart": area_chart,
+        "ranking": _ranking_rows(scope, ranking),
+        "duties": [
+            {
+                "label": f"{d.duty.document.display_number} – {d.duty.get_frequency_display()}",
+                "recipient": d.duty.recipient.name,
+                "last": _period_block(scope, d.last),
+                "current": _period_block(scope, d.current),
+            }
+            for d in reports.duties
+        ],
+        "overdue": _lines(scope, overdue, overdue=True),
+        "overdue_more": total.overdue > len(overdue),
+        "soon": _lines(scope, soon, overdue=False),
+        "soon_more": soon_count > len(soon),
+        "soon_days": queries.SOON_DAYS,
+        "indicators": indicator_rows(indicators),
+        "indicators_available": indicators.available,
+        "indicator_summary": [
+            {"colour": colour, "label": _(label), "count": number(indicators.count(colour))}
+            for colour, label in JUDGEMENT_LABELS.items()
+        ],
+        "periods": period_choices(period.year),
+        "period": period.param,
+        "export_params": scope.params(),
+        "today": day(scope.today),
+    }
+
+
+def drill_filters(params: QueryDict | dict) -> DrillFilters:
+    """Read the drill-down filters; an unknown status or area shows nothing rather than everything."""
+    section = params.get("section")
+    try:
+        section_id = int(section) if section not in (None, "") else None
+    except ValueError:
+        raise Http404 from None
+    return DrillFilters(
+        status=params.get("status", ""),
+        section=section_id,
+        area=params.get("area", ""),
+        role=params.get("role", ""),
+        due=params.get("due", ""),
+    )
+
+
+def _describe(scope: Scope, filters: DrillFilters, section: Section | None) -> list[str]:
+    """Say in words what the list holds ("Quá hạn", "Mục II. Cải cách thể chế", …)."""
+    parts = []
+    if filters.status == DONE_FILTER:
+        parts.append(_("Đã hoàn thành (đúng hạn và quá hạn)"))
+    elif filters.status in OfficialStatus.values:
+        parts.append(str(OfficialStatus(filters.status).label))
+    elif filters.status:
+        parts.append(_("Tình trạng không hợp lệ"))
+    if section is not None:
+        parts.append(_("Mục %(section)s") % {"section": _section_label(section)})
+    if filters.area in CchcArea.values:
+        parts.append(_("Lĩnh vực: %(area)s") % {"area": CchcArea(filters.area).label})
+    elif filters.area:
+        parts.append(_("Lĩnh vực không hợp lệ"))
+    if filters.role in AssignmentRole.values:
+        parts.append(_("Vai trò: %(role)s") % {"role": AssignmentRole(filters.role).label})
+    if filters.due == "soon":
+        parts.append(_("Đến hạn trong %(n)s ngày tới") % {"n": queries.SOON_DAYS})
+    return parts
+
+
+def drilldown_context(scope: Scope, filters: DrillFilters, page: str | None) -> dict:
+    """The list behind a number: tasks (province, per task) or the agency's shares (per assignment).
+
+    Queries: the section named (when one is), the page count and the page, and one for the page's statuses.
+    """
+    section = None
+    if filters.section is not None:
+        section = Section.objects.filter(pk=filters.section, document_id__in=scope.document_ids).first()
+        if section is None:
+            raise Http404
+    rows = []
+    if scope.is_agency_view:
+        latest = ProgressUpdate.objects.filter(assignment=OuterRef("pk")).order_by("-created_at", "-pk")
+        qs = queries.drill_assignments(scope, filters).annotate(latest_note=Subquery(latest.values("note")[:1]))
+        page_obj = Paginator(qs, 50).get_page(page)
+        for share_ in page_obj.object_list:
+            rows.append(
+                {
+                    "number": share_.task.full_number,
+                    "title": share_.task.title,
+                    "url": share_.get_absolute_url(),
+                    "document": share_.task.document.display_number,
+                    "agency": share_.agency.name,
+                    "role": share_.get_role_display(),
+                    "deadline": share_.task.deadline_text,
+                    "due": day(share_.effective_due),
+                    "status": str(OfficialStatus(share_.status).label),
+                    "colour": COLOURS[OfficialStatus(share_.status)],
+                    "progress": percent(100 if share_.state == "done" else share_.progress),
+                    "note": share_.latest_note or "",
+                }
+            )
+    else:
+        found = queries.drill_tasks(scope, filters)
+        page_obj = Paginator(found, 50).get_page(page)
+        tasks = Task.objects.select_related("section", "document").in_bulk([r.pk for r in page_obj.object_list])
+        for row in page_obj.object_list:
+            task, status, prog = tasks[row.pk], row.status, row.progress
+            rows.append(
+                {
+                    "number": task.full_number,
+                    "title": task.title,
+                    "url": task.get_absolute_url(),
+                    "document": task.document.display_number,
+                    "agency": task.lead_text,
+                    "role": "",
+                    "deadline": task.deadline_text,
+                    "due": day(task.due_date),
+                    "status": str(OfficialStatus(status).label),
+                    "colour": COLOURS[OfficialStatus(status)],
+                    "progress": percent(prog),
+                    "note": "",
+                }
+            )
+    params = scope.params(
+        status=filters.status, section=filters.section, area=filters.area, role=filters.role, due=filters.due
+    )
+    page_links = {}
+    if page_obj.has_previous():
+        page_links["previous"] = f"?{urlencode({**params, 'page': page_obj.previous_page_number()})}"
+    if page_obj.has_next():
+        page_links["next"] = f"?{urlencode({**params, 'page': page_obj.next_page_number()})}"
+    return {
+        "scope": scope,
+        "rows": rows,
+        "page_obj": page_obj,
+        "count": number(page_obj.paginator.count),
+        "page_links": page_links,
+        "per_assignment": scope.is_agency_view,
+        "description": _describe(scope, filters, section),
+        "overview_url": scope.url("dashboard:overview"),
+        "tasks_url": task_page_url(scope, status=filters.status, section=filters.section),
+        "several_documents": len(scope.documents) > 1,
+        "today": day(scope.today),
+    }
+
+
+def period_from(params: QueryDict | dict, scope: Scope) -> ReportPeriod | None:
+    """Read the export's period: ``period=quarter-1`` (or ``period_type=quarter&period=1``) of the scope's year."""
+    value = params.get("period", "")
+    if "-" not in value and params.get("period_type"):
+        value = f"{params.get('period_type')}-{value or 1}"
+    return ReportPeriod.parse(value, scope.reference_year)

@@ -1,0 +1,192 @@
+"""Reminders the daily sweep decides to send, and the in-portal notifications users read.
+
+A ``Reminder`` is claimed (inserted) before anything is sent: its unique key (recipient, kind, target,
+day) is what makes a reminder go out at most once, however many sweeps or workers run. The send job
+then takes a short lease on the row, delivers, and records the outcome on it, so a reminder that is
+stuck or failed is visible in the admin instead of silently lost.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Nhắc trước hạn")
+    OVERDUE = "overdue", _("Thông báo quá hạn")
+    ESCALATION = "escalation", _("Báo cáo lãnh đạo: quá hạn kéo dài")
+    DIGEST = "digest", _("Tổng hợp hằng tuần")
+    REPORT_DUE = "report_due", _("Nhắc gửi báo cáo định kỳ")
+
+
+#: Kinds that are about one assignment (the others are about a report period, or a whole week).
+ASSIGNMENT_KINDS = (ReminderKind.DUE_SOON, ReminderKind.OVERDUE, ReminderKind.ESCALATION)
+
+
+class ReminderState(models.TextChoices):
+    PENDING = "pending", _("Đang chờ gửi")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
+    CANCELLED = "cancelled", _("Đã hủy (không còn cần gửi)")
+
+
+class ReminderQuerySet(models.QuerySet):
+    def for_user(self, user) -> ReminderQuerySet:
+        """Superusers see every reminder; everyone else only those addressed to them."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def stuck(self, now: datetime.datetime | None = None) -> ReminderQuerySet:
+        """Pending rows nobody has tried for REMINDER_STUCK_MINUTES and nobody holds (one partial-index scan)."""
+        now = now or timezone.now()
+        cutoff = now - datetime.timedelta(minutes=settings.REMINDER_STUCK_MINUTES)
+        return self.filter(state=ReminderState.PENDING, next_attempt_at__lt=cutoff).filter(
+            Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+        )
+
+
+class Reminder(models.Model):
+    """One reminder to one person: claimed by the sweep before it is sent, then marked sent or failed."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="reminders", verbose_name=_("người nhận")
+    )
+    # CASCADE on purpose: a reminder is the log of its target; it must never block deleting a task or a user.
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("cơ quan"),
+        help_text=_("Cơ quan mà người nhận thay mặt (cơ quan kế thừa nếu cơ quan được giao đã hợp nhất)."),
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=ReminderKind)
+    day = models.DateField(_("ngày nhắc"))
+    assignment = models.ForeignKey(
+        "tasks.Assignment", models.CASCADE, null=True, blank=True, related_name="reminders", verbose_name=_("phân công")
+    )
+    duty = models.ForeignKey(
+        "plans.ReportingDuty",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("chế độ báo cáo"),
+    )
+    period_start = models.DateField(_("kỳ báo cáo từ"), null=True, blank=True)
+    period_end = models.DateField(_("kỳ báo cáo đến"), null=True, blank=True)
+    due_date = models.DateField(_("hạn"), null=True, blank=True)
+    state = models.CharField(_("tình trạng"), max_length=12, choices=ReminderState, default=ReminderState.PENDING)
+    run_id = models.UUIDField(_("lượt quét"), editable=False, help_text=_("Lượt quét đã nhận gửi nhắc nhở này."))
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    email = models.CharField(_("địa chỉ e-mail"), max_length=254, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        _("lần gửi tiếp theo"), default=timezone.now, help_text=_("Khi công việc gửi được dự kiến chạy.")
+    )
+    locked_until = models.DateTimeField(_("đang gửi đến"), null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        verbose_name = _("nhắc nhở")
+        verbose_name_plural = _("nhắc nhở")
+        constraints = [
+            # One key per target type: NULLs are distinct in a unique index, so one constraint over all
+            # columns would not stop a second digest or report reminder.
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "assignment", "day"],
+                condition=Q(assignment__isnull=False),
+                name="reminder_once_per_assignment_day",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "duty", "period_start", "day"],
+                condition=Q(duty__isnull=False),
+                name="reminder_once_per_report_period_day",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "day"],
+                condition=Q(assignment__isnull=True, duty__isnull=True),
+                name="reminder_once_per_digest_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(assignment__isnull=True) | Q(duty__isnull=True), name="reminder_one_target"
+            ),
+            models.CheckConstraint(
+                condition=Q(duty__isnull=True) | Q(period_start__isnull=False), name="reminder_report_has_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["run_id"], name="reminder_run"),  # the sweep selects the rows it claimed
+            models.Index(  # serves ReminderQuerySet.stuck() and the admin's "stuck" filter
+                fields=["next_attempt_at"], condition=Q(state="pending"), name="reminder_pending_due"
+            ),
+            models.Index(fields=["state", "-day"], name="reminder_state_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.recipient} – {self.day:%d/%m/%Y}"
+
+    @property
+    def days_to_due(self) -> int | None:
+        """Days from the reminder's day to the due date: positive before, negative once overdue."""
+        return (self.due_date - self.day).days if self.due_date else None
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user) -> NotificationQuerySet:
+        """Everyone, superusers included, sees only their own notifications."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A message in a user's notification list (/notifications/), with a link to what it is about."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
+    )
+    reminder = models.OneToOneField(
+        Reminder, models.CASCADE, null=True, blank=True, related_name="notification", verbose_name=_("nhắc nhở")
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=ReminderKind)
+    title = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    url = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_recent"),
+            models.Index(  # the unread count in the top bar, on every page
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

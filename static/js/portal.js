@@ -1,0 +1,14 @@
+/* Behaviour shared by every page (loaded by base.html). The Content Security Policy forbids inline scripts and
+   onclick=/onchange= attributes, so pages mark elements with data- attributes and this file attaches the handlers.
+   Everything here is an enhancement: each page works without scripts. */
+(function () {
+  "use strict";
+  /* A <select data-autosubmit> (the language menu) submits its form as soon as a value is chosen; the form's
+     own submit button, needed only without scripts, is hidden. */
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    var form = select.form;
+    if (!form) { return; }
+    form.querySelectorAll("[data-autosubmit-button]").forEach(function (button) { button.hidden = true; });
+    select.addEventListener("change", function () { form.submit(); });
+  });
+})();

@@ -1,0 +1,89 @@
+"""Who sees which dashboard: checked on the server, for the pages and the exports alike."""
+
+import pytest
+from django.urls import reverse
+
+from agencies.models import Agency, Province, Role
+from tests.conftest import make_user
+from tests.dashboards.conftest import agency
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["dashboard:overview", "dashboard:tasks", "dashboard:export_xlsx", "dashboard:export_docx"]
+
+
+def get(client, name, **params):
+    params.setdefault("period", "quarter-1")
+    return client.get(reverse(name), {k: str(v) for k, v in params.items()})
+
+
+@pytest.fixture
+def binh_dinh_reviewer(demo):
+    home_affairs = Agency.objects.get(province__code="binh-dinh", name="Sở Nội vụ")
+    return make_user("bd_reviewer", home_affairs, Role.REVIEWER)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(client, plan, name):
+    response = get(client, name, document=plan.pk)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_reviewers_of_another_province_get_404(client, plan, binh_dinh_reviewer, name):
+    client.force_login(binh_dinh_reviewer)
+    assert get(client, name, document=plan.pk).status_code == 404
+    assert get(client, name, agency=agency("Sở Tư pháp").pk).status_code == 404
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_an_agency_user_cannot_open_another_agency(client, plan, sotuphap, name):
+    client.force_login(sotuphap)
+    assert get(client, name, document=plan.pk, agency=agency("Văn phòng UBND tỉnh").pk).status_code == 404
+    assert get(client, name, document=plan.pk, agency=agency("Sở Tư pháp").pk).status_code == 200
+    assert get(client, name, document=plan.pk).status_code == 200
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_reviewers_open_any_agency_of_their_province(client, plan, sonoivu, vpubnd, name):
+    for reviewer in (sonoivu, vpubnd):
+        client.force_login(reviewer)
+        assert get(client, name, document=plan.pk).status_code == 200
+        assert get(client, name, document=plan.pk, agency=agency("Sở Tư pháp").pk).status_code == 200
+
+
+def test_an_agency_users_figures_are_its_own_even_without_asking(client, plan, sotuphap, may_first):
+    client.force_login(sotuphap)
+    context = client.get(reverse("dashboard:overview")).context
+    assert context["scope"].agency.name == "Sở Tư pháp"
+    assert context["total"]["count"].text == "55"  # its shares, not the province's 56 tasks
+
+
+def test_exports_of_an_agency_user_hold_its_shares_only(client, plan, sotuphap, may_first):
+    import io
+
+    import openpyxl
+
+    client.force_login(sotuphap)
+    response = get(client, "dashboard:export_xlsx", document=plan.pk)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Phụ lục"]
+    assert sheet.cell(row=6, column=5).value == "Vai trò của cơ quan"
+    task_rows = [row for row in sheet.iter_rows(min_row=7, values_only=True) if row[6]]  # rows with a status
+    assert len(task_rows) == 55  # VIII.4 is not Sở Tư pháp's
+    assert sum(row[4] == "Chủ trì" for row in task_rows) == 12
+    assert sum(row[4] == "Phối hợp" for row in task_rows) == 43
+
+
+def test_malformed_ids_are_missing_pages(client, plan, sonoivu):
+    client.force_login(sonoivu)
+    assert client.get(reverse("dashboard:overview"), {"document": "abc"}).status_code == 404
+    assert client.get(reverse("dashboard:overview"), {"agency": "-3"}).status_code == 404
+    assert client.get(reverse("dashboard:tasks"), {"document": plan.pk, "section": "x"}).status_code == 404
+    other_section = Province.objects.get(code="tuyen-quang").documents.first().sections.first()
+    assert client.get(reverse("dashboard:tasks"), {"document": plan.pk, "section": other_section.pk}).status_code == 404
+
+
+def test_an_unknown_period_is_not_an_export(client, plan, sonoivu):
+    client.force_login(sonoivu)
+    assert get(client, "dashboard:export_xlsx", document=plan.pk, period="quarter-5").status_code == 404
+    assert get(client, "dashboard:export_docx", document=plan.pk, period="week-1").status_code == 404
