@@ -1,44 +1,33 @@
-"""Numbers as people read them: "1.234", "12,5%" in Vietnamese (the active language's format)."""
+"""Numbers as the portal's users read them, Vietnamese style whatever the interface language: "1.234", "12,5%".
+
+The users are civil servants who write figures this way in every report; the English interface is an aid,
+not a reason to show "1,234" on one screen and "1.234" in the exported report. Formatting is plain string
+work (no locale lookup per number): a page writes thousands of numbers.
+"""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
-from django.utils import formats, translation
-
-_SEPARATORS: dict[str | None, tuple[str, str]] = {}
-
-
-def _separators() -> tuple[str, str]:
-    """Return the active language's (thousand, decimal) separators: "." and "," in Vietnamese (kept per
-    language: a page writes thousands of numbers)."""
-    language = translation.get_language()
-    found = _SEPARATORS.get(language)
-    if found is None:
-        found = _SEPARATORS[language] = (
-            str(formats.get_format("THOUSAND_SEPARATOR")),
-            str(formats.get_format("DECIMAL_SEPARATOR")),
-        )
-    return found
+THOUSAND, DECIMAL = ".", ","
 
 
 def _swap(text: str) -> str:
-    """Turn Python's "1,234.5" into the active language's way ("1.234,5" in Vietnamese)."""
-    thousand, decimal = _separators()
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousand)
+    """Turn Python's "1,234.5" into "1.234,5"."""
+    return text.replace(",", "\0").replace(".", DECIMAL).replace("\0", THOUSAND)
 
 
 def number(value: int | float | Decimal | None) -> str:
-    """Return a count with thousand separators ("1.234"); an em dash for nothing.
-
-    Integers take a fast path (a page writes thousands of them); other numbers go through Django.
-    """
+    """Return a count with thousand separators ("1.234"), a decimal as written ("92,5"); an em dash for nothing."""
     if value is None:
         return "—"
     if isinstance(value, int):
         return _swap(f"{value:,}")
-    return formats.number_format(value, force_grouping=True)
+    if isinstance(value, Decimal):
+        value = value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+        return _swap(f"{value:,f}")
+    return _swap(f"{value:,}")
 
 
 def share(part: int, whole: int) -> float | None:
