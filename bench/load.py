@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import random
 import re
 import signal
 import socket
@@ -93,6 +94,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--shared", type=int, default=4, help="clients that edit another client's assignment at the same time")
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause in seconds between a user's updates (0: flat out)")
     args = parser.parse_args()
     env = {
         **os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB), "DEBUG": "False", "SECRET_KEY": "bench-" + "k" * 50,
@@ -111,14 +114,24 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
+    from django.db.models import F
+
     from tasks.models import Assignment, ProgressUpdate
 
-    # Pairs of clients (staff and leader of one agency) share one open assignment of that agency.
-    pairs = args.clients // 2
-    chosen = list(
-        Assignment.objects.filter(agency__code__contains="-s", role="lead", task__document__number__contains="/KH-UBND", state="in_progress")
-        .select_related("agency", "task").order_by("pk")[:pairs]
+    # Most clients work on an assignment of their own; ``--shared`` of them are an agency's leader editing the
+    # same assignment as that agency's staff at the same moment, so stale saves happen and must be refused.
+    shared = min(args.shared, args.clients // 2)
+    pairs = args.clients - shared
+    # Each pair works on a task of its agency's own plan, as contact persons mostly do; one per agency.
+    chosen, seen = [], set()
+    candidates = (
+        Assignment.objects.filter(task__document__issuer_id=F("agency_id"), state="in_progress", agency__code__contains="-s")
+        .select_related("agency", "task").order_by("pk")[: pairs * 40]
     )
+    for candidate in candidates:
+        if candidate.agency_id not in seen and len(chosen) < pairs:
+            seen.add(candidate.agency_id)
+            chosen.append(candidate)
     if len(chosen) < pairs:
         raise SystemExit("Not enough synthetic data: run python manage.py generate_synthetic --provinces 1 first.")
     before = {a.pk: (a.version, ProgressUpdate.objects.filter(assignment=a).count()) for a in chosen}
@@ -130,42 +143,43 @@ def main() -> None:
     saved_per_assignment: dict[int, int] = {a.pk: 0 for a in chosen}
     lock = threading.Lock()
     deadline = time.monotonic() + args.seconds
+    think = args.think
+    rng = random.Random(7)
     version_re = {a.pk: re.compile(rf'name="a{a.pk}-version" value="(\d+)"') for a in chosen}
 
     def worker(assignment, username: str) -> None:
         client = Client(port)
         client.login(username, "demo12345")
         page = f"/tasks/{assignment.task_id}/"
+        status, text, _ = client.request("GET", page)  # open the task once, as a person does
+        match = version_re[assignment.pk].search(text)
+        version = int(match.group(1)) if match else 0
         n = 0
         while time.monotonic() < deadline:
-            status, text, _ = client.request("GET", page)
-            match = version_re[assignment.pk].search(text)
-            if status != 200 or not match:
-                with lock:
-                    outcomes["error"] += 1
-                continue
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
             n += 1
-            form = {f"a{assignment.pk}-version": match.group(1), f"a{assignment.pk}-state": "in_progress",
+            form = {f"a{assignment.pk}-version": str(version), f"a{assignment.pk}-state": "in_progress",
                     f"a{assignment.pk}-progress": str(10 + n % 80), f"a{assignment.pk}-note": f"{username} lần {n}",
                     "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
             started = time.perf_counter()
-            status, _text, _h = client.request("POST", f"/tasks/assignments/{assignment.pk}/report/", form)
+            status, text, _h = client.request("POST", f"/tasks/assignments/{assignment.pk}/report/", form)
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies.append(elapsed)
                 if status == 302:
                     outcomes["saved"] += 1
                     saved_per_assignment[assignment.pk] += 1
-                elif status == 409:
+                    version += 1
+                elif status == 409:  # the page shows the other person's values and the current version
                     outcomes["conflict"] += 1
+                    match = version_re[assignment.pk].search(text)
+                    version = int(match.group(1)) if match else version
                 else:
                     outcomes["error"] += 1
 
-    threads = []
-    for assignment in chosen:
-        code = assignment.agency.code
-        for username in (f"{code}-cb", f"{code}-ld"):
-            threads.append(threading.Thread(target=worker, args=(assignment, username)))
+    threads = [threading.Thread(target=worker, args=(a, f"{a.agency.code}-cb")) for a in chosen]
+    threads += [threading.Thread(target=worker, args=(a, f"{a.agency.code}-ld")) for a in chosen[:shared]]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -206,7 +220,7 @@ def main() -> None:
 
     p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) >= 20 else max(latencies or [0])
     rps = (outcomes["saved"] + outcomes["conflict"]) / elapsed
-    print(f"clients {args.clients} for {args.seconds} s on gunicorn (4 sync workers), {len(chosen)} shared assignments")
+    print(f"clients {args.clients} for {args.seconds} s on gunicorn (4 sync workers), {len(chosen)} assignments ({shared} edited by two people at once), think time {think} s")
     print(f"task updates: {outcomes['saved']} saved, {outcomes['conflict']} refused as stale (409), {outcomes['error']} errors; lost updates: {lost}")
     print(f"update latency: median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms (limit {P95_LIMIT_MS} ms) -> {'OK' if p95 <= P95_LIMIT_MS else 'OVER'}")
     print(f"bare Django view: {ping_rps:.0f} req/s; task updates: {rps:.1f} req/s (ratio {rps / ping_rps:.3f} of the bare view)")

@@ -23,7 +23,7 @@ STEPS = [
     ("dashboard", ["dashboard.py", "--province-from-synthetic"]),
     ("task list", ["task_list.py"]),
     ("import 5,000 rows", ["import_appendix.py"]),
-    ("reminder sweep", ["reminders.py", "--existing"]),
+    ("reminder sweep", ["reminders.py", "--queue"]),
     ("concurrent task updates", ["load.py", "--clients", "20", "--seconds", "20"]),
 ]
 
@@ -48,7 +48,11 @@ def main() -> None:
             outputs.append((name, f"(missing {command[0]})"))
             continue
         print(f"== {name}: python bench/{' '.join(command)}", flush=True)
-        result = subprocess.run([python, str(script), *command[1:]], env=env, cwd=HERE.parent, capture_output=True, text=True)
+        step_env = dict(env)
+        if name == "reminder sweep":  # builds its own 300,000 assignments in a database of its own
+            step_env["DATABASE_URL"] = os.environ.get("REMINDERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_bench_reminders")
+            step_env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+        result = subprocess.run([python, str(script), *command[1:]], env=step_env, cwd=HERE.parent, capture_output=True, text=True)
         print(result.stdout, end="")
         if result.returncode:
             print(result.stderr[-2000:], file=sys.stderr)
