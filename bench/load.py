@@ -78,7 +78,7 @@ def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "cchc_portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "4",
          "--worker-class", "sync", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open("/tmp/cchc-bench-gunicorn.log", "w"),  # noqa: SIM115
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     for _ in range(100):
         try:
