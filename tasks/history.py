@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tasks.models import Assignment, AssignmentRole, ExtensionRequest, ProgressUpdate, Review, Task
 
@@ -181,7 +182,7 @@ def merge_initial_assignments(entries: list[Entry], assignments: dict[int, objec
         Change(
             str(labels[role]),
             "",
-            "; ".join(agencies) if len(agencies) <= 5 else _("%(n)s cơ quan") % {"n": len(agencies)},
+            "; ".join(agencies) if len(agencies) <= 5 else ngettext("%(n)s cơ quan", "%(n)s cơ quan", len(agencies)) % {"n": len(agencies)},
         )
         for role in (AssignmentRole.LEAD, AssignmentRole.COOPERATING, "")
         if (agencies := names.get(role))

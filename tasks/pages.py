@@ -78,6 +78,7 @@ class TimelineItem:
 
 OWN_TIMELINE_SHOWN = 24
 OTHER_TIMELINE_SHOWN = 3
+CROWDED_PARTS = 8
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Part:
     submit_blocked: str = ""
     hint: str = ""
     conflict: Conflict | None = None
+    shown_limit: int = OWN_TIMELINE_SHOWN
 
     @property
     def anchor(self) -> str:
@@ -111,7 +113,7 @@ class Part:
 
         A task given to 100 communes would otherwise render 1,200 reports on one page (2 s of templating).
         """
-        return self.timeline[: OWN_TIMELINE_SHOWN if self.own else OTHER_TIMELINE_SHOWN]
+        return self.timeline[: self.shown_limit]
 
     @property
     def hidden_timeline(self) -> int:
@@ -158,7 +160,12 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
         a.task = task
     visible = [a for a in everyone if a.is_readable_among(user, everyone)]
     ids = [a.pk for a in visible]
-    parts = {a.pk: Part(assignment=a, own=a.is_own(user)) for a in visible}
+    # With many agencies (a task given to 100 communes) the others' parts show only their latest entries.
+    crowded = len(visible) > CROWDED_PARTS
+    parts = {}
+    for a in visible:
+        own = a.is_own(user)
+        parts[a.pk] = Part(assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN)
 
     updates = list(ProgressUpdate.objects.filter(assignment_id__in=ids).select_related("author__agency"))
     reviews = list(Review.objects.filter(assignment_id__in=ids).select_related("actor__agency"))

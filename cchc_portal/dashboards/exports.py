@@ -28,6 +28,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
 from agencies.names import fold
@@ -55,15 +56,15 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # How report headings name each CCHC area.
 AREA_HEADINGS = {
-    CchcArea.DIRECTION: "Công tác chỉ đạo, điều hành",
-    CchcArea.INSTITUTIONS: "Cải cách thể chế",
-    CchcArea.PROCEDURES: "Cải cách thủ tục hành chính",
-    CchcArea.APPARATUS: "Cải cách tổ chức bộ máy hành chính nhà nước",
-    CchcArea.CIVIL_SERVICE: "Cải cách chế độ công vụ",
-    CchcArea.PUBLIC_FINANCE: "Cải cách tài chính công",
-    CchcArea.DIGITAL_GOVERNMENT: "Xây dựng và phát triển chính quyền điện tử, chính quyền số",
-    CchcArea.COMMUNICATION: "Công tác thông tin, tuyên truyền cải cách hành chính",
-    CchcArea.OTHER: "Các nhiệm vụ khác",
+    CchcArea.DIRECTION: gettext_lazy("Công tác chỉ đạo, điều hành"),
+    CchcArea.INSTITUTIONS: gettext_lazy("Cải cách thể chế"),
+    CchcArea.PROCEDURES: gettext_lazy("Cải cách thủ tục hành chính"),
+    CchcArea.APPARATUS: gettext_lazy("Cải cách tổ chức bộ máy hành chính nhà nước"),
+    CchcArea.CIVIL_SERVICE: gettext_lazy("Cải cách chế độ công vụ"),
+    CchcArea.PUBLIC_FINANCE: gettext_lazy("Cải cách tài chính công"),
+    CchcArea.DIGITAL_GOVERNMENT: gettext_lazy("Xây dựng và phát triển chính quyền điện tử, chính quyền số"),
+    CchcArea.COMMUNICATION: gettext_lazy("Công tác thông tin, tuyên truyền cải cách hành chính"),
+    CchcArea.OTHER: gettext_lazy("Các nhiệm vụ khác"),
 }
 BODY_LIST_LIMIT = 30  # the report lists at most so many tasks under a heading; the appendix lists all
 ROMAN_NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
@@ -376,20 +377,20 @@ def filename(data: ReportData, extension: str) -> str:
 # --- spreadsheet ----------------------------------------------------------------------------------------
 
 COLUMNS = [
-    ("STT", 7),
-    ("Nhiệm vụ / sản phẩm", 50),
-    ("Cơ quan chủ trì", 24),
-    ("Cơ quan phối hợp", 24),
-    ("Thời gian thực hiện", 16),
-    ("Tình trạng", 18),
-    ("Tiến độ (%)", 10),
-    ("Kết quả thực hiện", 45),
-    ("Tài liệu kiểm chứng", 30),
+    (gettext_lazy("STT"), 7),
+    (gettext_lazy("Nhiệm vụ / sản phẩm"), 50),
+    (gettext_lazy("Cơ quan chủ trì"), 24),
+    (gettext_lazy("Cơ quan phối hợp"), 24),
+    (gettext_lazy("Thời gian thực hiện"), 16),
+    (gettext_lazy("Tình trạng"), 18),
+    (gettext_lazy("Tiến độ (%)"), 10),
+    (gettext_lazy("Kết quả thực hiện"), 45),
+    (gettext_lazy("Tài liệu kiểm chứng"), 30),
 ]
 
 
 def _columns(data: ReportData) -> list[tuple[str, int]]:
-    columns = [(_(title), width) for title, width in COLUMNS]
+    columns = [(str(title), width) for title, width in COLUMNS]
     if data.is_agency:
         columns.insert(4, (_("Vai trò của cơ quan"), 12))
     return columns
@@ -432,7 +433,7 @@ def build_xlsx(data: ReportData) -> bytes:
     """Return the appendix workbook: sheet "Phụ lục" (every task with its status and result) and sheet
     "Tổng hợp" (the figures by CCHC area). Cells wear named styles: assigning font, border and alignment
     one by one costs ten times more on a 5,000-row appendix."""
-    from openpyxl import Workbook  # noqa: PLC0415 - heavy import, only for exports
+    from openpyxl import Workbook  # heavy imports, only for exports
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -540,7 +541,7 @@ def build_xlsx(data: ReportData) -> bytes:
             summary.column_dimensions[get_column_letter(column)].width = 40 if column == 1 else 14
         for offset, (area, rows) in enumerate([*data.by_area(), (None, data.rows)], start=5):
             counts = data.counts(rows)
-            label = AREA_HEADINGS[area] if area is not None else _("Tổng cộng")
+            label = str(AREA_HEADINGS[area]) if area is not None else _("Tổng cộng")
             values = [
                 label,
                 counts.total,
@@ -560,22 +561,22 @@ def build_xlsx(data: ReportData) -> bytes:
 
 # Who signs a report, from how the agency's name begins (folded): the head of a department is its director…
 SIGNER_TITLES = [
-    ("so ", "GIÁM ĐỐC"),
-    ("van phong", "CHÁNH VĂN PHÒNG"),
-    ("ubnd", "CHỦ TỊCH"),
-    ("uy ban", "CHỦ TỊCH"),
-    ("ban ", "TRƯỞNG BAN"),
+    ("so ", gettext_lazy("GIÁM ĐỐC")),
+    ("van phong", gettext_lazy("CHÁNH VĂN PHÒNG")),
+    ("ubnd", gettext_lazy("CHỦ TỊCH")),
+    ("uy ban", gettext_lazy("CHỦ TỊCH")),
+    ("ban ", gettext_lazy("TRƯỞNG BAN")),
 ]
 
 
 def _signer_title(name: str) -> str:
     folded = fold(name)
-    return next((title for prefix, title in SIGNER_TITLES if folded.startswith(prefix)), "THỦ TRƯỞNG CƠ QUAN")
+    return str(next((title for prefix, title in SIGNER_TITLES if folded.startswith(prefix)), _("THỦ TRƯỞNG CƠ QUAN")))
 
 
 def build_docx(data: ReportData) -> bytes:
     """Return the report as a Word document (see the module docstring for its layout)."""
-    from docx import Document as WordDocument  # noqa: PLC0415 - heavy import, only for exports
+    from docx import Document as WordDocument  # heavy imports, only for exports
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH

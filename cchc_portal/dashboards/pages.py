@@ -11,15 +11,14 @@ whatever the task list of issue 4 supports; that list links on to ``/tasks/?docu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, QueryDict
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
 from cchc_portal.dashboards import charts, queries
@@ -32,10 +31,10 @@ from plans.models import Section
 from tasks.models import AssignmentRole, OfficialStatus, ProgressUpdate, Task
 
 JUDGEMENT_LABELS = {
-    "green": "Đúng tiến độ",
-    "orange": "Đang tiến triển",
-    "red": "Có nguy cơ không đạt",
-    "grey": "Chưa đủ căn cứ đánh giá",
+    "green": gettext_lazy("Đúng tiến độ"),
+    "orange": gettext_lazy("Đang tiến triển"),
+    "red": gettext_lazy("Có nguy cơ không đạt"),
+    "grey": gettext_lazy("Chưa đủ căn cứ đánh giá"),
 }
 
 
@@ -88,43 +87,37 @@ def _section_label(section: Section | None) -> str:
     return f"{section.number}. {section.title}" if section.number else section.title
 
 
-def _value(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal):
-        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return number(value)
-
-
 def indicator_rows(figures: queries.IndicatorFigures) -> list[dict]:
-    """Turn the judge's verdicts into table rows (the judge decides the colour; we only print it)."""
+    """Turn the judge's verdicts into table rows (the judge decides the verdict and its colour; we print them).
+
+    Reads the agreed fields of ``indicators.judging.Judgement`` (target, indicator, agency, latest, value,
+    verdict, colour) and its optional ``note``.
+    """
     rows = []
     for judgement in figures.judgements:
-        indicator, target = getattr(judgement, "indicator", None), getattr(judgement, "target", None)
-        agency, latest = getattr(judgement, "agency", None), getattr(judgement, "latest", None)
-        colour = getattr(judgement, "colour", "grey")
-        unit = (getattr(target, "unit", "") or getattr(indicator, "unit", "")) if target or indicator else ""
-        target_text = (getattr(target, "value_text", "") or _value(getattr(target, "value", None))) if target else "—"
-        if target_text in ("", "—") and indicator is not None:
-            target_text = indicator.target_text or "—"
+        target, indicator, latest = judgement.target, judgement.indicator, judgement.latest
+        unit = target.unit or indicator.unit
+        if target.value_text:
+            goal = target.value_text
+        elif target.value is not None:
+            goal = number(target.value)
+        else:
+            goal = indicator.target_text or "—"
         period = ""
         if latest is not None:
             period = _("kỳ %(start)s – %(end)s") % {"start": day(latest.period_start), "end": day(latest.period_end)}
+        verdict = judgement.verdict
         rows.append(
             {
-                "indicator": (f"{indicator.number}. {indicator.name}" if indicator.number else indicator.name)
-                if indicator
-                else "",
-                "target": f"{target_text} {unit}".strip(),
-                "who": agency.name if agency else (getattr(target, "applies_to_text", "") or _("Toàn tỉnh")),
-                "value": f"{_value(getattr(judgement, 'value', None))} {unit}".strip()
-                if getattr(judgement, "value", None) is not None
-                else "—",
+                "indicator": f"{indicator.number}. {indicator.name}" if indicator.number else indicator.name,
+                "target": f"{goal} {unit}".strip() if goal != "—" else goal,
+                "who": judgement.agency.name if judgement.agency else (target.applies_to_text or _("Toàn tỉnh")),
+                "value": f"{number(judgement.value)} {unit}".strip() if judgement.value is not None else "—",
                 "period": period,
-                "verdict": str(getattr(judgement, "verdict_label", "") or getattr(judgement, "verdict", "") or ""),
-                "note": str(getattr(judgement, "note", "") or ""),
-                "colour": colour,
-                "colour_label": _(JUDGEMENT_LABELS.get(colour, JUDGEMENT_LABELS["grey"])),
+                "verdict": str(getattr(verdict, "label", verdict)),
+                "note": str(getattr(judgement, "note", "")),
+                "colour": judgement.colour,
+                "colour_label": str(JUDGEMENT_LABELS.get(judgement.colour, JUDGEMENT_LABELS["grey"])),
             }
         )
     return rows
@@ -186,50 +179,57 @@ def _period_block(scope: Scope, block: queries.PeriodReports | None) -> dict | N
             ),
         ),
         "missing_count": number(len(block.missing)),
+        # An agency's own page says it in words: sent (on time or late), or not yet.
+        "own": (
+            (_("Cơ quan đã gửi báo cáo, đúng hạn.") if block.on_time else _("Cơ quan đã gửi báo cáo, sau hạn."))
+            if block.submitted
+            else (
+                _("Cơ quan chưa gửi báo cáo.")
+                if block.expected
+                else _("Cơ quan không thuộc diện phải gửi báo cáo này.")
+            )
+        )
+        if scope.is_agency_view
+        else "",
     }
 
 
 RANKING_ROW = (
     '<tr data-agency="{name}"><td class="num">{rank}</td><td><a href="{url}">{name}</a>{successor}</td>'
-    '<td class="num">{total}</td><td class="num">{lead}</td><td class="num">{done}</td><td class="num">{completion}</td>'
-    '<td class="num">{on_time}</td><td class="num {overdue_class}">{overdue}</td>'
+    '<td class="num"><a href="{total_url}">{total}</a></td><td class="num"><a href="{lead_url}">{lead}</a></td>'
+    '<td class="num"><a href="{done_url}">{done}</a></td><td class="num">{completion}</td><td class="num">{on_time}</td>'
+    '<td class="num {overdue_class}"><a href="{overdue_url}">{overdue}</a></td>'
     '<td class="num">{reports}{reports_share}</td><td class="num">{reports_on_time}</td></tr>'
 )
 
 
-def _link(cell: Cell) -> SafeString:
-    return format_html('<a href="{}">{}</a>', cell.url, cell.text) if cell.url else format_html("{}", cell.text)
-
-
 def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[dict]:
-    """The ranking table's rows; each also drawn as HTML here (``html``), since a province has 200 agencies and
-    the template engine would take longer than the figures to draw them."""
+    """The ranking table's rows; each also drawn as HTML here (``html``, one ``format_html`` a row), since a
+    province has 200 agencies and the template engine would take longer than the figures to draw them."""
     rows = []
     rank = 0
     successor_text = _("nay thuộc %(successor)s")
     # The ranking is a province's page: its links only add the agency (and a filter) to the scope's own.
     drill_base, overview_base = scope.url("dashboard:tasks"), scope.url("dashboard:overview")
+    lead_filter = f"&role={AssignmentRole.LEAD.value}"
+    done_filter = f"&status={DONE_FILTER}"
+    overdue_filter = f"&status={OfficialStatus.OVERDUE.value}"
     for figures in ranking:
         counts = figures.counts
         if counts.total:
             rank += 1
-
-        agency = f"agency={figures.agency_id}"
-
-        def link(**filters) -> str:
-            return f"{drill_base}&{agency}{'&' if filters else ''}{urlencode(filters)}"  # noqa: B023 - used within the iteration
-
+        agency_link = f"{drill_base}&agency={figures.agency_id}"
         row = {
             "rank": number(rank) if counts.total else "",
             "name": figures.name,
-            "url": f"{overview_base}&{agency}",
+            "url": f"{overview_base}&agency={figures.agency_id}",
             "successor": figures.successor,
-            "total": Cell(number(counts.total), link() if counts.total else ""),
-            "lead": Cell(number(figures.lead), link(role=AssignmentRole.LEAD) if figures.lead else ""),
-            "done": Cell(number(counts.done), link(status=DONE_FILTER) if counts.done else ""),
+            "total": Cell(number(counts.total), agency_link),
+            "lead": Cell(number(figures.lead), agency_link + lead_filter),
+            "done": Cell(number(counts.done), agency_link + done_filter),
             "completion": percent(counts.completion),
             "on_time": percent(counts.on_time_rate),
-            "overdue": Cell(number(counts.overdue), link(status=OfficialStatus.OVERDUE) if counts.overdue else ""),
+            "overdue": Cell(number(counts.overdue), agency_link + overdue_filter),
             "overdue_class": "num-bad" if counts.overdue else "",
             "reports": (
                 _("%(sent)s/%(due)s")
@@ -240,21 +240,28 @@ def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[di
             "reports_share": percent(figures.report_completeness) if figures.is_reporter else "",
             "reports_on_time": percent(figures.report_timeliness) if figures.is_reporter else "—",
         }
+        successor = ""
+        if row["successor"]:
+            successor = format_html(
+                ' <span class="muted">({})</span>', successor_text % {"successor": row["successor"]}
+            )
         row["html"] = format_html(
             RANKING_ROW,
             name=row["name"],
             rank=row["rank"],
             url=row["url"],
-            successor=format_html(' <span class="muted">({})</span>', successor_text % {"successor": row["successor"]})
-            if row["successor"]
-            else "",
-            total=_link(row["total"]),
-            lead=_link(row["lead"]),
-            done=_link(row["done"]),
+            successor=successor,
+            total=row["total"].text,
+            total_url=row["total"].url,
+            lead=row["lead"].text,
+            lead_url=row["lead"].url,
+            done=row["done"].text,
+            done_url=row["done"].url,
             completion=row["completion"],
             on_time=row["on_time"],
             overdue_class=row["overdue_class"],
-            overdue=_link(row["overdue"]),
+            overdue=row["overdue"].text,
+            overdue_url=row["overdue"].url,
             reports=row["reports"],
             reports_share=format_html(' <span class="muted">({})</span>', row["reports_share"])
             if row["reports_share"]
@@ -280,8 +287,11 @@ def overview_context(scope: Scope) -> dict:
     figures = queries.progress(scope, table)
     reports = queries.reporting(scope)
     ranking = [] if scope.is_agency_view else queries.agency_ranking(scope, reports)
-    overdue = queries.overdue_list(scope, table)
-    soon_count, soon = queries.due_soon(scope, table)
+    if table is None:  # an agency: its own shares
+        overdue = queries.overdue_list(scope)
+        soon_count, soon = queries.due_soon(scope)
+    else:
+        overdue, soon_count, soon = queries.task_lists(scope, table)
     indicators = queries.indicator_judgements(scope)
     total = figures.total
     unit = _("phần việc") if scope.is_agency_view else _("nhiệm vụ")
@@ -398,7 +408,7 @@ def overview_context(scope: Scope) -> dict:
         "indicators": indicator_rows(indicators),
         "indicators_available": indicators.available,
         "indicator_summary": [
-            {"colour": colour, "label": _(label), "count": number(indicators.count(colour))}
+            {"colour": colour, "label": str(label), "count": number(indicators.count(colour))}
             for colour, label in JUDGEMENT_LABELS.items()
         ],
         "periods": period_choices(period.year),

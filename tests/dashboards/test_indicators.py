@@ -47,3 +47,17 @@ def test_an_agency_sees_no_province_targets(client, plan, sotuphap, may_first):
     context = client.get(reverse("dashboard:overview")).context
     assert context["indicators"] == []
     assert context["indicators_available"] is True
+
+
+def test_an_agency_sees_the_targets_set_for_it(client, plan, sotuphap, may_first):
+    from agencies.models import AgencyGroup
+    from indicators.models import Target, TargetScope
+
+    indicator = Indicator.objects.get(document=plan, number="6")
+    departments = AgencyGroup.objects.get(province=plan.province, name="Các sở, ban, ngành")
+    Target.objects.create(
+        indicator=indicator, scope=TargetScope.GROUP, group=departments, year=2024, value=95, value_text="95"
+    )
+    client.force_login(sotuphap)
+    rows = client.get(reverse("dashboard:overview")).context["indicators"]
+    assert [(row["who"], row["target"], row["colour"]) for row in rows] == [("Sở Tư pháp", "95 %", "grey")]

@@ -259,11 +259,17 @@ def test_the_sql_rule_agrees_with_the_python_rule(plan, sonoivu, may_first):
         share_.due_date = D(2024, 6, 30) if rng.random() < 0.1 else None
         share_.save()
     scope = scope_of(sonoivu, document=plan.pk)
-    in_sql = {row["tid"]: row["task_status"] for row in queries.task_rows(scope)}
+    in_sql = {row.pk: row.status for row in queries.task_table(scope).rows}
     in_python: dict[int, list] = {}
     for share_ in queries.assignments(scope):
         in_python.setdefault(share_.task_id, []).append((share_.role, share_.status))
     assert in_sql == {tid: queries.task_status_of(pairs) for tid, pairs in in_python.items()}
+    # A task whose lead was removed is judged on its cooperating shares.
+    leaderless = Task.objects.get(document=plan, section__number="II", number="1")
+    leaderless.assignments.filter(role="lead").delete()
+    shares_ = [(s.role, s.status) for s in queries.assignments(scope).filter(task=leaderless)]
+    row = queries.task_table(scope).by_pk[leaderless.pk]
+    assert row.status == queries.task_status_of(shares_) and shares_
     assert set(in_sql.values()) >= {S.OVERDUE, S.DONE_ON_TIME, S.DONE_LATE, S.IN_PROGRESS, S.NOT_STARTED}
 
 

@@ -99,7 +99,9 @@ def test_an_agency_sees_its_own_reports(client, plan, sotuphap, reports, may_fir
     found, _context = duties(client, sotuphap)
     monthly = found["Hằng tháng"]
     assert (monthly["last"]["submitted"], monthly["last"]["expected"], monthly["last"]["missing"]) == ("1", "1", [])
+    assert monthly["last"]["own"] == "Cơ quan đã gửi báo cáo, đúng hạn."
     assert (monthly["current"]["submitted"], monthly["current"]["expected"]) == ("0", "1")
+    assert monthly["current"]["own"] == "Cơ quan chưa gửi báo cáo."
 
 
 def test_after_the_year_only_its_last_period_remains(client, plan, sonoivu, reports):

@@ -87,3 +87,34 @@ def test_an_unknown_period_is_not_an_export(client, plan, sonoivu):
     client.force_login(sonoivu)
     assert get(client, "dashboard:export_xlsx", document=plan.pk, period="quarter-5").status_code == 404
     assert get(client, "dashboard:export_docx", document=plan.pk, period="week-1").status_code == 404
+
+
+def test_followed_documents_are_those_the_reviewers_agency_follows(client, plan, vpubnd, may_first):
+    """Văn phòng UBND tỉnh keeps to the documents it follows (Document.followed_by) with ?followed=1."""
+    client.force_login(vpubnd)
+    context = client.get(reverse("dashboard:overview"), {"year": 2024, "followed": 1}).context
+    assert [d.pk for d in context["scope"].documents] == [plan.pk]
+    plan.followed_by.remove(agency("Văn phòng UBND tỉnh"))
+    context = client.get(reverse("dashboard:overview"), {"year": 2024, "followed": 1}).context
+    assert context["scope"].documents == [] and context["total"]["count"].text == "0"
+    assert client.get(reverse("dashboard:overview"), {"year": 2024}).context["total"]["count"].text == "56"
+
+
+def test_an_administrator_chooses_the_province(client, plan, may_first):
+    from agencies.models import User
+
+    client.force_login(User.objects.get(username="admin"))
+    response = client.get(reverse("dashboard:overview"), {"province": plan.province_id, "year": 2024})
+    assert response.status_code == 200 and response.context["total"]["count"].text == "56"
+    tuyen_quang = Province.objects.get(code="tuyen-quang")
+    response = client.get(reverse("dashboard:overview"), {"province": tuyen_quang.pk})
+    assert response.context["scope"].province == tuyen_quang and response.context["scope"].year == 2021
+    assert client.get(reverse("dashboard:overview"), {"province": 999999}).status_code == 404
+    docx = client.get(reverse("dashboard:export_docx"), {"document": plan.pk, "period": "quarter-1"})
+    assert docx.status_code == 200
+    import io
+
+    import docx as word
+
+    header = word.Document(io.BytesIO(docx.content)).tables[0].rows[0].cells[0].text.split("\n")
+    assert header[1] == "SỞ NỘI VỤ"  # the administrator has no agency: the province's Sở Nội vụ signs
