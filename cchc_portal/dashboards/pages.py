@@ -81,6 +81,21 @@ def figure_cells(scope: Scope, counts: Counts, **filters) -> dict[str, Cell]:
     return cells
 
 
+FIGURE_ROW = (
+    "<tr><td>{label}</td>"
+    + "".join(
+        f'<td class="num"><a href="{{{key}_url}}">{{{key}}}</a></td>' for key in ("total", *(s.value for s in STATUSES))
+    )
+    + '<td class="num">{completion}</td><td class="num">{progress}</td></tr>'
+)
+
+
+def figure_row_html(label, cells: dict[str, Cell]) -> str:
+    """Draw one row of a progress table (one ``format_html``: a page has dozens of such rows)."""
+    values = {key: cell.text for key, cell in cells.items()} | {f"{key}_url": cell.url for key, cell in cells.items()}
+    return format_html(FIGURE_ROW, label=label, **values)
+
+
 def _section_label(section: Section | None) -> str:
     if section is None:
         return _("Nhiệm vụ không thuộc mục nào")
@@ -312,20 +327,26 @@ def overview_context(scope: Scope) -> dict:
     for row in figures.sections:
         section_id = row.section.pk if row.section else None
         filters = {"section": section_id} if section_id else {}
-        section_rows.append(
-            {
-                "label": _section_label(row.section),
-                "document": documents[row.document_id].display_number
-                if several and row.document_id in documents
-                else "",
-                "area": row.section.get_area_display() if row.section else "",
-                "cells": figure_cells(scope, row.counts, **filters),
-                "tasks_url": task_page_url(scope, section=section_id),
-            }
+        entry = {
+            "label": _section_label(row.section),
+            "document": documents[row.document_id].display_number if several and row.document_id in documents else "",
+            "area": row.section.get_area_display() if row.section else "",
+            "cells": figure_cells(scope, row.counts, **filters),
+            "tasks_url": task_page_url(scope, section=section_id),
+        }
+        label = format_html(
+            "{}{}{}",
+            format_html('<span class="muted">{}</span> ', entry["document"]) if entry["document"] else "",
+            entry["label"],
+            format_html(' <span class="muted">({})</span>', entry["area"]) if entry["area"] else "",
         )
-    area_rows = [
-        {"label": str(a.area.label), "cells": figure_cells(scope, a.counts, area=a.area.value)} for a in figures.areas
-    ]
+        entry["html"] = figure_row_html(label, entry["cells"])
+        section_rows.append(entry)
+    area_rows = []
+    for area in figures.areas:
+        entry = {"label": str(area.area.label), "cells": figure_cells(scope, area.counts, area=area.area.value)}
+        entry["html"] = figure_row_html(entry["label"], entry["cells"])
+        area_rows.append(entry)
     legend = status_segments(Counts())
     section_chart = (
         charts.stacked_bars(
