@@ -155,7 +155,7 @@ def report_measurement(
         raise ValidationError(_("Kỳ báo cáo phải nằm trong kỳ của mục tiêu."))
     line = target if _needs_target_line(target, agency) else None
     measurement = (
-        Measurement.objects.select_for_update()
+        Measurement.objects.select_for_update(of=("self",))
         .filter(indicator_id=target.indicator_id, agency=agency, target=line, period_start=target.start, period_end=period_end)
         .first()
     )
@@ -178,7 +178,7 @@ def report_measurement(
 
 
 def _lock(measurement: Measurement) -> Measurement:
-    return Measurement.objects.select_for_update().select_related("indicator").get(pk=measurement.pk)
+    return Measurement.objects.select_for_update(of=("self",)).select_related("indicator").get(pk=measurement.pk)
 
 
 @transaction.atomic

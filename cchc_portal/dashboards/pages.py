@@ -28,7 +28,7 @@ from cchc_portal.dashboards.queries import COLOURS, DONE_FILTER, STATUSES, Count
 from cchc_portal.dashboards.scope import Scope, path
 from plans.areas import CchcArea
 from plans.models import Section
-from tasks.models import AssignmentRole, OfficialStatus, ProgressUpdate, Task
+from tasks.models import AssignmentRole, OfficialStatus, ProgressUpdate, Task, WorkState
 
 JUDGEMENT_LABELS = {
     "green": gettext_lazy("Đúng tiến độ"),
@@ -44,7 +44,6 @@ class Cell:
 
     text: str
     url: str = ""
-    hint: str = ""
 
 
 def drill(scope: Scope, **filters) -> str:
@@ -332,7 +331,6 @@ def overview_context(scope: Scope) -> dict:
             "document": documents[row.document_id].display_number if several and row.document_id in documents else "",
             "area": row.section.get_area_display() if row.section else "",
             "cells": figure_cells(scope, row.counts, **filters),
-            "tasks_url": task_page_url(scope, section=section_id),
         }
         label = format_html(
             "{}{}{}",
@@ -480,7 +478,8 @@ def _describe(scope: Scope, filters: DrillFilters, section: Section | None) -> l
 def drilldown_context(scope: Scope, filters: DrillFilters, page: str | None) -> dict:
     """The list behind a number: tasks (province, per task) or the agency's shares (per assignment).
 
-    Queries: the section named (when one is), the page count and the page, and one for the page's statuses.
+    Queries: the section named (when one is); for a province the task table (``queries.task_table``) and the
+    page's tasks; for an agency the count and the page of its shares (with their latest note).
     """
     section = None
     if filters.section is not None:
@@ -505,7 +504,7 @@ def drilldown_context(scope: Scope, filters: DrillFilters, page: str | None) -> 
                     "due": day(share_.effective_due),
                     "status": str(OfficialStatus(share_.status).label),
                     "colour": COLOURS[OfficialStatus(share_.status)],
-                    "progress": percent(100 if share_.state == "done" else share_.progress),
+                    "progress": percent(100 if share_.state == WorkState.DONE else share_.progress),
                     "note": share_.latest_note or "",
                 }
             )
