@@ -273,6 +273,8 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["agency", "state"], name="assignment_agency_state"),
             models.Index(fields=["state", "due_date"], name="assignment_state_due"),
+            # The dashboard's per-task status reads only lead assignments.
+            models.Index(fields=["task"], condition=Q(role="lead"), name="assignment_lead_task"),
         ]
 
     def __str__(self) -> str:
