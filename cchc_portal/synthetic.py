@@ -64,7 +64,7 @@ def _due(label: str, month: int, day: int, year: int) -> tuple[str, datetime.dat
 def generate(provinces: int, *, year: int = 2025, today: datetime.date | None = None, updates_per_month: int = 1,
              seed: int = 2025, prefix: str = "syn", communes: int = 100) -> SyntheticReport:
     """Create ``provinces`` synthetic provinces; each in its own transaction (a crash keeps finished ones)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     today = today or datetime.date(year, 12, 20)
     report = SyntheticReport()
     password = make_password(PASSWORD)  # hashed once: thousands of accounts share it
