@@ -9,7 +9,6 @@ rebuild from it (resolving names again is a dictionary lookup per cell).
 from __future__ import annotations
 
 import dataclasses
-import datetime
 from collections.abc import Callable
 
 from django.db import DatabaseError, transaction
@@ -77,13 +76,19 @@ def table_from_json(kind: str, data: dict) -> TaskTable | IndicatorTable:
             row["section_path"] = tuple(row.get("section_path", ()))
             items.append(IndicatorItem(**row))
         return IndicatorTable(
-            columns=data["columns"], header_rows=data["header_rows"], items=items,
+            columns=data["columns"],
+            header_rows=data["header_rows"],
+            items=items,
             sections=[_item(s) for s in data.get("sections", [])],
-            errors=_messages(data["errors"]), warnings=_messages(data["warnings"]),
+            errors=_messages(data["errors"]),
+            warnings=_messages(data["warnings"]),
         )
     return TaskTable(
-        columns=data["columns"], header_rows=data["header_rows"], items=[_item(i) for i in data["items"]],
-        errors=_messages(data["errors"]), warnings=_messages(data["warnings"]),
+        columns=data["columns"],
+        header_rows=data["header_rows"],
+        items=[_item(i) for i in data["items"]],
+        errors=_messages(data["errors"]),
+        warnings=_messages(data["warnings"]),
     )
 
 
@@ -140,7 +145,9 @@ def apply_job(
                 result = {"indicators": written}
             else:
                 outcome = task_import.apply_preview(
-                    preview, remove_missing=remove_missing or [], remember=(mappings if remember else None),
+                    preview,
+                    remove_missing=remove_missing or [],
+                    remember=(mappings if remember else None),
                     progress=progress,
                 )
                 result = dataclasses.asdict(outcome)
@@ -151,7 +158,9 @@ def apply_job(
     except DatabaseError:
         # Something changed under the preview (an agency deleted, a task edited): the transaction is rolled back.
         job.state = ImportJob.State.FAILED
-        job.error = _("Không ghi được vì dữ liệu trong cổng vừa thay đổi trong lúc xem trước; không có gì được ghi. Hãy nhập lại tệp.")
+        job.error = _(
+            "Không ghi được vì dữ liệu trong cổng vừa thay đổi trong lúc xem trước; không có gì được ghi. Hãy nhập lại tệp."
+        )
         job.save(update_fields=["state", "error"])
         return job
     job.state, job.result, job.progress = ImportJob.State.DONE, result, job.total
@@ -174,14 +183,19 @@ def find_or_draft_document(number: str, *, province_code: str | None, year: int 
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        raise Document.MultipleObjectsReturned(_("Có nhiều văn bản số %(number)s; hãy chỉ rõ --province.") % {"number": number})
+        raise Document.MultipleObjectsReturned(
+            _("Có nhiều văn bản số %(number)s; hãy chỉ rõ --province.") % {"number": number}
+        )
     if not province_code:
         raise Document.DoesNotExist(
             _("Chưa có văn bản số %(number)s; hãy chỉ rõ --province để tạo văn bản dự thảo.") % {"number": number}
         )
     province = Province.objects.get(code=province_code)
     document = Document(
-        province=province, number=number, doc_type=_guess_type(number), is_draft=True,
+        province=province,
+        number=number,
+        doc_type=_guess_type(number),
+        is_draft=True,
         title=_("Văn bản %(number)s (dự thảo, tạo khi nhập phụ lục)") % {"number": number},
         year=year or timezone.localdate().year,
     )
@@ -192,8 +206,14 @@ def find_or_draft_document(number: str, *, province_code: str | None, year: int 
 
 def _guess_type(number: str) -> str:
     symbol = number.upper().split("/")[-1] if "/" in number else ""
-    for prefix, kind in (("KH", DocumentType.PLAN), ("QĐ", DocumentType.DECISION), ("QD", DocumentType.DECISION),
-                         ("CT", DocumentType.DIRECTIVE), ("TB", DocumentType.NOTICE), ("BC", DocumentType.REPORT)):
+    for prefix, kind in (
+        ("KH", DocumentType.PLAN),
+        ("QĐ", DocumentType.DECISION),
+        ("QD", DocumentType.DECISION),
+        ("CT", DocumentType.DIRECTIVE),
+        ("TB", DocumentType.NOTICE),
+        ("BC", DocumentType.REPORT),
+    ):
         if symbol.startswith(prefix):
             return kind
     return DocumentType.LETTER
@@ -207,7 +227,9 @@ def preview_file(document: Document, data: bytes, filename: str, kind: str):
     return task_import.build_preview(document, table)
 
 
-def import_file(document: Document, data: bytes, filename: str, kind: str, *, on_progress: Callable[[int, int], None] | None = None):
+def import_file(
+    document: Document, data: bytes, filename: str, kind: str, *, on_progress: Callable[[int, int], None] | None = None
+):
     """Read, preview and write a file in one transaction; return (preview, result)."""
     preview = preview_file(document, data, filename, kind)
     if preview.errors:
@@ -215,15 +237,6 @@ def import_file(document: Document, data: bytes, filename: str, kind: str, *, on
     if kind == ImportKind.INDICATORS:
         return preview, {"indicators": indicator_import.apply_preview(preview)}
     return preview, dataclasses.asdict(task_import.apply_preview(preview, progress=on_progress))
-
-
-def stale_jobs(older_than: datetime.timedelta = datetime.timedelta(days=7)):
-    """Jobs never confirmed: the admin can clean them up."""
-    return ImportJob.objects.filter(state=ImportJob.State.READY, created_at__lt=timezone.now() - older_than)
-
-
-def target_key(target: Agency | AgencyGroup) -> str:
-    return f"{'group' if isinstance(target, AgencyGroup) else 'agency'}:{target.pk}"
 
 
 def targets_from_keys(province: Province, keys: dict[str, str]) -> dict[str, Agency | AgencyGroup]:
