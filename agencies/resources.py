@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.widgets import DateWidget, ForeignKeyWidget
 
 from agencies.models import Agency, Alias, Province, User
 from agencies.names import name_key
-from cchc_portal.exports import SafeExportMixin
+from cchc_portal.exports import SafeExportMixin, ScopedImportMixin
 
 DATE = DateWidget(format="%d/%m/%Y")
 
 
-class ProvinceScopedResource(SafeExportMixin, resources.ModelResource):
-    """Refuse rows of another province than the importing user's (superusers may import any)."""
-
-    def province_of(self, instance) -> int | None:
-        raise NotImplementedError
-
-    def before_save_instance(self, instance, row, **kwargs):
-        user = kwargs.get("user")
-        if user is not None and not user.is_superuser and self.province_of(instance) != user.province_id:
-            raise ValueError(_("Chỉ được nhập dữ liệu của tỉnh mình."))
-        super().before_save_instance(instance, row, **kwargs)
+class ProvinceScopedResource(ScopedImportMixin, SafeExportMixin, resources.ModelResource):
+    """A model table whose rows belong to one province."""
 
 
 class AgencyResource(ProvinceScopedResource):

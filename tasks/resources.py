@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.widgets import DateWidget, ForeignKeyWidget
 
 from agencies.models import Agency
-from cchc_portal.exports import SafeExportMixin
+from cchc_portal.exports import SafeExportMixin, ScopedImportMixin
 from plans.deadlines import parse_deadline
 from plans.models import Document
 from tasks.models import Assignment, Task
@@ -15,15 +14,7 @@ from tasks.models import Assignment, Task
 DATE = DateWidget(format="%d/%m/%Y")
 
 
-class ScopedMixin:
-    def before_save_instance(self, instance, row, **kwargs):
-        user = kwargs.get("user")
-        if user is not None and not user.is_superuser and self.province_of(instance) != user.province_id:
-            raise ValueError(_("Chỉ được nhập dữ liệu của tỉnh mình."))
-        super().before_save_instance(instance, row, **kwargs)
-
-
-class TaskResource(ScopedMixin, SafeExportMixin, resources.ModelResource):
+class TaskResource(ScopedImportMixin, SafeExportMixin, resources.ModelResource):
     """A document's tasks. Editing ``deadline_text`` re-reads the due date unless ``due_date`` is given."""
 
     document = fields.Field(attribute="document", column_name="van_ban_id", widget=ForeignKeyWidget(Document))
@@ -59,7 +50,7 @@ class TaskResource(ScopedMixin, SafeExportMixin, resources.ModelResource):
         return super().get_queryset().select_related("document", "section")
 
 
-class AssignmentResource(ScopedMixin, SafeExportMixin, resources.ModelResource):
+class AssignmentResource(ScopedImportMixin, SafeExportMixin, resources.ModelResource):
     """Assignments with their status; an import updates state, progress and dates."""
 
     task = fields.Field(attribute="task", column_name="nhiem_vu_id", widget=ForeignKeyWidget(Task))

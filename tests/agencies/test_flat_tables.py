@@ -104,3 +104,19 @@ def test_import_and_export_need_their_own_permission(client, demo):
     assert client.get(reverse("admin:agencies_agency_import")).status_code == 403
     clerk.user_permissions.add(Permission.objects.get(codename="import_agency"))
     assert client.get(reverse("admin:agencies_agency_import")).status_code == 200
+
+
+def test_an_admin_cannot_import_rows_of_another_province(client, demo):
+    from django.contrib.auth.models import Permission
+
+    from agencies.models import Role
+
+    tq = Agency.objects.get(province__code="tuyen-quang", name="Sở Nội vụ")
+    clerk = User.objects.create_user("tq_clerk", agency=tq, role=Role.ADMIN, is_staff=True)
+    clerk.user_permissions.set(Permission.objects.filter(codename__in=["view_agency", "add_agency", "change_agency", "import_agency"]))
+    client.force_login(clerk)
+    csv = "code,tinh,name,kind,level\npy-la,phu-yen,Đơn vị lạ,department,province\n"
+    page = client.post(reverse("admin:agencies_agency_import"), {"format": "1", "resource": "0", "import_file": SimpleUploadedFile("x.csv", csv.encode())})
+    assert "Chỉ được nhập dữ liệu của tỉnh mình" in page.content.decode()
+    assert page.context.get("confirm_form") is None
+    assert not Agency.objects.filter(code="py-la").exists()
