@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
@@ -24,6 +24,7 @@ from .model import (
     SourceRow,
     TableError,
 )
+from .sheetxml import Cell, Styles, UnsafeXml, iter_sheet_rows
 from .structure import thousands
 from .text import clean_text
 
@@ -71,7 +72,7 @@ def _damaged(exc: BaseException) -> TableError:
     for _ in range(10):  # a bounded walk: chains can in theory loop
         if seen is None:
             break
-        if isinstance(seen, DefusedXmlException):
+        if isinstance(seen, DefusedXmlException | UnsafeXml):
             return TableError(UNSAFE_XML, "unsafe_xml")
         seen = seen.__cause__ or seen.__context__
     return TableError(CORRUPT_XLSX, "corrupt")
@@ -80,10 +81,11 @@ def _damaged(exc: BaseException) -> TableError:
 def _read_workbook(workbook: Any, archive: zipfile.ZipFile) -> list[SourceRow]:
     """Pick the sheet (see read_xlsx) and return its rows, reading it once."""
     fallback = None
+    styles = Styles(workbook)
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
             continue
-        rows = _sheet_rows(sheet, archive)
+        rows = _sheet_rows(sheet, archive, styles)
         head = list(islice(rows, HEADER_SCAN_ROWS))
         if has_table_header(head):
             return head + list(rows)  # go on reading the same stream: one pass
@@ -92,72 +94,80 @@ def _read_workbook(workbook: Any, archive: zipfile.ZipFile) -> list[SourceRow]:
             fallback = sheet
     if fallback is None:
         raise TableError("Bảng tính không có dữ liệu.", "empty")
-    return list(_sheet_rows(fallback, archive))
+    return list(_sheet_rows(fallback, archive, styles))
 
 
-def _sheet_rows(sheet: Any, archive: zipfile.ZipFile) -> Iterator[SourceRow]:
-    """Yield the non-blank rows of ``sheet``, with merges and formulas marked."""
-    merges = _MergeTracker(_merged_ranges(archive, getattr(sheet, "_worksheet_path", "")))
-    # A wrong <dimension> would cut the sheet short (some generators write
-    # "A1") or pad every row to 16,384 cells ("A1:XFD1048576"). Without it
-    # and without max_col, openpyxl pads each row only to its own last cell,
-    # far cheaper than padding every row to MAX_COLUMNS; we cut at MAX_COLUMNS.
-    sheet.reset_dimensions()
-    blank_run = count = 0
-    for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1):
-        texts, formulas, first = _row_texts(cells[:MAX_COLUMNS])
-        hmerged, vmerged = merges.row(number, texts)
-        while texts and not texts[-1]:
-            texts.pop()
-        if not texts:
-            blank_run += 1
+def _sheet_rows(sheet: Any, archive: zipfile.ZipFile, styles: Styles) -> Iterator[SourceRow]:
+    """Yield the non-blank rows of ``sheet``, with merges and formulas marked (see sheetxml for why not openpyxl's rows)."""
+    path = getattr(sheet, "_worksheet_path", "").lstrip("/")
+    merges = _MergeTracker(_merged_ranges(archive, path))
+    blank_run = count = last = 0
+    with archive.open(path) as stream:
+        for number, cells in iter_sheet_rows(sheet, stream):
+            if number <= last:  # rows out of order or repeated: a broken file, which Excel would refuse too
+                raise TableError(CORRUPT_XLSX, "corrupt")
+            blank_run += number - last - 1  # rows missing from the file are blank rows
+            last = number
             if blank_run > MAX_BLANK_RUN:
                 return  # what lies further down is no part of an appendix table
-            continue
-        blank_run = 0
-        count += 1
-        if count > READ_ROWS_CAP:
-            raise TableError(
-                f"Bảng tính có hơn {thousands(READ_ROWS_CAP)} hàng có dữ liệu, vượt quá giới hạn "
-                "10.000 hàng mỗi lần nhập. Hãy chia bảng thành nhiều tệp.",
-                "too_many_rows",
+            texts, formulas, first_style = _row_texts(cells, styles)
+            hmerged, vmerged = merges.row(number, texts)
+            while texts and not texts[-1]:
+                texts.pop()
+            if not texts:
+                blank_run += 1
+                if blank_run > MAX_BLANK_RUN:
+                    return
+                continue
+            blank_run = 0
+            count += 1
+            if count > READ_ROWS_CAP:
+                raise TableError(
+                    f"Bảng tính có hơn {thousands(READ_ROWS_CAP)} hàng có dữ liệu, vượt quá giới hạn "
+                    "10.000 hàng mỗi lần nhập. Hãy chia bảng thành nhiều tệp.",
+                    "too_many_rows",
+                )
+            bold, italic, _format = styles.get(first_style) if first_style is not None else (False, False, "")
+            yield SourceRow(
+                number=number,
+                cells=texts,
+                bold=bold,
+                italic=italic,
+                formula_cols=formulas,
+                hmerged=hmerged,
+                vmerged=vmerged,
             )
-        font = first.font if first is not None else None
-        yield SourceRow(
-            number=number,
-            cells=texts,
-            bold=bool(font is not None and font.b),
-            italic=bool(font is not None and font.i),
-            formula_cols=formulas,
-            hmerged=hmerged,
-            vmerged=vmerged,
-        )
 
 
-def _row_texts(cells: Sequence[Any]) -> tuple[list[str], frozenset[int], Any]:
-    """Return the cell texts, the formula columns and the first non-empty cell."""
+def _row_texts(cells: list[Cell], styles: Styles) -> tuple[list[str], frozenset[int], int | None]:
+    """Return the cell texts (up to MAX_COLUMNS), the formula columns and the style of the first non-empty cell."""
     texts: list[str] = []
     formulas: set[int] = set()
     first = None
-    for index, cell in enumerate(cells):
+    for cell in cells:
+        index = cell.column - 1
+        if index >= MAX_COLUMNS:
+            break
+        if index > len(texts):
+            texts.extend([""] * (index - len(texts)))
         raw = cell.value
-        if raw is None:
-            texts.append("")
-            continue
         if cell.data_type == "f":
             formulas.add(index)
-            text = raw if isinstance(raw, str) else str(getattr(raw, "text", "") or "=…")
+            text = raw
         elif isinstance(raw, str):
             text = clean_text(raw)
         else:
-            text = _format_value(cell, raw)
-        texts.append(text)
+            text = _format_value(raw, styles.get(cell.style_id)[2] if cell.style_id else "General")
+        if index < len(texts):  # a cell written twice, or out of order: the last one wins
+            texts[index] = text
+        else:
+            texts.append(text)
         if text and first is None:
-            first = cell
+            first = cell.style_id
     return texts, frozenset(formulas), first
 
 
-def _format_value(cell: Any, raw: object) -> str:
+def _format_value(raw: object, number_format: str) -> str:
     """Render a non-text value as Excel shows it: 1.0 -> "1", 0.6 in "0%" -> "60%"."""
     if isinstance(raw, dt.datetime):
         if raw.time() == dt.time(0, 0):
@@ -170,7 +180,6 @@ def _format_value(cell: Any, raw: object) -> str:
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
     if isinstance(raw, int | float):
-        number_format = cell.number_format if cell.has_style else "General"
         return _format_number(float(raw), number_format or "General")
     return clean_text(str(raw))
 
