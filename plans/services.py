@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, Province
 from agencies.resolver import Resolver
+from cchc_portal.bulk import gc_paused
 from indicators import importing as indicator_import
 from plans.models import Document, DocumentType, ImportJob, ImportKind
 from plans.tables import (
@@ -95,6 +96,7 @@ def table_from_json(kind: str, data: dict) -> TaskTable | IndicatorTable:
 # --- jobs
 
 
+@gc_paused()
 def parse_job(job: ImportJob) -> ImportJob:
     """Read the job's file or pasted text; store the parsed table or the error. Never raises on bad input."""
     job.state = ImportJob.State.PARSING
@@ -122,6 +124,7 @@ def preview_job(job: ImportJob, mappings: dict[str, Agency | AgencyGroup] | None
     return task_import.build_preview(job.document, table, resolver=resolver, mappings=mappings)
 
 
+@gc_paused()
 def apply_job(
     job: ImportJob,
     *,
@@ -227,6 +230,7 @@ def preview_file(document: Document, data: bytes, filename: str, kind: str):
     return task_import.build_preview(document, table)
 
 
+@gc_paused()
 def import_file(
     document: Document, data: bytes, filename: str, kind: str, *, on_progress: Callable[[int, int], None] | None = None
 ):

@@ -86,7 +86,8 @@ class Task(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = TaskQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    # The change log reads a task's history by id; indexes on the copied keys would only slow the import.
+    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"], no_db_index=["document", "section"])
 
     class Meta:
         ordering = ["document", "order", "pk"]
@@ -107,7 +108,7 @@ class Task(models.Model):
         return reverse("tasks:detail", args=[self.pk])
 
     def build_search_text(self) -> str:
-        return fold(" ".join([self.number, self.title, self.output, self.lead_text, self.cooperating_text, self.deadline_text]))
+        return task_search_text(self.number, self.title, self.output, self.lead_text, self.cooperating_text, self.deadline_text)
 
     @property
     def full_number(self) -> str:
@@ -123,14 +124,27 @@ class Task(models.Model):
 
     def apply_deadline(self, deadline) -> None:
         """Copy a parsed ``plans.deadlines.Deadline`` onto the task's due fields."""
-        self.deadline_text = deadline.text
-        self.due_kind = deadline.kind
-        self.due_date = deadline.due_date
-        self.due_start = deadline.start_date
-        self.recurrence = deadline.recurrence
-        self.due_year_inferred = deadline.year_inferred
-        self.due_needs_confirmation = deadline.needs_confirmation
-        self.due_note = deadline.reason[:255]
+        for name, value in deadline_values(deadline).items():
+            setattr(self, name, value)
+
+
+def deadline_values(deadline) -> dict[str, object]:
+    """The task fields a parsed ``plans.deadlines.Deadline`` sets (attname -> value)."""
+    return {
+        "deadline_text": deadline.text,
+        "due_kind": deadline.kind,
+        "due_date": deadline.due_date,
+        "due_start": deadline.start_date,
+        "recurrence": deadline.recurrence,
+        "due_year_inferred": deadline.year_inferred,
+        "due_needs_confirmation": deadline.needs_confirmation,
+        "due_note": deadline.reason[:255],
+    }
+
+
+def task_search_text(number: str, title: str, output: str, lead_text: str, cooperating_text: str, deadline_text: str) -> str:
+    """The folded text the task search matches."""
+    return fold(" ".join([number, title, output, lead_text, cooperating_text, deadline_text]))
 
 
 class AssignmentRole(models.TextChoices):
@@ -238,8 +252,12 @@ class AssignmentQuerySet(models.QuerySet):
 class Assignment(models.Model):
     """One agency's share of a task, as lead or cooperating, with its own status and progress."""
 
-    task = models.ForeignKey(Task, models.CASCADE, related_name="assignments", verbose_name=_("nhiệm vụ"))
-    agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="assignments", verbose_name=_("cơ quan"))
+    # No single-column indexes on task and agency: the unique (task, agency) and the (agency, state) indexes
+    # serve those lookups, and every index is paid for by each of the import's thousands of inserts.
+    task = models.ForeignKey(Task, models.CASCADE, related_name="assignments", verbose_name=_("nhiệm vụ"), db_index=False)
+    agency = models.ForeignKey(
+        "agencies.Agency", models.PROTECT, related_name="assignments", verbose_name=_("cơ quan"), db_index=False
+    )
     role = models.CharField(_("vai trò"), max_length=12, choices=AssignmentRole, default=AssignmentRole.LEAD)
     group = models.ForeignKey(
         "agencies.AgencyGroup", models.PROTECT, null=True, blank=True, related_name="assignments",
@@ -256,7 +274,7 @@ class Assignment(models.Model):
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     objects = AssignmentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"], no_db_index=["task", "agency", "group"])
 
     class Meta:
         ordering = ["task", "role", "agency__name"]

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agencies.names import NamePart, fold, key_variants, name_key, parse_agency_cell, split_agency_cell
+from agencies.names import NamePart, _fold_text, fold, key_variants, name_key, parse_agency_cell, split_agency_cell
 
 
 def case(source: str, text: str, *expected: str):
@@ -626,6 +626,20 @@ def test_fold(text, folded):
 def test_fold_nfd_equals_nfc():
     for text in ["Sở Nội vụ", "Sở Văn hóa, Thể thao và Du lịch", "Ủy ban nhân dân tỉnh Đồng Nai", "Tòa án", "Toà án"]:
         assert fold(unicodedata.normalize("NFD", text)) == fold(text)
+
+
+VIETNAMESE_AND_TRAPS = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+    "\u0300\u0301\u0303\u0309\u0323\u031b\u0306\u0302 \t\n\r\u00a0\u2003\u200b\x1c_-&,.;:()/%ÐðİßǅΣς"
+)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=VIETNAMESE_AND_TRAPS, max_size=60) | st.text(max_size=60))
+def test_fold_word_by_word_equals_folding_the_whole_text(text):
+    """fold() folds word by word (cached); the definition folds the whole text at once. They must agree."""
+    assert fold(text) == _fold_text(text)
+    assert fold(unicodedata.normalize("NFD", text)) == _fold_text(unicodedata.normalize("NFD", text))
 
 
 def test_fold_finds_by_substring():
