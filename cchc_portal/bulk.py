@@ -116,18 +116,9 @@ def insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]], *, 
     """
     if not rows:
         return []
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    defaults: dict[str, Any] = {}
-    for field in fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            defaults[field.attname] = now
-        else:  # the field's default, or "" for text and None for nullable fields, as the ORM would write
-            defaults[field.attname] = field.get_default()
+    fields = _insertable(model)
     converters = [(f.attname, _converter(f)) for f in fields]
-    converted = {name: convert(defaults[name]) for name, convert in converters}  # once, not once a row
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk = model._meta.pk
+    converted = dict(zip((f.attname for f in fields), _defaults(fields), strict=True))  # once, not once a row
     names = [name for name, _convert in converters]
     # Most columns need no conversion: take them as they are, convert only the others (dates, JSON…).
     to_convert = [(index, name, convert) for index, (name, convert) in enumerate(converters) if convert is not _same]
@@ -139,12 +130,59 @@ def insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]], *, 
             if name in row:
                 value[index] = convert(row[name])
         values.append(value)
+    return _insert(model, fields, values, returning_ids=returning_ids)
+
+
+def insert_tuples(
+    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]], *, returning_ids: bool = False
+) -> list[int]:
+    """INSERT rows of values for the columns ``names`` (attnames, in this order); other columns take their defaults.
+
+    The hot path of an import: no dict per row, and columns that need no conversion are passed as they are.
+    """
+    if not rows:
+        return []
+    by_name = {f.attname: f for f in _insertable(model)}
+    given = [by_name[name] for name in names]
+    rest = [f for f in by_name.values() if f.attname not in set(names)]
+    tail = tuple(_defaults(rest))
+    to_convert = [(index, convert) for index, f in enumerate(given) if (convert := _converter(f)) is not _same]
+    if to_convert:
+        values = []
+        for row in rows:
+            value = list(row)
+            for index, convert in to_convert:
+                value[index] = convert(value[index])
+            values.append((*value, *tail))
+    else:
+        values = [(*row, *tail) for row in rows]
+    return _insert(model, [*given, *rest], values, returning_ids=returning_ids)
+
+
+def _insertable(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _defaults(fields: Sequence[models.Field]) -> list[Any]:
+    """Converted default of each field: now for auto_now(_add), else the field's default ("" or None as the ORM writes)."""
+    now = timezone.now()
+    out = []
+    for field in fields:
+        auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        out.append(_converter(field)(now if auto else field.get_default()))
+    return out
+
+
+def _insert(model: type[models.Model], fields: Sequence[models.Field], values: Sequence[Sequence[Any]], *, returning_ids: bool) -> list[int]:
+    """Write converted ``values`` (in the order of ``fields``): COPY on PostgreSQL, multi-row INSERT on SQLite."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = model._meta.pk
     if connection.vendor == "postgresql":
         if not returning_ids:
             _copy(model, fields, values)
             return []
-        ids = _next_ids(model, len(rows))  # COPY cannot return ids: take them from the sequence first
-        _copy(model, [pk, *fields], [[new_id, *row] for new_id, row in zip(ids, values, strict=True)])
+        ids = _next_ids(model, len(values))  # COPY cannot return ids: take them from the sequence first
+        _copy(model, [pk, *fields], [(new_id, *row) for new_id, row in zip(ids, values, strict=True)])
         return ids
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))

@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from agencies.models import Agency, AgencyGroup
 from agencies.names import fold
 from agencies.resolver import Resolved, Resolver
-from cchc_portal.bulk import copy_history, insert_values
+from cchc_portal.bulk import copy_history, insert_tuples
 from plans.areas import area_for_title
 from plans.deadlines import Deadline, parse_deadline
 from plans.models import Document, Section
@@ -371,14 +371,16 @@ def apply_preview(
 
     if new_tasks:
         # The fast path (see cchc_portal.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
-        ids = insert_values(Task, [values for values, _pt in new_tasks], returning_ids=True)
+        # _values() builds every row's dict with the same keys in the same order: its values are the columns.
+        columns = list(new_tasks[0][0])
+        ids = insert_tuples(Task, columns, [tuple(values.values()) for values, _pt in new_tasks], returning_ids=True)
         result.created = len(new_tasks)
         fresh = [
-            {"task_id": task_id, "agency_id": agency_id, "role": role, "group_id": group_id}
+            (task_id, agency_id, role, group_id)
             for task_id, (_values_, pt) in zip(ids, new_tasks, strict=True)
             for agency_id, (role, group_id) in _wanted_assignments(pt, members).items()
         ]
-        insert_values(Assignment, fresh)
+        insert_tuples(Assignment, ["task_id", "agency_id", "role", "group_id"], fresh)
         result.assignments_created += len(fresh)
         copy_history(Task, "id", ids, user_id=user_id, reason=reason)
         copy_history(Assignment, "task_id", ids, user_id=user_id, reason=reason)

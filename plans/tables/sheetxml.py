@@ -93,6 +93,22 @@ def _refuse(*_args: object) -> None:
     raise UnsafeXml("entity declarations are not allowed")
 
 
+class _LocalNames(dict):
+    """Tag -> local name: "x:c" from generators built on the OpenXML SDK, "c" from Excel. Computed once a tag."""
+
+    def __missing__(self, name: str) -> str:
+        local = self[name] = name.rpartition(":")[2]
+        return local
+
+
+class _Columns(dict):
+    """Column letters -> 1-based index, computed once a column."""
+
+    def __missing__(self, letters: str) -> int:
+        index = self[letters] = column_index_from_string(letters)
+        return index
+
+
 class _SheetReader:
     """expat handlers: collect the rows of <sheetData>, ignore everything else."""
 
@@ -102,7 +118,8 @@ class _SheetReader:
         self.date_styles = workbook._date_formats
         self.timedelta_styles = workbook._timedelta_formats
         self.epoch = workbook.epoch
-        self.names: dict[str, str] = {}
+        self.names = _LocalNames()
+        self.columns = _Columns()
         self.done: list[tuple[int, list[Cell]]] = []
         self.in_data = False
         self.row_number = 0
@@ -122,27 +139,21 @@ class _SheetReader:
         self.phonetic = 0
         self.target: list[str] | None = None
 
-    def _local(self, name: str) -> str:
-        local = self.names.get(name)
-        if local is None:  # "x:c" from some generators, "c" from Excel
-            local = self.names[name] = name.rpartition(":")[2]
-        return local
-
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = self._local(name)
+        local = self.names[name]
         if not self.in_data:
             if local == "sheetData":
                 self.in_data = True
             return
-        if local == "c":
-            self._reset_cell()
+        if local == "c":  # the hot path: _reset_cell() inlined
+            self.value_parts = self.formula = self.inline = self.target = None
+            self.phonetic = 0
             self.cell_type = attrs.get("t", "n")
             style = attrs.get("s")
             self.style_id = int(style) if style else 0
-            coordinate = attrs.get("r")
+            coordinate = self.coordinate = attrs.get("r", "")
             if coordinate:
-                self.coordinate = coordinate
-                self.column = column_index_from_string(coordinate.rstrip("0123456789"))
+                self.column = self.columns[coordinate.rstrip("0123456789")]
             else:
                 self.column += 1
         elif local == "v":
@@ -166,7 +177,7 @@ class _SheetReader:
     def end(self, name: str) -> None:
         if not self.in_data:
             return
-        local = self._local(name)
+        local = self.names[name]
         if local in ("v", "f", "t"):
             self.target = None
         elif local == "rPh":

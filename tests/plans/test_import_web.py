@@ -12,6 +12,7 @@ from django.urls import reverse
 from agencies.models import Agency, Alias, Role, User
 from indicators.models import Indicator
 from plans.models import Document, ImportJob, Section
+from plans.services import table_from_json
 from tasks.models import Assignment, ProgressUpdate, Task, WorkState
 from tests.plans import tablefiles
 
@@ -96,7 +97,7 @@ def test_a_word_appendix_imports(sonoivu, new_plan):
     job = ImportJob.objects.get(document=new_plan)
     assert job.state == ImportJob.State.READY, job.error
     confirm(sonoivu, job)
-    assert Task.objects.filter(document=new_plan).count() == sum(1 for i in job.table["items"] if i["kind"] == "task") > 5
+    assert Task.objects.filter(document=new_plan).count() == sum(1 for i in table_from_json(job.kind, job.table).items if i.kind == "task") > 5
 
 
 def test_an_unknown_name_is_mapped_and_remembered(sonoivu, new_plan):
@@ -309,4 +310,7 @@ def test_the_fast_write_path_records_history_for_every_row(sonoivu, new_plan):
     assert Task.history.filter(id__in=tasks.values("id"), history_type="+").count() == 56
     assert Assignment.history.filter(id__in=assignments.values("id"), history_type="+").count() == assignments.count() > 56
     record = Task.history.filter(id=tasks.first().pk).get()
-    assert record.title == tasks.first().title and record.history_user is None or record.history_user.username == "sonoivu"
+    assert record.title == tasks.first().title
+    assert (record.history_user.username, record.history_change_reason) == ("sonoivu", "Nhập từ tệp phu-luc-275.xlsx")
+    part = Assignment.history.filter(id=assignments.first().pk).get()
+    assert (part.history_user.username, part.history_change_reason) == ("sonoivu", "Nhập từ tệp phu-luc-275.xlsx")
