@@ -389,11 +389,114 @@ def measure(runs: int) -> list[tuple[str, float, float, float, int, bool]]:
     return results
 
 
+# The aggregate a province's yearly dashboard cannot do without, written by hand: each task's official status
+# (from its lead shares, or all its shares when it has no lead), counted by status for the province, for each
+# CCHC area and for each lead agency. One statement; the page adds reporting, indicators, lists and rendering.
+RAW_AGGREGATE = """
+WITH shares AS (
+    SELECT a.task_id, a.agency_id, a.role, a.state, a.completed_on, COALESCE(a.due_date, t.due_date) AS due
+    FROM tasks_assignment a
+    JOIN tasks_task t ON t.id = a.task_id
+    JOIN plans_document d ON d.id = t.document_id
+    WHERE d.province_id = %(province)s AND d.year = %(year)s
+), led AS (SELECT DISTINCT task_id FROM shares WHERE role = 'lead'),
+per_task AS (
+    SELECT s.task_id, MIN(s.agency_id) FILTER (WHERE s.role = 'lead') AS lead_agency,
+           CASE
+             WHEN COUNT(*) FILTER (WHERE s.state <> 'done' AND s.due < %(today)s) > 0 THEN 'overdue'
+             WHEN COUNT(*) FILTER (WHERE s.state = 'done') = COUNT(*)
+                  AND COUNT(*) FILTER (WHERE s.state = 'done' AND s.completed_on > s.due) > 0 THEN 'done_late'
+             WHEN COUNT(*) FILTER (WHERE s.state = 'done') = COUNT(*) THEN 'done_on_time'
+             WHEN COUNT(*) FILTER (WHERE s.state IN ('in_progress', 'done')) > 0 THEN 'in_progress'
+             ELSE 'not_started'
+           END AS status
+    FROM shares s
+    WHERE s.role = 'lead' OR s.task_id NOT IN (SELECT task_id FROM led)
+    GROUP BY s.task_id
+)
+SELECT sec.area, p.lead_agency, p.status, COUNT(*)
+FROM per_task p
+JOIN tasks_task t ON t.id = p.task_id
+LEFT JOIN plans_section sec ON sec.id = t.section_id
+GROUP BY GROUPING SETS ((p.status), (sec.area, p.status), (p.lead_agency, p.status))
+"""
+
+
+def measure_national(runs: int) -> None:
+    """A synthetic province (bench/run.py, generate_synthetic): its yearly dashboard against RAW_AGGREGATE."""
+    import time_machine
+    from django.db import connection
+    from django.test import Client
+
+    from agencies.models import User
+    from tasks.models import Assignment
+
+    reviewer = User.objects.filter(username__endswith="-snv", username__startswith="syn-").order_by("username").first()
+    if reviewer is None:
+        raise SystemExit("Chưa có dữ liệu tổng hợp: python manage.py generate_synthetic --provinces 34")
+    staff = User.objects.filter(agency__province_id=reviewer.agency.province_id, username__endswith="-s05-cb").get()
+    province, year, today = reviewer.agency.province, 2025, datetime.date(2025, 12, 20)
+    shares = Assignment.objects.filter(task__document__province=province, task__document__year=year).count()
+    params = {"province": province.pk, "year": year, "today": today}
+
+    def raw() -> float:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_AGGREGATE, params)
+            rows = cursor.fetchall()
+        assert rows
+        return (time.perf_counter() - started) * 1000
+
+    def page(client, url: str) -> float:
+        started = time.perf_counter()
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return (time.perf_counter() - started) * 1000
+
+    clients = {}
+    for user in (reviewer, staff):
+        clients[user.pk] = Client()
+        clients[user.pk].force_login(user)
+    pages = [
+        ("Tổng quan cả năm của tỉnh (Sở Nội vụ)", reviewer, f"/dashboard/?year={year}"),
+        ("Trang của một cơ quan (cán bộ đầu mối)", staff, f"/dashboard/?year={year}"),
+        ("Danh sách nhiệm vụ quá hạn của tỉnh", reviewer, f"/dashboard/tasks/?year={year}&status=overdue"),
+    ]
+    with time_machine.travel(datetime.datetime(2025, 12, 20, 2, 0, tzinfo=datetime.UTC), tick=True):
+        for _ in range(2):  # warm-up
+            raw()
+            for _label, user, url in pages:
+                page(clients[user.pk], url)
+        times: dict[str, list[float]] = {label: [] for label, _u, _url in pages}
+        sql: list[float] = []
+        for _ in range(runs):  # interleaved, so machine load hits both alike
+            sql.append(raw())
+            for label, user, url in pages:
+                times[label].append(page(clients[user.pk], url))
+    base = statistics.median(sql)
+    print(f"Cơ sở dữ liệu tổng hợp: {province.name}, năm {year}: {shares:,} phần việc · trung vị của {runs} lần".replace(",", "."))
+    print(f"{'Truy vấn SQL tổng hợp viết tay (giới hạn so sánh)':<52} {base:7.1f} ms   1.00x")
+    for label, values in times.items():
+        median = statistics.median(values)
+        print(f"{label:<52} {median:7.1f} ms   {median / base:.2f}x")
+    overview = statistics.median(times[pages[0][0]])
+    print(f"dashboard of a province ({shares:,} shares) {overview:.0f} ms vs its raw SQL aggregate {base:.1f} ms: {overview / base:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed requests per page (median reported)")
     parser.add_argument("--rebuild", action="store_true", help="drop the benchmark database and build it again")
+    parser.add_argument(
+        "--province-from-synthetic", action="store_true",
+        help="measure a province of the national synthetic data (DATABASE_URL, default cchc_national) against its raw SQL",
+    )
     args = parser.parse_args()
+    if args.province_from_synthetic:
+        os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_national")
+        setup(False)
+        measure_national(args.runs)
+        return
     url = setup(args.rebuild)
     from plans.models import Document
 

@@ -9,7 +9,6 @@ rebuild from it (resolving names again is a dictionary lookup per cell).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -153,10 +152,6 @@ def apply_job(
     job.state, job.progress = ImportJob.State.APPLYING, 0
     job.save(update_fields=["state", "progress"])
 
-    def progress(done: int, total: int) -> None:
-        # Written outside the import's transaction would need a second connection; the count is coarse anyway.
-        ImportJob.objects.filter(pk=job.pk).update(progress=done, total=total)
-
     preview = preview_job(job, mappings)
     try:
         with transaction.atomic():
@@ -168,7 +163,6 @@ def apply_job(
                     preview,
                     remove_missing=remove_missing or [],
                     remember=(mappings if remember else None),
-                    progress=progress,
                     user_id=job.created_by_id,  # the change log says who imported the tasks, and from what
                     reason=(_("Nhập từ tệp %(name)s") % {"name": job.original_name} if job.original_name else _("Nhập từ bảng dán"))[:100],
                 )
@@ -250,16 +244,14 @@ def preview_file(document: Document, data: bytes, filename: str, kind: str):
 
 
 @gc_paused()
-def import_file(
-    document: Document, data: bytes, filename: str, kind: str, *, on_progress: Callable[[int, int], None] | None = None
-):
+def import_file(document: Document, data: bytes, filename: str, kind: str):
     """Read, preview and write a file in one transaction; return (preview, result)."""
     preview = preview_file(document, data, filename, kind)
     if preview.errors:
         return preview, None
     if kind == ImportKind.INDICATORS:
         return preview, {"indicators": indicator_import.apply_preview(preview)}
-    return preview, dataclasses.asdict(task_import.apply_preview(preview, progress=on_progress))
+    return preview, dataclasses.asdict(task_import.apply_preview(preview))
 
 
 def targets_from_keys(province: Province, keys: dict[str, str]) -> dict[str, Agency | AgencyGroup]:

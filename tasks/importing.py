@@ -312,7 +312,6 @@ def apply_preview(
     remove_missing: Iterable[int] = (),
     remember: dict[str, Target] | None = None,
     resolver: Resolver | None = None,
-    progress: Callable[[int, int], None] | None = None,
     user_id: int | None = None,
     reason: str = "",
 ) -> ImportResult:
@@ -346,7 +345,6 @@ def apply_preview(
     groups = {r.group.pk: r.group for t in preview.tasks for r in (*t.lead, *t.cooperating) if r.group is not None}
     members = _members(groups.values(), _reference_day(document))
     existing = {t.pk: t for t in document.tasks.all()}
-    total = len(preview.tasks)
     new_tasks: list[tuple[dict[str, object], PreviewTask]] = []
     updated_tasks: list[tuple[Task, PreviewTask]] = []
     for order, pt in enumerate(preview.tasks):
@@ -366,8 +364,6 @@ def apply_preview(
             values["document_id"] = document.pk
             values["evidence_required"] = pt.evidence_required
             new_tasks.append((values, pt))
-        if progress and order % 250 == 0:
-            progress(order, total)
 
     if new_tasks:
         # The fast path (see cchc_portal.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
@@ -401,8 +397,6 @@ def apply_preview(
             result.removed += 1
         result.kept += len(reported)
     result.kept += len(preview.missing) - len(removable)
-    if progress:
-        progress(total, total)
     return result
 
 

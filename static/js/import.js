@@ -10,7 +10,7 @@
     fetch(url, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
-        if (data.total) { bar.max = data.total; bar.value = data.progress; label.textContent = data.progress + " / " + data.total; }
+        if (data.total && data.progress) { bar.max = data.total; bar.value = data.progress; label.textContent = data.progress + " / " + data.total; }
         if (data.state !== state) { window.location.reload(); return; }
         setTimeout(poll, 1000);
       })
