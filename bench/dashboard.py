@@ -389,10 +389,11 @@ def measure(runs: int) -> list[tuple[str, float, float, float, int, bool]]:
     return results
 
 
-# The aggregate a province's yearly dashboard cannot do without, written by hand: each task's official status
-# (from its lead shares, or all its shares when it has no lead), counted by status for the province, for each
-# CCHC area and for each lead agency. One statement; the page adds reporting, indicators, lists and rendering.
-RAW_AGGREGATE = """
+# The aggregates a province's yearly dashboard cannot do without, written by hand: (1) each task's official
+# status (from its lead shares, or all its shares when it has no lead), counted for the province, for each CCHC
+# area and for each lead agency; (2) each agency's shares by status (the ranking). The page adds reporting
+# duties, indicators, the overdue and due-soon lists, charts and rendering.
+RAW_TASK_STATUSES = """
 WITH shares AS (
     SELECT a.task_id, a.agency_id, a.role, a.state, a.completed_on, COALESCE(a.due_date, t.due_date) AS due
     FROM tasks_assignment a
@@ -420,10 +421,23 @@ JOIN tasks_task t ON t.id = p.task_id
 LEFT JOIN plans_section sec ON sec.id = t.section_id
 GROUP BY GROUPING SETS ((p.status), (sec.area, p.status), (p.lead_agency, p.status))
 """
+RAW_AGENCY_SHARES = """
+SELECT a.agency_id, COUNT(*) AS n,
+       COUNT(*) FILTER (WHERE a.state = 'done') AS done,
+       COUNT(*) FILTER (WHERE a.state = 'done' AND a.completed_on > COALESCE(a.due_date, t.due_date)) AS late,
+       COUNT(*) FILTER (WHERE a.state <> 'done' AND COALESCE(a.due_date, t.due_date) < %(today)s) AS overdue,
+       COUNT(*) FILTER (WHERE a.state = 'in_progress' AND NOT COALESCE(a.due_date, t.due_date) < %(today)s) AS in_progress,
+       SUM(a.progress) AS progress
+FROM tasks_assignment a
+JOIN tasks_task t ON t.id = a.task_id
+JOIN plans_document d ON d.id = t.document_id
+WHERE d.province_id = %(province)s AND d.year = %(year)s
+GROUP BY a.agency_id
+"""
 
 
 def measure_national(runs: int) -> None:
-    """A synthetic province (bench/run.py, generate_synthetic): its yearly dashboard against RAW_AGGREGATE."""
+    """A synthetic province (bench/run.py, generate_synthetic): its yearly dashboard against the raw SQL above."""
     import time_machine
     from django.db import connection
     from django.test import Client
@@ -442,9 +456,9 @@ def measure_national(runs: int) -> None:
     def raw() -> float:
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute(RAW_AGGREGATE, params)
-            rows = cursor.fetchall()
-        assert rows
+            for sql in (RAW_TASK_STATUSES, RAW_AGENCY_SHARES):
+                cursor.execute(sql, params)
+                assert cursor.fetchall()
         return (time.perf_counter() - started) * 1000
 
     def page(client, url: str) -> float:
@@ -474,13 +488,13 @@ def measure_national(runs: int) -> None:
             for label, user, url in pages:
                 times[label].append(page(clients[user.pk], url))
     base = statistics.median(sql)
-    print(f"Cơ sở dữ liệu tổng hợp: {province.name}, năm {year}: {shares:,} phần việc · trung vị của {runs} lần".replace(",", "."))
-    print(f"{'Truy vấn SQL tổng hợp viết tay (giới hạn so sánh)':<52} {base:7.1f} ms   1.00x")
+    print(f"Cơ sở dữ liệu tổng hợp: {province.name}, năm {year}: {shares:,} phần việc · trung vị của {runs} lần".replace(f"{shares:,}", f"{shares:,}".replace(",", ".")))
+    print(f"{'Hai truy vấn SQL tổng hợp viết tay (mốc so sánh)':<52} {base:7.1f} ms   1.00x")
     for label, values in times.items():
         median = statistics.median(values)
         print(f"{label:<52} {median:7.1f} ms   {median / base:.2f}x")
     overview = statistics.median(times[pages[0][0]])
-    print(f"dashboard of a province ({shares:,} shares) {overview:.0f} ms vs its raw SQL aggregate {base:.1f} ms: {overview / base:.1f}x")
+    print(f"dashboard of a province ({shares:,} shares) {overview:.0f} ms vs its raw SQL aggregates {base:.1f} ms: {overview / base:.1f}x")
 
 
 def main() -> None:
