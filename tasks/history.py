@@ -66,7 +66,7 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
     model: type[models.Model] | None = None
     object_id: int | None = None
-    by_system: bool = False
+    imported: bool = False  # written by an appendix import (the command line's has no user, the web's has one)
 
     @property
     def action_label(self) -> str:
@@ -101,7 +101,8 @@ def _who(record) -> str:
     user = record.history_user
     if user is None:
         return _("Hệ thống (nhập dữ liệu)")
-    return str(user)
+    reason = record.history_change_reason  # only imports give one: "Nhập từ tệp phu-luc.xlsx"
+    return f"{user} ({reason})" if reason else str(user)
 
 
 def change_log(
@@ -157,7 +158,7 @@ def change_log(
                     changes=changes,
                     model=model,
                     object_id=pk,
-                    by_system=record.history_user_id is None,
+                    imported=record.history_user_id is None or bool(record.history_change_reason),
                 )
             )
     entries.sort(key=lambda e: e.when, reverse=True)
@@ -169,7 +170,7 @@ def merge_initial_assignments(entries: list[Entry], assignments: dict[int, objec
 
     ``assignments`` maps ids to assignments (with their agency) for naming them.
     """
-    initial = [e for e in entries if e.model is Assignment and e.action == "created" and e.by_system]
+    initial = [e for e in entries if e.model is Assignment and e.action == "created" and e.imported]
     if len(initial) < 2:
         return entries
     names: dict[str, list[str]] = {}
@@ -194,9 +195,9 @@ def merge_initial_assignments(entries: list[Entry], assignments: dict[int, objec
         action="created",
         changes=changes,
         model=Assignment,
-        by_system=True,
+        imported=True,
     )
-    rest = [e for e in entries if not (e.model is Assignment and e.action == "created" and e.by_system)]
+    rest = [e for e in entries if not (e.model is Assignment and e.action == "created" and e.imported)]
     return sorted([*rest, summary], key=lambda e: e.when, reverse=True)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 from django.urls import reverse
 
 from agencies.models import Agency, Alias, Role, User
@@ -314,3 +315,9 @@ def test_the_fast_write_path_records_history_for_every_row(sonoivu, new_plan):
     assert (record.history_user.username, record.history_change_reason) == ("sonoivu", "Nhập từ tệp phu-luc-275.xlsx")
     part = Assignment.history.filter(id=assignments.first().pk).get()
     assert (part.history_user.username, part.history_change_reason) == ("sonoivu", "Nhập từ tệp phu-luc-275.xlsx")
+    # The task page says once who gave the task to which agencies, and from which file.
+    shared = tasks.annotate(n=Count("assignments")).filter(n__gt=2).first()
+    history = sonoivu.get(reverse("tasks:detail", args=[shared.pk])).context["history"]
+    given = [e for e in history if e.subject == "Giao nhiệm vụ cho các cơ quan"]
+    assert len(given) == 1 and given[0].who.endswith("(Nhập từ tệp phu-luc-275.xlsx)")
+    assert not [e for e in history if e.subject.startswith("Phần việc của") and e.action == "created"]
