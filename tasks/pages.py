@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, F, Q, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, User
@@ -101,6 +102,7 @@ class Part:
     hint: str = ""
     conflict: Conflict | None = None
     shown_limit: int = OWN_TIMELINE_SHOWN
+    update_count: int = 0  # all of the part's reports; only the newest ``shown_limit`` are read
 
     @property
     def anchor(self) -> str:
@@ -116,7 +118,8 @@ class Part:
 
     @property
     def hidden_timeline(self) -> int:
-        return max(0, len(self.timeline) - len(self.shown_timeline))
+        updates_read = sum(1 for item in self.timeline if item.kind == "update")
+        return max(0, len(self.timeline) + self.update_count - updates_read - len(self.shown_timeline))
 
     @property
     def has_activity(self) -> bool:
@@ -166,7 +169,17 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
         own = a.is_own(user)
         parts[a.pk] = Part(assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN)
 
-    updates = list(ProgressUpdate.objects.filter(assignment_id__in=ids).select_related("author__agency"))
+    # Only the reports a timeline can show: a part with years of monthly reports (or a load test's thousands)
+    # costs the same as one with a few. The newest ``shown_limit`` reports hold every report among the newest
+    # ``shown_limit`` entries of the timeline, whatever the reviews and extensions around them.
+    updates = []
+    for limit in sorted({p.shown_limit for p in parts.values()}):
+        chosen = [pk for pk, p in parts.items() if p.shown_limit == limit]
+        newest = Window(RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()])
+        updates += ProgressUpdate.objects.filter(assignment_id__in=chosen).annotate(rank=newest).filter(rank__lte=limit).select_related("author__agency")
+    counts = ProgressUpdate.objects.filter(assignment_id__in=ids).values("assignment_id").annotate(n=Count("pk"))
+    for row in counts.values_list("assignment_id", "n"):
+        parts[row[0]].update_count = row[1]
     reviews = list(Review.objects.filter(assignment_id__in=ids).select_related("actor__agency"))
     extensions = list(
         ExtensionRequest.objects.filter(assignment_id__in=ids).select_related(

@@ -25,3 +25,27 @@ def test_others_parts_show_only_their_latest_reports_when_many_agencies_share_a_
     client.force_login(author)  # the agency itself sees its whole part
     own = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
     assert "Báo cáo tháng 1" in own
+
+
+def test_a_part_with_years_of_reports_reads_only_those_it_shows(client, demo, monkeypatch):
+    """Thirty monthly reports: the page shows the newest 24, counts the 6 older ones, and loads no more than it shows."""
+    task = Document.objects.get(number="275/KH-UBND").tasks.get(section__number="II", number="1")
+    part = task.assignments.get(role="lead")
+    author = User.objects.get(username="sotuphap")
+    for n in range(1, 31):
+        ProgressUpdate.objects.create(assignment=part, author=author, state=WorkState.IN_PROGRESS, progress=n, note=f"Báo cáo số {n:02d}")
+    loaded = []
+    original = ProgressUpdate.from_db.__func__
+
+    def counting(cls, db, field_names, values):
+        instance = original(cls, db, field_names, values)
+        loaded.append(instance.assignment_id)
+        return instance
+
+    monkeypatch.setattr(ProgressUpdate, "from_db", classmethod(counting))
+    client.force_login(author)
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    timeline = page.split("Lịch sử thay đổi")[0]
+    assert "Báo cáo số 30" in timeline and "Báo cáo số 07" in timeline and "Báo cáo số 06" not in timeline
+    assert "6 mục cũ hơn" in page
+    assert loaded.count(part.pk) == 24  # not the 30 reports of the part
