@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["NamePart", "fold", "key_variants", "name_key", "parse_agency_cell", "split_agency_cell"]
+__all__ = ["NamePart", "fold", "fold_cell", "key_variants", "name_key", "parse_agency_cell", "split_agency_cell"]
 
 # --------------------------------------------------------------------------------------------------
 # fold
@@ -41,6 +41,12 @@ def fold(text: str) -> str:
     if not text:
         return ""
     return " ".join([folded for folded in map(_fold_word, text.split()) if folded])
+
+
+@functools.lru_cache(maxsize=4096)
+def fold_cell(text: str) -> str:
+    """fold() of a cell that repeats from row to row (agency names, deadlines): folded once per distinct text."""
+    return fold(text)
 
 
 def _fold_word(word: str) -> str:

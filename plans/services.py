@@ -100,10 +100,18 @@ def table_from_json(kind: str, data: dict) -> TaskTable | IndicatorTable:
             warnings=_messages(data["warnings"]),
         )
     fields = data.get("item_fields")  # absent in tables stored before the compact form: items are dicts
+    if fields == _ITEM_FIELDS:  # stored by this version: the values in TableItem's own order
+        path = _ITEM_FIELDS.index("section_path")
+        items = []
+        for values in data["items"]:
+            values[path] = tuple(values[path])
+            items.append(TableItem(*values))
+    else:
+        items = [_item(dict(zip(fields, i, strict=True)) if fields else i) for i in data["items"]]
     return TaskTable(
         columns=data["columns"],
         header_rows=data["header_rows"],
-        items=[_item(dict(zip(fields, i, strict=True)) if fields else i) for i in data["items"]],
+        items=items,
         errors=_messages(data["errors"]),
         warnings=_messages(data["warnings"]),
     )
@@ -127,7 +135,7 @@ def parse_job(job: ImportJob) -> ImportJob:
     job.table = table_to_json(table)
     job.total = len(table.items)
     job.state = ImportJob.State.READY
-    job.save(update_fields=["table", "total", "state"])
+    job.save(update_fields=["table_packed", "total", "state"])
     return job
 
 

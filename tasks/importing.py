@@ -331,16 +331,25 @@ def apply_preview(
             resolver.remember(text, target)
 
     sections_by_path: dict[str, Section] = {s.path: s for s in document.sections.all()}
+    fresh_sections: list[Section] = []  # written together; a parent created here is written before its children
     for index, ps in enumerate(s for s in preview.sections if s.path):
         section = sections_by_path.get(ps.path)
         parent = sections_by_path.get(ps.parent_path) if ps.parent_path else None
+        if parent is not None and parent.pk is None:
+            Section.objects.bulk_create(fresh_sections)
+            fresh_sections.clear()
         if section is None:
-            section = Section(document=document, number=ps.number, parent=parent)
+            section = Section(document=document, number=ps.number, parent=parent, title=ps.title, order=index)
+            section.path = f"{parent.path}/{ps.number}" if parent is not None else ps.number  # as Section.save() does
+            section.area = area_for_title(ps.title)
+            fresh_sections.append(section)
             result.sections_created += 1
-        section.title, section.order, section.parent = ps.title, index, parent
-        section.area = area_for_title(ps.title) if not section.area or section.area == "other" else section.area
-        section.save()
+        else:
+            section.title, section.order, section.parent = ps.title, index, parent
+            section.area = area_for_title(ps.title) if not section.area or section.area == "other" else section.area
+            section.save()
         sections_by_path[ps.path] = section
+    Section.objects.bulk_create(fresh_sections)
 
     groups = {r.group.pk: r.group for t in preview.tasks for r in (*t.lead, *t.cooperating) if r.group is not None}
     members = _members(groups.values(), _reference_day(document))

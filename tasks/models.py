@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.names import fold
+from agencies.names import fold, fold_cell
 from plans.deadlines import DueKind, Recurrence
 
 
@@ -143,8 +143,13 @@ def deadline_values(deadline) -> dict[str, object]:
 
 
 def task_search_text(number: str, title: str, output: str, lead_text: str, cooperating_text: str, deadline_text: str) -> str:
-    """The folded text the task search matches."""
-    return fold(" ".join([number, title, output, lead_text, cooperating_text, deadline_text]))
+    """The folded text the task search matches: fold() of the fields joined by spaces.
+
+    Folding is word by word, so the fields may be folded apart; the agency and deadline cells, which repeat
+    down an appendix, are folded once each (``fold_cell``).
+    """
+    parts = (fold(f"{number} {title} {output}"), fold_cell(lead_text), fold_cell(cooperating_text), fold_cell(deadline_text))
+    return " ".join([part for part in parts if part])
 
 
 class AssignmentRole(models.TextChoices):

@@ -115,3 +115,20 @@ def test_targets_written_inside_a_sentence_are_kept_as_text_and_flagged(demo, tm
     (indicator,) = data["indicators"]
     assert indicator["target_in_text"] is True and indicator["name"] == "Kinh tế số chiếm 45% GRDP tỉnh."
     assert any("45%" in w for w in indicator["warnings"])
+
+
+def test_nested_sections_are_written_under_their_parents_and_kept_on_reimport(demo, tmp_path):
+    """Đồng Nai's appendix nests sections (A > I, II): each child section points to its parent, on every import."""
+    path = tmp_path / "dong-nai.xlsx"
+    path.write_bytes(tablefiles.dong_nai_xlsx())
+    for _ in range(2):
+        run("import_appendix", str(path), "--document", "179/KH-UBND", "--province", "phu-yen", "--year", "2025")
+    document = Document.objects.get(number="179/KH-UBND")
+    sections = {s.path: s for s in document.sections.select_related("parent")}
+    nested = [s for s in sections.values() if "/" in s.path]
+    assert nested, sorted(sections)
+    for section in nested:
+        assert section.parent is not None and section.parent.path == section.path.rsplit("/", 1)[0]
+        assert section.path == f"{section.parent.path}/{section.number}"
+    assert len(sections) == document.sections.count()  # the second import added none
+    assert Task.objects.filter(document=document, section__in=nested).exists()

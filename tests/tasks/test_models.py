@@ -4,8 +4,11 @@ import datetime
 
 import pytest
 from django.db import IntegrityError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tasks.models import Assignment, AssignmentRole, OfficialStatus, WorkState, official_status
+from agencies.names import fold
+from tasks.models import Assignment, AssignmentRole, OfficialStatus, WorkState, official_status, task_search_text
 
 D = datetime.date
 DUE = D(2024, 3, 31)
@@ -69,3 +72,10 @@ def test_changes_are_recorded_with_before_and_after(justice_task, justice, staff
     delta = latest.diff_against(previous)
     assert [(c.field, c.old, c.new) for c in delta.changes] == [("progress", 0, 40)]
     assert latest.history_user == staff
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="aăâđeêoôơuưy ÀẢÃáạ\u0301\u0323 ,.-&\n\tSởNộiVụ", max_size=25), min_size=6, max_size=6))
+def test_search_text_is_the_fold_of_the_fields_joined(fields):
+    """Fields are folded apart (agency and deadline cells through a cache); the result is fold() of the whole."""
+    assert task_search_text(*fields) == fold(" ".join(fields))
