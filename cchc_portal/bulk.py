@@ -65,48 +65,24 @@ def _cached(convert: Callable[[Any], Any], now) -> Callable[[Any], Any]:
 
 
 def insert_rows(model: type[models.Model], objects: Sequence[models.Model], *, returning_ids: bool = False) -> None:
-    """INSERT ``objects`` (unsaved instances) in one executemany; fill their ids when ``returning_ids``.
+    """INSERT ``objects`` (unsaved instances) in bulk; fill their ids when ``returning_ids``.
 
-    auto_now/auto_now_add fields get the current time. Ids are read back by a second query on the unique
-    (pk range) the rows received, so it works where executemany cannot return them.
+    auto_now/auto_now_add fields get the current time.
     """
     if not objects:
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = _insertable(model)
     now = timezone.now()
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             for obj in objects:
                 setattr(obj, field.attname, now)
     converters = [_cached(_converter(f), now) if isinstance(f, models.DateTimeField) else _converter(f) for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    table = connection.ops.quote_name(model._meta.db_table)
     rows = [[convert(getattr(obj, f.attname)) for f, convert in zip(fields, converters, strict=True)] for obj in objects]
-    if connection.vendor == "postgresql":
-        # COPY is PostgreSQL's bulk path; ids come from the table's sequence first, so we know them.
-        pk = model._meta.pk
-        if returning_ids:
-            for obj, new_id in zip(objects, _next_ids(model, len(objects)), strict=True):
-                obj.pk = new_id
-            _copy(model, [pk, *fields], [[obj.pk, *row] for obj, row in zip(objects, rows, strict=True)])
-        else:
-            _copy(model, fields, rows)
-        return
-    with connection.cursor() as cursor:
-        if returning_ids and connection.features.can_return_rows_from_bulk_insert:
-            # One INSERT … RETURNING per chunk keeps ids in order on both backends.
-            for start in range(0, len(rows), 500):
-                chunk = rows[start : start + 500]
-                values = ", ".join([f"({placeholders})"] * len(chunk))
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {connection.ops.quote_name(model._meta.pk.column)}",  # noqa: S608 - column names from the model
-                    [value for row in chunk for value in row],
-                )
-                for obj, (pk,) in zip(objects[start : start + 500], cursor.fetchall(), strict=True):
-                    obj.pk = pk
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+    ids = _insert(model, fields, rows, returning_ids=returning_ids)
+    if returning_ids:
+        for obj, new_id in zip(objects, ids, strict=True):
+            obj.pk = new_id
 
 
 def insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]], *, returning_ids: bool = False) -> list[int]:
