@@ -11,8 +11,9 @@ import datetime
 
 from celery import current_app, shared_task
 from django.conf import settings
+from django.db import DatabaseError
 
-from cchc_portal.notifications import delivery, services
+from cchc_portal.notifications import delivery, events, services
 
 
 def queue_reminders(ids: list[int]) -> None:
@@ -61,5 +62,47 @@ def send_reminder(self, reminder_id: int) -> str:
 
 @shared_task(name="cchc_portal.jobs.requeue_stuck")
 def requeue_stuck() -> int:
-    """Queue again the reminders pending longer than REMINDER_STUCK_MINUTES (killed worker, lost message)."""
-    return len(services.requeue_stuck(dispatch=queue_reminders))
+    """Queue again the reminders pending longer than REMINDER_STUCK_MINUTES (killed worker, lost message),
+    and the workflow e-mails left unsent as long."""
+    emails = events.stuck_emails()
+    queue_emails(emails)
+    return len(services.requeue_stuck(dispatch=queue_reminders)) + len(emails)
+
+
+def queue_emails(ids: list[int]) -> None:
+    """Queue one e-mail job per notification (ids in)."""
+    if not ids:
+        return
+    with current_app.producer_or_acquire() as producer:
+        for pk in ids:
+            send_notification_email.apply_async((pk,), producer=producer)
+
+
+@shared_task(
+    name="cchc_portal.jobs.notify_event",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def notify_event(kind: str, pk: int, extra: dict | None = None) -> int:
+    """A workflow step was committed (``core.outbox.publish``): write its notifications once, queue their e-mails."""
+    ids = events.notify(kind, pk, extra)
+    queue_emails(ids)
+    return len(ids)
+
+
+@shared_task(
+    bind=True,
+    name="cchc_portal.jobs.send_notification_email",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=settings.REMINDER_MAX_ATTEMPTS,
+)
+def send_notification_email(self, notification_id: int) -> str:
+    """Send the e-mail of one notification; on a delivery error, retry with a bounded exponential countdown."""
+    try:
+        return events.deliver_email(notification_id).value
+    except delivery.RetryLater as exc:
+        raise self.retry(countdown=exc.countdown, exc=exc) from exc

@@ -23,10 +23,47 @@ class ReminderKind(models.TextChoices):
     ESCALATION = "escalation", _("Báo cáo lãnh đạo: quá hạn kéo dài")
     DIGEST = "digest", _("Tổng hợp hằng tuần")
     REPORT_DUE = "report_due", _("Nhắc gửi báo cáo định kỳ")
+    EVENTS_DIGEST = "events", _("Thư tổng hợp thông báo trong ngày")
 
 
 #: Kinds that are about one assignment (the others are about a report period, or a whole week).
 ASSIGNMENT_KINDS = (ReminderKind.DUE_SOON, ReminderKind.OVERDUE, ReminderKind.ESCALATION)
+
+
+class EventKind(models.TextChoices):
+    """A step of the workflow that someone must know about (``cchc_portal.notifications.events``)."""
+
+    AWAITING_LEADER = "awaiting_leader", _("Báo cáo chờ lãnh đạo gửi")
+    SUBMITTED = "submitted", _("Báo cáo chờ xem xét")
+    RESUBMITTED = "resubmitted", _("Báo cáo gửi lại")
+    RETURNED = "returned", _("Báo cáo bị trả lại")
+    ANSWERED = "answered", _("Trả lời ý kiến trả lại")
+    ACCEPTED = "accepted", _("Báo cáo được chấp nhận")
+    REOPENED = "reopened", _("Báo cáo được mở lại")
+    EXTENSION_ASKED = "extension_asked", _("Đề nghị gia hạn")
+    EXTENSION_DECIDED = "extension_decided", _("Quyết định gia hạn")
+    ASSIGNED = "assigned", _("Nhiệm vụ mới được giao")
+    COMMENT = "comment", _("Trao đổi về nhiệm vụ")
+    PERIODIC = "periodic", _("Báo cáo định kỳ")
+    MEASUREMENT = "measurement", _("Số liệu chỉ tiêu")
+
+
+class EmailMode(models.TextChoices):
+    """How a person wants to receive notifications by e-mail (they always appear in the portal)."""
+
+    EACH = "each", _("Gửi e-mail ngay khi có từng việc")
+    DAILY = "daily", _("Gửi một e-mail tổng hợp mỗi ngày")
+    NONE = "none", _("Không gửi e-mail, chỉ xem trên Cổng")
+
+
+class EmailState(models.TextChoices):
+    """Where the e-mail of one notification stands (record-before-send, as reminders)."""
+
+    NONE = "none", _("Không gửi e-mail")
+    PENDING = "pending", _("Đang chờ gửi")
+    DAILY = "daily", _("Chờ thư tổng hợp trong ngày")
+    SENT = "sent", _("Đã gửi")
+    FAILED = "failed", _("Gửi lỗi")
 
 
 class ReminderState(models.TextChoices):
@@ -156,7 +193,12 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """A message in a user's notification list (/notifications/), with a link to what it is about."""
+    """A message in a user's notification list (/notifications/), with a link to what it is about.
+
+    Reminders write one per reminder; workflow steps (a report returned, a comment…) write one per person and
+    ``event`` ("review:12"): the unique (recipient, event) makes a step notify each person once, however often
+    the job that writes it runs. The row is written before its e-mail is sent and records how that went.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("người nhận")
@@ -164,12 +206,27 @@ class Notification(models.Model):
     reminder = models.OneToOneField(
         Reminder, models.CASCADE, null=True, blank=True, related_name="notification", verbose_name=_("nhắc nhở")
     )
-    kind = models.CharField(_("loại"), max_length=12, choices=ReminderKind)
+    kind = models.CharField(_("loại"), max_length=20, choices=[*ReminderKind.choices, *EventKind.choices])
+    event = models.CharField(_("sự việc"), max_length=80, blank=True, editable=False)
     title = models.CharField(_("tiêu đề"), max_length=255)
     body = models.TextField(_("nội dung"), blank=True)
     url = models.CharField(_("đường dẫn"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
+    email_state = models.CharField(_("e-mail"), max_length=10, choices=EmailState, default=EmailState.NONE)
+    email_attempts = models.PositiveSmallIntegerField(_("số lần gửi e-mail"), default=0)
+    email_error = models.TextField(_("lỗi gửi e-mail"), blank=True)
+    email_locked_until = models.DateTimeField(_("đang gửi e-mail đến"), null=True, blank=True, editable=False)
+    emailed_at = models.DateTimeField(_("gửi e-mail lúc"), null=True, blank=True)
+    digest = models.ForeignKey(
+        Reminder,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digested",
+        verbose_name=_("thư tổng hợp"),
+        help_text=_("Thư tổng hợp trong ngày đã mang thông báo này."),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -177,10 +234,20 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event"], condition=~Q(event=""), name="notification_once_per_event"
+            ),
+        ]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_recent"),
             models.Index(  # the unread count in the top bar, on every page
                 fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+            models.Index(  # e-mails still to send: each-event ones, and the day's digests
+                fields=["email_state", "created_at"],
+                condition=Q(email_state__in=["pending", "daily"]),
+                name="notification_email_due",
             ),
         ]
 
@@ -190,3 +257,33 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class NotificationSettings(models.Model):
+    """A person's choice of e-mails; without a row, each event is e-mailed (the default)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        primary_key=True,
+        related_name="notification_settings",
+        verbose_name=_("người dùng"),
+    )
+    email_mode = models.CharField(_("nhận e-mail"), max_length=8, choices=EmailMode, default=EmailMode.EACH)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name = _("cài đặt thông báo")
+        verbose_name_plural = _("cài đặt thông báo")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_email_mode_display()}"
+
+
+def email_modes(user_ids) -> dict[int, str]:
+    """Return each user's e-mail mode (``EmailMode.EACH`` when they never chose); one query."""
+    chosen = dict(
+        NotificationSettings.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "email_mode")
+    )
+    return {pk: chosen.get(pk, EmailMode.EACH) for pk in user_ids}

@@ -21,6 +21,8 @@ urlpatterns = [
     path("dashboard/", include("cchc_portal.dashboards.urls")),
     path("notifications/", include("cchc_portal.notifications.urls")),
     path("indicators/", include("indicators.urls")),
+    path("reports/", include("cchc_portal.reports.urls")),
+    path("queues/", include("cchc_portal.queues")),
     path("admin/", admin.site.urls),
 ]
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, Role
 from agencies.names import fold
+from core.outbox import publish
 from indicators.judging import Judgement, Verdict, count_by_verdict, judge, judge_agency
 from indicators.models import (
     IndexKind,
@@ -190,8 +191,15 @@ def accept_measurement(measurement: Measurement, user) -> Measurement:
     if locked.state != MeasurementState.SUBMITTED:
         raise ValidationError(_("Số liệu này không ở trạng thái chờ xác nhận."))
     locked.state, locked.reviewed_by, locked.reviewed_at = MeasurementState.ACCEPTED, user, timezone.now()
+    locked._history_user = user
     locked.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    _publish(locked, "accepted")
     return locked
+
+
+def _publish(measurement: Measurement, action: str) -> None:
+    """Tell the agency (``core.outbox``); the step is the history row just written."""
+    publish("measurement", measurement.history.values_list("history_id", flat=True).latest("history_id"), action=action)
 
 
 @transaction.atomic
@@ -205,9 +213,13 @@ def return_measurement(measurement: Measurement, user, reason: str) -> Measureme
         raise PermissionDenied
     if locked.state == MeasurementState.RETURNED:
         raise ValidationError(_("Số liệu này đã được trả lại."))
+    # An accepted value is locked; returning it is reopening it, recorded (history) and told like a return.
+    action = "reopened" if locked.state == MeasurementState.ACCEPTED else "returned"
     locked.state, locked.return_reason = MeasurementState.RETURNED, reason
     locked.reviewed_by, locked.reviewed_at = user, timezone.now()
+    locked._history_user = user
     locked.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
+    _publish(locked, action)
     return locked
 
 

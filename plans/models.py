@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 import zlib
+from pathlib import PurePath
 
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -151,6 +154,23 @@ class ReportFrequency(models.TextChoices):
     YEARLY = "yearly", _("Hằng năm")
 
 
+#: How many months a period of each frequency spans, and its word in the URLs of the report pages.
+FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+PERIOD_URL_WORDS = {"monthly": "thang", "quarterly": "quy", "half_yearly": "6-thang", "yearly": "nam"}
+
+
+def period_param(frequency: str, start) -> str:
+    """The period of ``frequency`` containing ``start`` as the report pages' URLs write it: "quy-2-2024"."""
+    number = (start.month - 1) // FREQUENCY_MONTHS[frequency] + 1
+    return f"{PERIOD_URL_WORDS[frequency]}-{number}-{start.year}"
+
+
+class ReportingDutyQuerySet(models.QuerySet):
+    def for_user(self, user) -> ReportingDutyQuerySet:
+        """Duties of the documents of the user's province (``Document.for_user``)."""
+        return self.filter(document__in=Document.objects.for_user(user))
+
+
 class ReportingDuty(models.Model):
     """A periodic report a document requires ("báo cáo định kỳ hằng tháng, quý, 6 tháng và năm gửi Sở Nội vụ")."""
 
@@ -168,6 +188,8 @@ class ReportingDuty(models.Model):
     )
     text = models.TextField(_("nội dung (như văn bản ghi)"), blank=True)
 
+    objects = ReportingDutyQuerySet.as_manager()
+
     class Meta:
         ordering = ["document", "frequency"]
         verbose_name = _("chế độ báo cáo định kỳ")
@@ -178,10 +200,27 @@ class ReportingDuty(models.Model):
         return f"{self.get_frequency_display()} – {self.recipient}"
 
 
+class PeriodicReportQuerySet(models.QuerySet):
+    def for_user(self, user) -> PeriodicReportQuerySet:
+        """Reviewers see the reports of their province's duties; agency users their agency's (and predecessors')."""
+        if user.is_superuser:
+            return self
+        if not user.is_authenticated or user.agency_id is None:
+            return self.none()
+        if user.is_reviewer:
+            return self.filter(duty__document__province_id=user.province_id)
+        lineage = getattr(user, "_tasks_agency_ids", None)
+        if lineage is None:
+            lineage = user._tasks_agency_ids = user.agency.lineage_ids()
+        return self.filter(agency_id__in=lineage)
+
+
 class PeriodicReport(models.Model):
-    """One agency's report for one period of a reporting duty."""
+    """One agency's report for one period of a reporting duty: drafted by its staff, sent by its leader,
+    accepted (then locked) or returned with a reason by the receiving agency (Sở Nội vụ)."""
 
     class State(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn, chưa gửi")
         SUBMITTED = "submitted", _("Đã gửi")
         ACCEPTED = "accepted", _("Đã tiếp nhận")
         RETURNED = "returned", _("Trả lại")
@@ -198,6 +237,26 @@ class PeriodicReport(models.Model):
     file = models.FileField(_("tệp báo cáo"), upload_to="reports/%Y/", blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     state = models.CharField(_("tình trạng"), max_length=12, choices=State, default=State.SUBMITTED)
+    results = models.TextField(_("kết quả đạt được"), blank=True)
+    difficulties = models.TextField(_("tồn tại, hạn chế, khó khăn"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    figures = models.JSONField(
+        _("số liệu khi gửi"), default=dict, blank=True, help_text=_("Số liệu nhiệm vụ, chỉ tiêu của kỳ, chốt khi gửi.")
+    )
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    reviewed_by = models.ForeignKey(
+        "agencies.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_periodic_reports",
+        verbose_name=_("người xem xét"),
+    )
+    reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+
+    objects = PeriodicReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_end", "agency__name"]
@@ -210,11 +269,80 @@ class PeriodicReport(models.Model):
     def __str__(self) -> str:
         return f"{self.agency} – {self.duty.get_frequency_display()} {self.period_start:%m/%Y}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report", args=[self.duty_id, period_param(self.duty.frequency, self.period_start), self.agency_id])
+
     @property
     def on_time(self) -> bool | None:
         if self.submitted_at is None:
             return None
-        return self.submitted_at.date() <= self.due_date
+        return timezone.localdate(self.submitted_at) <= self.due_date
+
+    @property
+    def is_sent(self) -> bool:
+        return self.state in (self.State.SUBMITTED, self.State.ACCEPTED)
+
+    @property
+    def is_locked(self) -> bool:
+        """Sent reports wait for the reviewer; accepted ones are final until a reviewer reopens them."""
+        return self.is_sent
+
+
+def report_file_path(attachment: PeriodicReportFile, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"reports/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class PeriodicReportFile(models.Model):
+    """A file attached to a periodic report (the signed report, an appendix); served only to those who may read it."""
+
+    report = models.ForeignKey(PeriodicReport, models.CASCADE, related_name="files", verbose_name=_("báo cáo"))
+    file = models.FileField(_("tệp"), upload_to=report_file_path, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại nội dung"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("tệp báo cáo định kỳ")
+        verbose_name_plural = _("tệp báo cáo định kỳ")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PeriodicReportStep(models.Model):
+    """One step of a periodic report, kept for ever: saved, sent, accepted, returned or reopened (with why)."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("Lưu dự thảo")
+        SENT = "sent", _("Lãnh đạo gửi báo cáo")
+        ACCEPTED = "accepted", _("Tiếp nhận")
+        RETURNED = "returned", _("Trả lại")
+        REOPENED = "reopened", _("Mở lại báo cáo đã tiếp nhận")
+
+    report = models.ForeignKey(PeriodicReport, models.CASCADE, related_name="steps", verbose_name=_("báo cáo"))
+    actor = models.ForeignKey(
+        "agencies.User", models.PROTECT, related_name="periodic_report_steps", verbose_name=_("người thực hiện")
+    )
+    action = models.CharField(_("việc"), max_length=10, choices=Action)
+    reason = models.TextField(_("ý kiến"), blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("bước xử lý báo cáo định kỳ")
+        verbose_name_plural = _("bước xử lý báo cáo định kỳ")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action__in=["returned", "reopened"]) | ~Q(reason=""), name="report_step_return_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["report", "-created_at"], name="report_step_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} – {self.report}"
 
 
 class ImportKind(models.TextChoices):

@@ -134,11 +134,13 @@ class ProgressForm(VersionedForm):
     )
     evidence_date = date_field(gettext_lazy("Ngày ban hành văn bản kiểm chứng"), required=False)
 
-    def __init__(self, *args, assignment: Assignment, **kwargs):
+    def __init__(self, *args, assignment: Assignment, occurrences: list | None = None, **kwargs):
         self.assignment = assignment
         kwargs.setdefault("prefix", f"a{assignment.pk}")
         kwargs.setdefault("initial", self.initial_for(assignment))
         super().__init__(*args, **kwargs)
+        if assignment.is_recurring:
+            self._add_occurrence_field(occurrences)
         limit = human_size(settings.UPLOAD_MAX_BYTES)
         self.fields["files"].help_text = _(
             "Có thể chọn nhiều tệp một lần: PDF, Word (.doc, .docx), Excel (.xls, .xlsx), ảnh JPG, PNG; mỗi tệp tối đa %(limit)s."
@@ -155,6 +157,33 @@ class ProgressForm(VersionedForm):
             self.fields["note"].error_messages["required"] = _(
                 "Hãy trả lời ý kiến trả lại: ghi rõ những gì đã bổ sung, sửa đổi."
             )
+
+    def _add_occurrence_field(self, occurrences: list | None) -> None:
+        """A recurring task is reported once per period: the agency says which period the report is about."""
+        if occurrences is None:
+            occurrences = list(self.assignment.occurrences.order_by("period_start"))
+        open_ones = [o for o in occurrences if o.state != WorkState.DONE] or occurrences
+        self.fields["occurrence"] = forms.TypedChoiceField(
+            label=_("Kỳ báo cáo"),
+            coerce=int,
+            choices=[
+                (
+                    o.pk,
+                    _("Kỳ %(start)s – %(end)s (hạn %(due)s)")
+                    % {
+                        "start": date_format(o.period_start, "d/m/Y"),
+                        "end": date_format(o.period_end, "d/m/Y"),
+                        "due": date_format(o.due_date, "d/m/Y"),
+                    },
+                )
+                for o in open_ones
+            ],
+            help_text=_("Nhiệm vụ định kỳ: mỗi kỳ báo cáo một lần; “Đã hoàn thành” là hoàn thành kỳ đã chọn."),
+            error_messages={"invalid_choice": _("Hãy chọn một kỳ báo cáo trong danh sách.")},
+        )
+        if open_ones:
+            self.initial.setdefault("occurrence", open_ones[0].pk)
+        self.order_fields(["version", "occurrence"])
 
     @staticmethod
     def initial_for(assignment: Assignment) -> dict:
@@ -204,7 +233,7 @@ class ProgressForm(VersionedForm):
             same = (data.get("completed_on") or timezone.localdate()) == self.assignment.completed_on
         else:
             same = progress == self.assignment.progress
-        unchanged = state == self.assignment.state and same
+        unchanged = state == self.assignment.state and same and "occurrence" not in self.fields
         if unchanged and not data.get("note") and not has_evidence and not self.errors:
             raise ValidationError(
                 _("Báo cáo chưa có gì mới: hãy thay đổi tình trạng, tiến độ hoặc ghi kết quả thực hiện.")
@@ -221,6 +250,7 @@ class ProgressForm(VersionedForm):
             evidence_number=data["evidence_number"].strip(),
             evidence_date=data["evidence_date"],
             evidence_link=data["evidence_link"],
+            occurrence_id=data.get("occurrence"),
         )
 
 
@@ -267,6 +297,75 @@ class ReviewForm(VersionedForm):
         data = super().clean()
         if data.get("decision") == ReviewDecision.RETURNED and not data.get("reason", "").strip():
             self.add_error("reason", _("Hãy ghi lý do trả lại để cơ quan biết cần bổ sung gì."))
+        return data
+
+
+class ReopenForm(VersionedForm):
+    """A reviewer reopens an accepted report, saying why."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do mở lại (bắt buộc)"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Hãy ghi lý do mở lại để cơ quan biết cần sửa gì.")},
+    )
+
+    def __init__(self, *args, assignment: Assignment, **kwargs):
+        kwargs.setdefault("prefix", f"o{assignment.pk}")
+        kwargs.setdefault("initial", {"version": assignment.version})
+        super().__init__(*args, **kwargs)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Hãy ghi lý do mở lại để cơ quan biết cần sửa gì."))
+        return reason
+
+
+class CommentForm(PortalForm):
+    """A message in the task's discussion, with files if needed."""
+
+    body = forms.CharField(
+        label=gettext_lazy("Ý kiến trao đổi"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Hãy nhập nội dung ý kiến.")},
+    )
+    files = EvidenceFilesField(label=gettext_lazy("Tệp đính kèm"), required=False)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise ValidationError(_("Hãy nhập nội dung ý kiến."))
+        return body
+
+
+class BulkReviewForm(PortalForm):
+    """Several submitted reports decided at once: accepted, or returned with one reason recorded on each."""
+
+    ACCEPT, RETURN = "accepted", "returned"
+    decision = forms.ChoiceField(choices=[(ACCEPT, gettext_lazy("Chấp nhận")), (RETURN, gettext_lazy("Trả lại"))])
+    chosen = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Báo cáo đã chọn"),
+        coerce=int,
+        error_messages={"required": gettext_lazy("Hãy chọn ít nhất một báo cáo.")},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Ý kiến chung (bắt buộc khi trả lại)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Ý kiến được ghi vào từng báo cáo đã chọn."),
+    )
+
+    def __init__(self, *args, choices: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].choices = [(pk, pk) for pk in choices]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == self.RETURN and not data.get("reason", "").strip():
+            self.add_error("reason", _("Hãy ghi lý do trả lại để các cơ quan biết cần bổ sung gì."))
         return data
 
 

@@ -28,6 +28,7 @@ from plans.deadlines import Deadline, parse_deadline
 from plans.models import Document, Section
 from plans.tables import RowMessage, TableItem, TaskTable
 from tasks.models import Assignment, AssignmentRole, Task, deadline_values, task_search_text
+from tasks.services import after_import
 
 Target = Agency | AgencyGroup
 
@@ -374,6 +375,8 @@ def apply_preview(
             values["evidence_required"] = pt.evidence_required
             new_tasks.append((values, pt))
 
+    fresh: list[tuple] = []
+    to_create: list[Assignment] = []
     if new_tasks:
         # The fast path (see cchc_portal.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
         # _values() builds every row's dict with the same keys in the same order: its values are the columns.
@@ -406,6 +409,7 @@ def apply_preview(
             result.removed += 1
         result.kept += len(reported)
     result.kept += len(preview.missing) - len(removable)
+    after_import(document, [row[1] for row in fresh] + [a.agency_id for a in to_create])
     return result
 
 

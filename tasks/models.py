@@ -173,6 +173,7 @@ class OfficialStatus(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn")
     DONE_ON_TIME = "done_on_time", _("Hoàn thành đúng hạn")
     DONE_LATE = "done_late", _("Hoàn thành quá hạn")
+    ONGOING = "ongoing", _("Thực hiện thường xuyên")
 
 
 STATUS_COLOURS = {
@@ -181,7 +182,24 @@ STATUS_COLOURS = {
     OfficialStatus.IN_PROGRESS: "blue",
     OfficialStatus.OVERDUE: "red",
     OfficialStatus.NOT_STARTED: "grey",
+    OfficialStatus.ONGOING: "teal",
 }
+
+#: Deadlines that name no period at all ("Thường xuyên", "Định kỳ" without saying how often): such work has
+#: no due date and is counted apart ("Thực hiện thường xuyên"), never as "Chưa thực hiện" for ever.
+ONGOING_KINDS = (DueKind.ONGOING,)
+
+
+def is_ongoing(due_kind: str, recurrence: str) -> bool:
+    """Say whether a task's deadline is ongoing work without any period (see ``ONGOING_KINDS``)."""
+    return due_kind in ONGOING_KINDS or (due_kind == DueKind.RECURRING and not recurrence)
+
+
+def ongoing_q(prefix: str = "task__") -> Q:
+    """``is_ongoing`` in SQL, for querysets of tasks (``prefix=""``) or of assignments."""
+    return Q(**{f"{prefix}due_kind__in": ONGOING_KINDS}) | Q(
+        **{f"{prefix}due_kind": DueKind.RECURRING, f"{prefix}recurrence": ""}
+    )
 
 
 class ReviewState(models.TextChoices):
@@ -191,12 +209,20 @@ class ReviewState(models.TextChoices):
     RETURNED = "returned", _("Trả lại, cần bổ sung")
 
 
-def official_status(state: str, completed_on: datetime.date | None, due: datetime.date | None, today: datetime.date) -> OfficialStatus:
-    """Return the official status; the single source of the rule, mirrored in SQL by ``with_status``."""
+def official_status(
+    state: str, completed_on: datetime.date | None, due: datetime.date | None, today: datetime.date, ongoing: bool = False
+) -> OfficialStatus:
+    """Return the official status; the single source of the rule, mirrored in SQL by ``with_status``.
+
+    ``ongoing``: the task is ongoing work without a period (``is_ongoing``); unless done it is "Thực hiện
+    thường xuyên", whatever it reports.
+    """
     if state == WorkState.DONE:
         if due is None or completed_on is None or completed_on <= due:
             return OfficialStatus.DONE_ON_TIME
         return OfficialStatus.DONE_LATE
+    if ongoing and due is None:
+        return OfficialStatus.ONGOING
     if due is not None and due < today:
         return OfficialStatus.OVERDUE
     if state == WorkState.IN_PROGRESS:
@@ -217,12 +243,15 @@ class AssignmentQuerySet(models.QuerySet):
 
     def readable_by(self, user) -> AssignmentQuerySet:
         """What a user may read (not change): ``for_user``, plus, for a lead agency, the other agencies' parts
-        of the tasks it leads, since it answers for the whole task. One subquery."""
+        of the tasks it leads, since it answers for the whole task, and for a cooperating agency the lead's
+        parts of the tasks it cooperates on. Two subqueries."""
         if user.is_superuser or not user.is_authenticated or user.agency_id is None or user.is_reviewer:
             return self.for_user(user)
         ids = agency_ids_of(user)
         led = Assignment.objects.filter(agency_id__in=ids, role=AssignmentRole.LEAD).values("task_id")
-        return self.filter(Q(agency_id__in=ids) | Q(task_id__in=led))
+        # A cooperating agency follows the lead's progress: that is where "phối hợp" happens.
+        joined = Assignment.objects.filter(agency_id__in=ids).values("task_id")
+        return self.filter(Q(agency_id__in=ids) | Q(task_id__in=led) | Q(role=AssignmentRole.LEAD, task_id__in=joined))
 
     def by_urgency(self) -> AssignmentQuerySet:
         """Order overdue work first, then open work by its nearest effective due date, then open work without
@@ -246,6 +275,7 @@ class AssignmentQuerySet(models.QuerySet):
             status=Case(
                 When(Q(state=WorkState.DONE) & (Q(effective_due__isnull=True) | Q(completed_on__isnull=True) | Q(completed_on__lte=F("effective_due"))), then=Value(OfficialStatus.DONE_ON_TIME)),
                 When(state=WorkState.DONE, then=Value(OfficialStatus.DONE_LATE)),
+                When(ongoing_q() & Q(effective_due__isnull=True), then=Value(OfficialStatus.ONGOING)),
                 When(effective_due__lt=today, then=Value(OfficialStatus.OVERDUE)),
                 When(state=WorkState.IN_PROGRESS, then=Value(OfficialStatus.IN_PROGRESS)),
                 default=Value(OfficialStatus.NOT_STARTED),
@@ -298,6 +328,12 @@ class Assignment(models.Model):
             models.Index(fields=["state", "due_date"], name="assignment_state_due"),
             # The dashboard's per-task status reads only lead assignments.
             models.Index(fields=["task"], condition=Q(role="lead"), name="assignment_lead_task"),
+            # The work queues of the main menu: reports waiting for a reviewer, or returned to the agency.
+            models.Index(
+                fields=["review_state", "agency"],
+                condition=Q(review_state__in=["submitted", "returned"]),
+                name="assignment_in_review",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -318,7 +354,10 @@ class Assignment(models.Model):
         return self.due_date or self.task.due_date
 
     def official_status(self, today: datetime.date | None = None) -> OfficialStatus:
-        return official_status(self.state, self.completed_on, self.effective_due_date, today or timezone.localdate())
+        ongoing = is_ongoing(self.task.due_kind, self.task.recurrence)
+        return official_status(
+            self.state, self.completed_on, self.effective_due_date, today or timezone.localdate(), ongoing
+        )
 
     # --- presentation, computed here rather than in templates; they read the ``with_status`` annotations
     # when present and fall back to the Python rule otherwise.
@@ -361,8 +400,21 @@ class Assignment(models.Model):
 
     @property
     def is_extended(self) -> bool:
-        """This agency has its own deadline (an extension) instead of the task's."""
-        return self.due_date is not None
+        """This agency has its own deadline (an extension) instead of the task's.
+
+        A recurring task's share keeps the due date of its earliest open period there (``tasks.recurring``):
+        that is not an extension."""
+        return self.due_date is not None and not self.is_recurring
+
+    @property
+    def is_recurring(self) -> bool:
+        """The task recurs each period ("Hằng quý"): the share reports once per period (``Occurrence``)."""
+        return self.task.due_kind == DueKind.RECURRING and bool(self.task.recurrence)
+
+    @property
+    def is_locked(self) -> bool:
+        """An accepted final report is locked: the agency cannot change it until a reviewer reopens it."""
+        return self.review_state == ReviewState.ACCEPTED and self.state == WorkState.DONE
 
     # --- who may do what on this assignment; the views start from ``for_user`` (404 for the rest) and
     # these checks say which actions a visible assignment offers (403 when refused).
@@ -378,7 +430,7 @@ class Assignment(models.Model):
         return any(other.role == AssignmentRole.LEAD and other.is_own(user) for other in siblings)
 
     def can_report(self, user) -> bool:
-        return self.is_own(user)
+        return self.is_own(user) and not self.is_locked
 
     def can_submit(self, user) -> bool:
         return user.is_leader and self.is_own(user)
@@ -388,6 +440,10 @@ class Assignment(models.Model):
 
     def can_request_extension(self, user) -> bool:
         return self.is_own(user) and self.state != WorkState.DONE
+
+    def can_reopen(self, user) -> bool:
+        """A reviewer may reopen an accepted report, with a reason."""
+        return self.review_state == ReviewState.ACCEPTED and self.can_review(user)
 
 
 class ProgressUpdate(models.Model):
@@ -460,6 +516,7 @@ class ReviewDecision(models.TextChoices):
     SUBMITTED = "submitted", _("Lãnh đạo gửi báo cáo")
     ACCEPTED = "accepted", _("Chấp nhận")
     RETURNED = "returned", _("Trả lại")
+    REOPENED = "reopened", _("Mở lại báo cáo đã chấp nhận")
 
 
 class Review(models.Model):
@@ -482,6 +539,7 @@ class Review(models.Model):
         verbose_name_plural = _("xem xét báo cáo")
         constraints = [
             models.CheckConstraint(condition=~Q(decision="returned") | ~Q(reason=""), name="review_return_has_reason"),
+            models.CheckConstraint(condition=~Q(decision="reopened") | ~Q(reason=""), name="review_reopen_has_reason"),
         ]
         indexes = [models.Index(fields=["assignment", "-created_at"], name="review_assignment_recent")]
 
@@ -542,3 +600,128 @@ class ExtensionRequest(models.Model):
 
     def can_decide(self, user) -> bool:
         return self.state == self.State.PENDING and self.assignment.can_review(user)
+
+
+class OccurrenceQuerySet(models.QuerySet):
+    def for_user(self, user) -> OccurrenceQuerySet:
+        """The periods of the shares the user may read (``Assignment.readable_by``)."""
+        return self.filter(assignment__in=Assignment.objects.readable_by(user))
+
+
+class Occurrence(models.Model):
+    """One period of a recurring share ("Hằng quý" → quarter I, II…): its due date, and whether it was reported.
+
+    Written by ``tasks.recurring.sync_occurrences`` for every period of the document's validity; the share's
+    ``due_date`` follows its earliest open period, so reminders, overdue and the lists treat each period as a
+    deadline of its own.
+    """
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="occurrences", verbose_name=_("phân công"))
+    period_start = models.DateField(_("kỳ từ ngày"))
+    period_end = models.DateField(_("kỳ đến ngày"))
+    due_date = models.DateField(_("hạn của kỳ"))
+    state = models.CharField(_("tình trạng"), max_length=12, choices=WorkState, default=WorkState.NOT_STARTED)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    update = models.ForeignKey(
+        ProgressUpdate,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("báo cáo của kỳ"),
+    )
+
+    objects = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assignment", "period_start"]
+        verbose_name = _("kỳ thực hiện")
+        verbose_name_plural = _("kỳ thực hiện")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "period_start"], name="occurrence_once_per_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="occurrence_period_ordered"),
+            models.CheckConstraint(
+                condition=~Q(state="done") | Q(completed_on__isnull=False), name="occurrence_done_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["due_date"], condition=~Q(state="done"), name="occurrence_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} – {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+
+    def official_status(self, today: datetime.date | None = None) -> OfficialStatus:
+        return official_status(self.state, self.completed_on, self.due_date, today or timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        return self.official_status().label
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS[self.official_status()]
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_user(self, user) -> CommentQuerySet:
+        """Comments on the tasks the user may see: everyone who may see a task takes part in its discussion."""
+        return self.filter(task__in=Task.objects.for_user(user))
+
+
+class Comment(models.Model):
+    """A message in a task's discussion between the lead agency, the cooperating agencies and the reviewers."""
+
+    task = models.ForeignKey(Task, models.CASCADE, related_name="comments", verbose_name=_("nhiệm vụ"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="task_comments", verbose_name=_("người viết")
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="task_comments",
+        verbose_name=_("cơ quan của người viết"),
+    )
+    body = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("ý kiến trao đổi")
+        verbose_name_plural = _("ý kiến trao đổi")
+        indexes = [models.Index(fields=["task", "created_at"], name="comment_task_time")]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_has_body")]
+
+    def __str__(self) -> str:
+        return f"{self.author} – {self.created_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('tasks:detail', args=[self.task_id])}#y-kien-{self.pk}"
+
+
+def comment_file_path(attachment: CommentFile, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"comments/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class CommentFile(models.Model):
+    """A file attached to a comment; served only to those who may see the task."""
+
+    comment = models.ForeignKey(Comment, models.CASCADE, related_name="files", verbose_name=_("ý kiến"))
+    file = models.FileField(_("tệp"), upload_to=comment_file_path, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại nội dung"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tệp đính kèm ý kiến")
+        verbose_name_plural = _("tệp đính kèm ý kiến")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:comment_file", args=[self.pk])

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, User
 from plans.models import Section
-from tasks.forms import ExtensionDecisionForm, ExtensionRequestForm, ProgressForm, ReviewForm, SubmitForm
+from tasks.forms import ExtensionDecisionForm, ExtensionRequestForm, ProgressForm, ReopenForm, ReviewForm, SubmitForm
 from tasks.history import change_log, merge_initial_assignments
 from tasks.models import (
     STATUS_COLOURS,
     Assignment,
     AssignmentRole,
     ExtensionRequest,
+    Occurrence,
     OfficialStatus,
     ProgressUpdate,
     Review,
@@ -37,6 +38,7 @@ LEGEND_ORDER = [
     OfficialStatus.NOT_STARTED,
     OfficialStatus.DONE_ON_TIME,
     OfficialStatus.DONE_LATE,
+    OfficialStatus.ONGOING,
 ]
 
 
@@ -98,6 +100,8 @@ class Part:
     review_form: ReviewForm | None = None
     extension_form: ExtensionRequestForm | None = None
     decision_form: ExtensionDecisionForm | None = None
+    reopen_form: ReopenForm | None = None
+    occurrences: list[Occurrence] = field(default_factory=list)
     submit_blocked: str = ""
     hint: str = ""
     conflict: Conflict | None = None
@@ -194,7 +198,7 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
     for review in reviews:
         part = parts[review.assignment_id]
         part.timeline.append(TimelineItem(review.decision, review.created_at, review.actor, review))
-        if review.decision == ReviewDecision.RETURNED and (
+        if review.decision in (ReviewDecision.RETURNED, ReviewDecision.REOPENED) and (
             part.last_return is None or review.created_at > part.last_return.created_at
         ):
             part.last_return = review
@@ -211,6 +215,11 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
         if request_.state == ExtensionRequest.State.PENDING:
             part.pending_extension = request_
 
+    recurring = [pk for pk, p in parts.items() if p.assignment.is_recurring]
+    if recurring:  # the periods of a recurring task's shares: one query
+        for occurrence in Occurrence.objects.filter(assignment_id__in=recurring).order_by("period_start"):
+            parts[occurrence.assignment_id].occurrences.append(occurrence)
+
     for part in parts.values():
         a = part.assignment
         part.timeline.sort(key=lambda item: item.when, reverse=True)
@@ -218,7 +227,7 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
             part.answered = bool(part.last_update and part.last_update.created_at > part.last_return.created_at)
         part.conflict = conflicts.get(a.pk)
         if a.can_report(user):
-            part.report_form = bound.get(("report", a.pk)) or ProgressForm(assignment=a)
+            part.report_form = bound.get(("report", a.pk)) or ProgressForm(assignment=a, occurrences=part.occurrences)
             if a.can_request_extension(user) and not part.pending_extension:
                 part.extension_form = bound.get(("extension", a.pk)) or ExtensionRequestForm(assignment=a)
         if a.can_submit(user) and a.review_state in (ReviewState.DRAFT, ReviewState.RETURNED):
@@ -231,6 +240,8 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
             part.hint = _("Lãnh đạo đơn vị sẽ gửi báo cáo này để Sở Nội vụ, Văn phòng UBND tỉnh xem xét.")
         if a.can_review(user) and a.review_state == ReviewState.SUBMITTED:
             part.review_form = bound.get(("review", a.pk)) or ReviewForm(assignment=a)
+        if a.can_reopen(user):
+            part.reopen_form = bound.get(("reopen", a.pk)) or ReopenForm(assignment=a)
         if part.pending_extension and part.pending_extension.can_decide(user):
             part.decision_form = bound.get(("decide", part.pending_extension.pk)) or ExtensionDecisionForm(
                 request_id=part.pending_extension.pk
@@ -302,3 +313,14 @@ def _change_log(task, assignments, updates, reviews, extensions):
     if task.section_id:
         names[(Section, task.section_id)] = str(task.section)
     return merge_initial_assignments(change_log(history, subject, names), by_id)
+
+
+def discussion(request, task: Task, form=None) -> dict:
+    """The task's discussion: its comments with their files (two queries) and the form to write one."""
+    from tasks.forms import CommentForm
+    from tasks.models import Comment
+
+    comments = list(
+        Comment.objects.filter(task=task).select_related("author", "agency").prefetch_related("files").order_by("created_at", "pk")
+    )
+    return {"comments": comments, "comment_form": form or CommentForm()}

@@ -10,6 +10,7 @@ signals, so each one records its historical row itself (``_record``).
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,14 +19,20 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.outbox import publish
+from tasks import recurring
 from tasks.models import (
     Assignment,
+    Comment,
+    CommentFile,
     Evidence,
     ExtensionRequest,
+    Occurrence,
     ProgressUpdate,
     Review,
     ReviewDecision,
     ReviewState,
+    Task,
     WorkState,
 )
 from tasks.uploads import CheckedFile
@@ -57,6 +64,7 @@ class Report:
     evidence_number: str = ""
     evidence_date: datetime.date | None = None
     evidence_link: str = ""
+    occurrence_id: int | None = None  # the period reported on, for a recurring task
 
 
 def _claim(assignment: Assignment, version: int, **changes) -> Assignment:
@@ -77,7 +85,11 @@ def _record(assignment: Assignment, user) -> None:
 
 
 def _latest_return(assignment: Assignment) -> Review | None:
-    return assignment.reviews.filter(decision=ReviewDecision.RETURNED).order_by("-created_at", "-pk").first()
+    return (
+        assignment.reviews.filter(decision__in=[ReviewDecision.RETURNED, ReviewDecision.REOPENED])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -90,12 +102,22 @@ def report_progress(
     submitted or accepted assignment needs the leader to submit again (back to draft); on a returned one it
     is the agency's answer to the return, and the assignment stays returned until the leader resubmits.
     """
+    if assignment.is_locked:
+        raise WorkflowError(
+            _("Báo cáo đã được chấp nhận nên đã khóa. Nếu cần sửa, đề nghị Sở Nội vụ mở lại báo cáo (có ghi lý do).")
+        )
     completed_on = (report.completed_on or timezone.localdate()) if report.state == WorkState.DONE else None
     progress = 100 if report.state == WorkState.DONE else report.progress
     review_state = ReviewState.RETURNED if assignment.review_state == ReviewState.RETURNED else ReviewState.DRAFT
-    saved = _claim(
-        assignment, version, state=report.state, progress=progress, completed_on=completed_on, review_state=review_state
-    )
+    changes = {"state": report.state, "progress": progress, "completed_on": completed_on}
+    occurrence = None
+    if report.occurrence_id is not None:  # a recurring task: the report is on one period
+        occurrence = Occurrence.objects.filter(assignment=assignment, pk=report.occurrence_id).first()
+        if occurrence is None:
+            raise WorkflowError(_("Kỳ báo cáo đã chọn không thuộc phần việc này."))
+    if occurrence is not None:  # the period's state is written below, once the update exists
+        changes = recurring.apply_report(assignment, occurrence, report.state, completed_on, None)
+    saved = _claim(assignment, version, review_state=review_state, **changes)
     _record(saved, user)
     update = ProgressUpdate(
         assignment=saved,
@@ -111,6 +133,9 @@ def report_progress(
     )
     update._history_user = user
     update.save()
+    if occurrence is not None:
+        Occurrence.objects.filter(pk=occurrence.pk).update(update=update)
+    publish("update", update.pk)
     for checked in files:
         evidence = Evidence(
             update=update, original_name=checked.name, content_type=checked.content_type, size=checked.upload.size
@@ -141,6 +166,42 @@ def submit(assignment: Assignment, user, version: int, note: str = "") -> Review
 
 
 @transaction.atomic
+def reopen(assignment: Assignment, user, version: int, reason: str) -> Review:
+    """A reviewer reopens an accepted report, with a reason: the agency answers it and its leader sends again."""
+    if assignment.review_state != ReviewState.ACCEPTED:
+        raise WorkflowError(_("Chỉ mở lại được báo cáo đã được chấp nhận."))
+    if not reason.strip():
+        raise WorkflowError(_("Hãy ghi lý do mở lại để cơ quan biết cần sửa gì."))
+    saved = _claim(assignment, version, review_state=ReviewState.RETURNED)
+    _record(saved, user)
+    return _review(saved, user, ReviewDecision.REOPENED, reason.strip())
+
+
+@dataclass
+class BulkOutcome:
+    """What a decision on several reports did: the reviews written, and the reports left as they were (why)."""
+
+    done: list[Review]
+    skipped: list[tuple[Assignment, str]]
+
+
+def decide_many(assignments: Iterable[Assignment], user, decision: str, reason: str = "") -> BulkOutcome:
+    """Accept (or return with one reason) several submitted reports; each gets its own review row and notice.
+
+    Each report is decided in a transaction of its own against the version it has now: one that someone
+    else decided a moment ago is skipped and said so, the others go through.
+    """
+    done, skipped = [], []
+    for assignment in assignments:
+        try:
+            done.append(decide(assignment, user, assignment.version, decision, reason))
+        except (WorkflowError, StaleAssignment) as error:
+            message = str(error) if isinstance(error, WorkflowError) else _("Báo cáo vừa được người khác xử lý.")
+            skipped.append((assignment, message))
+    return BulkOutcome(done, skipped)
+
+
+@transaction.atomic
 def decide(assignment: Assignment, user, version: int, decision: str, reason: str = "") -> Review:
     """A reviewer accepts a submitted report or returns it with a reason the agency must answer."""
     if assignment.review_state != ReviewState.SUBMITTED:
@@ -157,6 +218,7 @@ def _review(assignment: Assignment, user, decision: str, reason: str) -> Review:
     review = Review(assignment=assignment, actor=user, decision=decision, reason=reason)
     review._history_user = user
     review.save()
+    publish("review", review.pk)
     return review
 
 
@@ -176,6 +238,7 @@ def request_extension(assignment: Assignment, user, requested_date: datetime.dat
             request.save()
     except IntegrityError:  # the unique pending constraint: someone asked a moment ago
         raise WorkflowError(_("Đã có một đề nghị gia hạn đang chờ quyết định.")) from None
+    publish("extension_asked", request.pk)
     return request
 
 
@@ -195,8 +258,42 @@ def decide_extension(request: ExtensionRequest, user, grant: bool, note: str = "
     request._history_user = user  # the instance may still carry the requester from its creation
     ExtensionRequest.history.bulk_history_create([request], update=True, default_date=now)
     if grant:
+        open_period = (
+            Occurrence.objects.filter(assignment_id=request.assignment_id)
+            .exclude(state=WorkState.DONE)
+            .order_by("due_date")
+            .first()
+        )
+        if open_period is not None:  # a recurring task: the extension moves the period the agency owes
+            Occurrence.objects.filter(pk=open_period.pk).update(due_date=request.requested_date)
         Assignment.objects.filter(pk=request.assignment_id).update(
             due_date=request.requested_date, version=F("version") + 1, updated_at=now
         )
         _record(Assignment.objects.get(pk=request.assignment_id), user)
+    publish("extension_decided", request.pk)
     return request
+
+
+@transaction.atomic
+def add_comment(task: Task, user, body: str, files: Iterable[CheckedFile] = ()) -> Comment:
+    """Write a comment in the task's discussion, with its files; the others who follow the task are told."""
+    comment = Comment.objects.create(task=task, author=user, agency_id=user.agency_id, body=body.strip())
+    for checked in files:
+        attachment = CommentFile(
+            comment=comment, original_name=checked.name, content_type=checked.content_type, size=checked.upload.size
+        )
+        attachment.file.save(checked.name, checked.upload, save=False)
+        attachment.save()
+    publish("comment", comment.pk)
+    return comment
+
+
+def after_import(document, new_agency_ids: Iterable[int]) -> None:
+    """What an import's written tasks need next: the periods of its recurring tasks, and one notice to each
+    agency given new tasks (however many: one message per import, not one per task)."""
+    recurring.sync_occurrences(document_ids=[document.pk])
+    counts: dict[str, int] = {}
+    for agency_id in new_agency_ids:
+        counts[str(agency_id)] = counts.get(str(agency_id), 0) + 1
+    if counts:
+        publish("import", document.pk, token=uuid.uuid4().hex, agencies=counts)

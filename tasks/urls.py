@@ -13,4 +13,8 @@ urlpatterns = [
     path("assignments/<int:pk>/extension/", views.ExtensionRequestView.as_view(), name="request_extension"),
     path("extensions/<int:pk>/decide/", views.ExtensionDecisionView.as_view(), name="decide_extension"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("review/bulk/", views.BulkReviewView.as_view(), name="review_bulk"),
+    path("assignments/<int:pk>/reopen/", views.ReopenView.as_view(), name="reopen"),
+    path("<int:pk>/comments/", views.comment, name="comment"),
+    path("comments/files/<int:pk>/", views.comment_file, name="comment_file"),
 ]

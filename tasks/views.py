@@ -22,11 +22,23 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
+from plans.models import PeriodicReport
 from tasks import services
 from tasks.filters import AssignmentFilter
-from tasks.forms import ExtensionDecisionForm, ExtensionRequestForm, ProgressForm, ReviewForm, SubmitForm
+from tasks.forms import (
+    BulkReviewForm,
+    CommentForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ProgressForm,
+    ReopenForm,
+    ReviewForm,
+    SubmitForm,
+)
 from tasks.models import (
     Assignment,
+    Comment,
+    CommentFile,
     Evidence,
     ExtensionRequest,
     Review,
@@ -35,7 +47,7 @@ from tasks.models import (
     Task,
     WorkState,
 )
-from tasks.pages import Conflict, list_summary, task_page
+from tasks.pages import Conflict, discussion, list_summary, task_page
 
 
 class TaskListView(LoginRequiredMixin, FilterView):
@@ -67,8 +79,12 @@ def _visible_task(request, pk: int) -> Task:
     return get_object_or_404(Task.objects.for_user(request.user).select_related("document", "section"), pk=pk)
 
 
-def render_task_page(request, task: Task, bound: dict | None = None, conflicts: dict | None = None, status: int = 200):
-    return render(request, "tasks/task_detail.html", task_page(request, task, bound, conflicts), status=status)
+def render_task_page(
+    request, task: Task, bound: dict | None = None, conflicts: dict | None = None, status: int = 200, comment_form=None
+):
+    context = task_page(request, task, bound, conflicts)
+    context.update(discussion(request, task, comment_form))
+    return render(request, "tasks/task_detail.html", context, status=status)
 
 
 @login_required
@@ -177,6 +193,25 @@ class ReportView(AssignmentAction):
         if data.get("files"):
             text += ". " + _("Các tệp đã chọn chưa được lưu: hãy chọn lại tệp.")
         return text
+
+
+class ReopenView(AssignmentAction):
+    """A reviewer reopens an accepted report with a reason (recorded as a review step, told to the agency)."""
+
+    kind = "reopen"
+
+    def allowed(self, assignment, user) -> bool:
+        return assignment.can_reopen(user)
+
+    def make_form(self, assignment):
+        return ReopenForm(self.request.POST, assignment=assignment)
+
+    def act(self, assignment, form) -> str:
+        services.reopen(assignment, self.request.user, form.cleaned_data["version"], form.cleaned_data["reason"])
+        return _("Đã mở lại báo cáo của %(agency)s; cơ quan được thông báo lý do.") % {"agency": assignment.agency}
+
+    def kept_values(self, form, current):
+        return {"version": current.version, "reason": form.cleaned_data.get("reason", "")}
 
 
 class SubmitView(AssignmentAction):
@@ -323,7 +358,90 @@ class ReviewQueueView(LoginRequiredMixin, ListView):
         for extension in pending:
             extension.form = ExtensionDecisionForm(request_id=extension.pk)
         context["pending_extensions"] = pending
+        context["bulk_form"] = BulkReviewForm(choices=[])
+        context["periodic_waiting"] = list(
+            PeriodicReport.objects.for_user(self.request.user)
+            .filter(state=PeriodicReport.State.SUBMITTED)
+            .select_related("agency", "duty__document")
+            .order_by("submitted_at", "pk")[:100]
+        )
         return context
+
+
+class BulkReviewView(LoginRequiredMixin, View):
+    """Accept several submitted reports at once, or return them with one reason recorded on each."""
+
+    def post(self, request):
+        if not request.user.is_reviewer:
+            raise PermissionDenied(_("Trang này dành cho cán bộ theo dõi (Sở Nội vụ, Văn phòng UBND tỉnh)."))
+        waiting = Assignment.objects.for_user(request.user).filter(review_state=ReviewState.SUBMITTED)
+        ids = [int(v) for v in request.POST.getlist("chosen") if v.isascii() and v.isdigit()]
+        form = BulkReviewForm(request.POST, choices=ids)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("tasks:review_queue")
+        chosen = list(
+            waiting.filter(pk__in=form.cleaned_data["chosen"]).select_related("task__document", "agency").order_by("pk")
+        )
+        outcome = services.decide_many(
+            chosen, request.user, form.cleaned_data["decision"], form.cleaned_data["reason"].strip()
+        )
+        if form.cleaned_data["decision"] == BulkReviewForm.ACCEPT:
+            text = _("Đã chấp nhận %(count)s báo cáo.")
+        else:
+            text = _("Đã trả lại %(count)s báo cáo; các cơ quan sẽ thấy ý kiến.")
+        if outcome.done:
+            messages.success(request, text % {"count": len(outcome.done)})
+        for assignment, reason in outcome.skipped:
+            messages.warning(
+                request,
+                _("Chưa xử lý báo cáo của %(agency)s (nhiệm vụ %(number)s): %(reason)s")
+                % {"agency": assignment.agency, "number": assignment.task.full_number, "reason": reason},
+            )
+        missing = len(set(form.cleaned_data["chosen"])) - len(chosen)
+        if missing:
+            messages.warning(
+                request, _("%(count)s báo cáo đã chọn không còn chờ xem xét.") % {"count": missing}
+            )
+        return redirect("tasks:review_queue")
+
+
+# --------------------------------------------------------------------------------------------------
+# Discussion
+# --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def comment(request, pk: int):
+    """Write in a task's discussion (everyone who may see the task); the others who follow it are told."""
+    task = _visible_task(request, pk)
+    if request.method != "POST":
+        return redirect(f"{task.get_absolute_url()}#trao-doi")
+    form = CommentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_task_page(request, task, comment_form=form, status=400)
+    created = services.add_comment(task, request.user, form.cleaned_data["body"], form.cleaned_data["files"])
+    messages.success(request, _("Đã gửi ý kiến; các cơ quan cùng thực hiện nhiệm vụ được thông báo."))
+    return redirect(created.get_absolute_url())
+
+
+@login_required
+@require_safe
+def comment_file(request, pk: int):
+    """Serve a file of the discussion to those who may see the task (404 otherwise), as an attachment."""
+    attachment = get_object_or_404(CommentFile.objects.filter(comment__in=Comment.objects.for_user(request.user)), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Tệp không còn trên máy chủ.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Template context: the unread notification count shown in the top bar."""
+"""Template context: the unread notification count and the work queues (with their counts) of the top bar."""
 
 from __future__ import annotations
 
@@ -10,11 +10,18 @@ def unread(request) -> dict:
     and at most once per request however often it is read."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"unread_notifications": 0}
+        return {"unread_notifications": 0, "work_queues": []}
 
     def count() -> int:
         if not hasattr(request, "_unread_notifications"):
             request._unread_notifications = Notification.objects.for_user(user).unread().count()
         return request._unread_notifications
 
-    return {"unread_notifications": count}
+    def queues():
+        if not hasattr(request, "_work_queues"):
+            from cchc_portal.queues import menu_counts
+
+            request._work_queues = menu_counts(user)
+        return request._work_queues
+
+    return {"unread_notifications": count, "work_queues": queues}

@@ -28,7 +28,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc_portal.models import ASSIGNMENT_KINDS, Notification, Reminder, ReminderKind, ReminderState
+from cchc_portal.models import (
+    ASSIGNMENT_KINDS,
+    EmailMode,
+    EmailState,
+    Notification,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    email_modes,
+)
 from cchc_portal.notifications.emails import Message, compose
 from plans.models import PeriodicReport
 from tasks.models import WorkState
@@ -87,7 +96,16 @@ def still_needed(reminder: Reminder) -> bool:
             agency_id__in=reminder.agency.lineage_ids(),
             state__in=[PeriodicReport.State.SUBMITTED, PeriodicReport.State.ACCEPTED],
         ).exists()
+    if reminder.kind == ReminderKind.EVENTS_DIGEST:
+        return _digested(reminder).exists()
     return True
+
+
+def _digested(reminder: Reminder):
+    """The notifications an events digest carries: the recipient's, waiting for it, written before it was claimed."""
+    return Notification.objects.filter(
+        recipient_id=reminder.recipient_id, email_state=EmailState.DAILY, created_at__lte=reminder.created_at
+    )
 
 
 def _notify(reminder: Reminder, message: Message) -> None:
@@ -138,10 +156,16 @@ def deliver(reminder_id: int) -> Outcome:
             _finish(reminder, ReminderState.CANCELLED)
             return Outcome.CANCELLED
         message = compose(reminder)
-        _notify(reminder, message)
+        digest = reminder.kind == ReminderKind.EVENTS_DIGEST
+        if not digest:  # a digest only gathers notifications the person already has in the portal
+            _notify(reminder, message)
         address = reminder.recipient.email
+        if email_modes([reminder.recipient_id])[reminder.recipient_id] == EmailMode.NONE and not digest:
+            address = ""  # the person chose to read notifications in the portal only
         if address:
             send_email(address, message)
+        if digest:
+            _digested(reminder).update(email_state=EmailState.SENT, emailed_at=timezone.now(), digest=reminder)
     except DELIVERY_ERRORS as exc:
         return _failed(reminder, exc)
     except DatabaseError:  # the database may be back soon: the lease expires and the recovery path requeues the row

@@ -11,8 +11,9 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cchc_portal.models import Reminder, ReminderKind
+from cchc_portal.models import EmailState, Notification, Reminder, ReminderKind
 from cchc_portal.notifications.digest import build_digest, followed_documents
+from cchc_portal.notifications.periods import period_of
 
 SUBJECT_PREFIX = "[Cổng CCHC] "
 
@@ -83,7 +84,8 @@ def _report_message(reminder: Reminder) -> tuple[str, str, str, dict]:
     }
     title = _("Còn %(days)s ngày đến hạn gửi báo cáo %(frequency)s kỳ %(start)s – %(end)s") % values
     body = _("Gửi %(recipient)s trước ngày %(due)s, theo %(document)s.") % values
-    url = duty.document.get_absolute_url()
+    period = period_of(duty.frequency, duty.due_day, reminder.period_start)
+    url = reverse("reports:report", args=[duty.pk, period.param, reminder.agency_id])
     return title, body, url, {"duty": duty, "days": reminder.days_to_due, "due": reminder.due_date}
 
 
@@ -101,12 +103,31 @@ def _digest_message(reminder: Reminder) -> tuple[str, str, str, dict]:
     return title, body, url, {"digest": digest, "horizon": settings.REMINDER_DIGEST_HORIZON_DAYS}
 
 
+#: Notifications listed in one daily e-mail; the rest are counted and reached through the portal.
+EVENTS_LISTED = 50
+
+
+def _events_message(reminder: Reminder) -> tuple[str, str, str, dict]:
+    waiting = Notification.objects.filter(
+        recipient_id=reminder.recipient_id, email_state=EmailState.DAILY, created_at__lte=reminder.created_at
+    ).order_by("created_at", "pk")
+    items = list(waiting[:EVENTS_LISTED])
+    count = len(items) if len(items) < EVENTS_LISTED else waiting.count()
+    values = {"count": count, "date": _date(reminder.day)}
+    title = _("Tổng hợp ngày %(date)s: %(count)s thông báo mới trên Cổng CCHC") % values
+    body = _("Các việc dưới đây đã diễn ra từ lần tổng hợp trước.")
+    items_out = [{"title": n.title, "body": n.body, "link": absolute(n.url) if n.url else "", "at": n.created_at} for n in items]
+    url = reverse("notifications:list")
+    return title, body, url, {"items": items_out, "more": max(0, count - len(items))}
+
+
 COMPOSERS = {
     ReminderKind.DUE_SOON: ("email/reminder_task", _task_message),
     ReminderKind.OVERDUE: ("email/reminder_task", _task_message),
     ReminderKind.ESCALATION: ("email/reminder_task", _task_message),
     ReminderKind.REPORT_DUE: ("email/reminder_report", _report_message),
     ReminderKind.DIGEST: ("email/reminder_digest", _digest_message),
+    ReminderKind.EVENTS_DIGEST: ("email/events_digest", _events_message),
 }
 
 
@@ -134,4 +155,27 @@ def compose(reminder: Reminder) -> Message:
             url=url,
             title=_truncate(title, 255),
             body=body,
+        )
+
+
+def compose_event(notification: Notification) -> Message:
+    """Write the e-mail of one workflow notification (a report returned, a comment…); no query."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "recipient": notification.recipient,
+            "title": notification.title,
+            "body": notification.body,
+            "kind": notification.get_kind_display(),
+            "link": absolute(notification.url) if notification.url else absolute(reverse("notifications:list")),
+            "site_url": settings.SITE_URL,
+            "notifications_link": absolute(reverse("notifications:list")),
+            "settings_link": absolute(reverse("notifications:settings")),
+        }
+        return Message(
+            subject=SUBJECT_PREFIX + notification.title,
+            text=render_to_string("email/event.txt", context),
+            html=render_to_string("email/event.html", context),
+            url=notification.url,
+            title=notification.title,
+            body=notification.body,
         )

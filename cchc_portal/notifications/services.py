@@ -26,13 +26,14 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from agencies.models import Role
-from cchc_portal.models import Reminder, ReminderKind, ReminderState
+from agencies.models import Role, User
+from cchc_portal.models import EmailState, Notification, Reminder, ReminderKind, ReminderState
 from cchc_portal.notifications.digest import followed_documents, has_content, open_states
 from cchc_portal.notifications.directory import Directory
 from cchc_portal.notifications.periods import period_due_on
 from plans.models import PeriodicReport, ReportingDuty
 from tasks.models import Assignment, AssignmentRole, Task
+from tasks.recurring import sync_missing_occurrences
 
 logger = logging.getLogger(__name__)
 
@@ -203,11 +204,32 @@ class Planner:
                 )
 
 
+    def event_digests(self, now: datetime.datetime | None = None) -> None:
+        """People who chose one e-mail a day get the notifications waiting for it (two queries)."""
+        now = now or timezone.now()
+        waiting = (
+            Notification.objects.filter(email_state=EmailState.DAILY, created_at__lte=now)
+            .order_by()
+            .values_list("recipient_id", flat=True)
+            .distinct()
+        )
+        people = User.objects.filter(pk__in=waiting, is_active=True, agency__isnull=False).order_by("pk")
+        for pk, agency_id, email in people.values_list("pk", "agency_id", "email"):
+            self.add(
+                (pk, ReminderKind.EVENTS_DIGEST),
+                recipient_id=pk,
+                agency_id=agency_id,
+                kind=ReminderKind.EVENTS_DIGEST,
+                email=email,
+            )
+
+
 def plan_reminders(day: datetime.date, directory: Directory | None = None) -> list[Reminder]:
     """Return today's reminders, unsaved: a fixed number of queries, however many assignments exist."""
     planner = Planner(day, directory or Directory.load(day))
     planner.task_reminders()
     planner.report_reminders()
+    planner.event_digests()
     if day.weekday() == settings.REMINDER_DIGEST_WEEKDAY:
         planner.digests()
     return planner.reminders
@@ -297,6 +319,7 @@ def run_sweep(day: datetime.date | None = None, *, dispatch: Dispatch | None = N
     """
     started = time.perf_counter()
     day = day or timezone.localdate()
+    sync_missing_occurrences()  # recurring tasks whose shares have no periods yet (a deadline edited in the admin)
     reminders = plan_reminders(day)
     owned, adopted, run_id = run_claim(reminders, dispatch=dispatch)
     result = SweepResult(day=day, run_id=run_id, planned=len(reminders), claimed=owned, requeued=adopted)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.NotificationListView.as_view(), name="list"),
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("read-all/", views.mark_all_read, name="read_all"),
+    path("settings/", views.settings_page, name="settings"),
 ]

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
-from cchc_portal.models import Notification
+from cchc_portal.models import EmailMode, Notification, NotificationSettings
+from tasks.forms import PortalForm
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -58,3 +61,28 @@ def mark_all_read(request):
     count = Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
     messages.success(request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count})
     return _back(request, "notifications:list")
+
+
+class SettingsForm(PortalForm):
+    email_mode = forms.ChoiceField(
+        label=gettext_lazy("Nhận thông báo qua e-mail"),
+        choices=EmailMode.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Thông báo luôn hiện trên Cổng (mục “Thông báo”). Thư tổng hợp được gửi mỗi sáng, gồm các việc của ngày trước."
+        ),
+    )
+
+
+@login_required
+def settings_page(request):
+    """Every user chooses how notifications reach them by e-mail: each event, one digest a day, or none."""
+    current = NotificationSettings.objects.filter(user=request.user).first()
+    form = SettingsForm(request.POST or None, initial={"email_mode": current.email_mode if current else EmailMode.EACH})
+    if request.method == "POST" and form.is_valid():
+        NotificationSettings.objects.update_or_create(
+            user=request.user, defaults={"email_mode": form.cleaned_data["email_mode"]}
+        )
+        messages.success(request, _("Đã lưu cách nhận thông báo qua e-mail."))
+        return redirect("notifications:settings")
+    return render(request, "notifications/settings.html", {"form": form, "email": request.user.email})

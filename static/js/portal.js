@@ -11,4 +11,14 @@
     form.querySelectorAll("[data-autosubmit-button]").forEach(function (button) { button.hidden = true; });
     select.addEventListener("change", function () { form.submit(); });
   });
+  /* A checkbox <input data-check-all="NAME"> ticks or clears every checkbox named NAME of its form
+     (the reviewers' queue: choose all the reports of the page). */
+  document.querySelectorAll("input[data-check-all]").forEach(function (box) {
+    var name = box.getAttribute("data-check-all");
+    box.addEventListener("change", function () {
+      (box.form || document).querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (other) {
+        other.checked = box.checked;
+      });
+    });
+  });
 })();

@@ -1,0 +1,1 @@
+"""Periodic reports (báo cáo định kỳ) in the browser, at /reports/."""
