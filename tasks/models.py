@@ -427,6 +427,8 @@ class Assignment(models.Model):
         """``readable_by`` in Python, given all the assignments of this one's task (no query)."""
         if user.is_superuser or user.is_reviewer or self.is_own(user):
             return True
+        if self.role == AssignmentRole.LEAD and any(other.is_own(user) for other in siblings):
+            return True  # a cooperating agency follows the lead's progress
         return any(other.role == AssignmentRole.LEAD and other.is_own(user) for other in siblings)
 
     def can_report(self, user) -> bool:

@@ -46,6 +46,7 @@ from tasks.models import (
     ProgressUpdate,
     Task,
     WorkState,
+    is_ongoing,
     official_status,
 )
 
@@ -209,7 +210,9 @@ def report_data(scope: Scope, period: ReportPeriod) -> ReportData:
     by_task: dict[int, list[tuple[SimpleNamespace, str, datetime.date | None, int]]] = defaultdict(list)
     for share in shares:
         state, completed, progress = _state_at(share, latest["state"].get(share.pk), as_of, scope.today)
-        status = official_status(state, completed, share.due_date or task_by_pk[share.task_id].due_date, as_of)
+        task_ = task_by_pk[share.task_id]
+        ongoing = is_ongoing(task_.due_kind, task_.recurrence)
+        status = official_status(state, completed, share.due_date or task_.due_date, as_of, ongoing)
         by_task[share.task_id].append((share, status, completed, progress))
 
     rows = []

@@ -60,7 +60,7 @@ from cchc_portal.dashboards.scope import Scope
 from indicators.models import Indicator
 from plans.areas import CchcArea
 from plans.models import PeriodicReport, ReportingDuty, Section
-from tasks.models import Assignment, AssignmentRole, OfficialStatus, Task, WorkState, official_status
+from tasks.models import Assignment, AssignmentRole, OfficialStatus, Task, WorkState, official_status, ongoing_q
 
 try:  # issue 7's judge; the page says so when a deployment does not have it yet
     from indicators.judging import judge_document
@@ -74,6 +74,7 @@ STATUSES = [
     OfficialStatus.IN_PROGRESS,
     OfficialStatus.NOT_STARTED,
     OfficialStatus.OVERDUE,
+    OfficialStatus.ONGOING,  # ongoing work without a period ("Thường xuyên"), counted apart (issue 15)
 ]
 COLOURS = {
     OfficialStatus.DONE_ON_TIME: "green",
@@ -81,6 +82,7 @@ COLOURS = {
     OfficialStatus.IN_PROGRESS: "blue",
     OfficialStatus.NOT_STARTED: "grey",
     OfficialStatus.OVERDUE: "red",
+    OfficialStatus.ONGOING: "teal",
 }
 DONE_FILTER = "done"  # the drill-down's word for "either done status"
 SOON_DAYS = 30
@@ -109,6 +111,8 @@ def task_status_of(shares: Iterable[tuple[str, str]]) -> OfficialStatus | None:
         return OfficialStatus.OVERDUE
     if all(status in DONE for status in leads):
         return OfficialStatus.DONE_LATE if OfficialStatus.DONE_LATE in leads else OfficialStatus.DONE_ON_TIME
+    if all(status == OfficialStatus.ONGOING for status in leads):
+        return OfficialStatus.ONGOING
     if any(status in (OfficialStatus.IN_PROGRESS, *DONE) for status in leads):
         return OfficialStatus.IN_PROGRESS
     return OfficialStatus.NOT_STARTED
@@ -140,11 +144,15 @@ def conditions(today: datetime.date) -> dict[str, Q]:
     """
     done = Q(state=WorkState.DONE)
     past = Q(effective_due__lt=today)
+    ongoing = ~done & ongoing_q() & Q(effective_due__isnull=True)
     return {
         "done": done,
         "late": done & Q(completed_on__gt=F("effective_due")),  # NULL on either side: on time
         "overdue": ~done & past,
-        "in_progress": Q(state=WorkState.IN_PROGRESS) & (Q(effective_due__isnull=True) | Q(effective_due__gte=today)),
+        "ongoing": ongoing,
+        "in_progress": Q(state=WorkState.IN_PROGRESS)
+        & (Q(effective_due__isnull=True) | Q(effective_due__gte=today))
+        & ~(ongoing_q() & Q(effective_due__isnull=True)),
         "started": Q(state__in=[WorkState.IN_PROGRESS, WorkState.DONE]),
         "ahead": ~done & Q(effective_due__gte=today),
     }
@@ -159,6 +167,7 @@ def share_counters(today: datetime.date) -> dict:
         "n_late": Count("pk", filter=c["late"]),
         "n_overdue": Count("pk", filter=c["overdue"]),
         "n_active": Count("pk", filter=c["in_progress"]),
+        "n_ongoing": Count("pk", filter=c["ongoing"]),
         "prog": Sum(PROGRESS),
     }
 
@@ -166,13 +175,15 @@ def share_counters(today: datetime.date) -> dict:
 def counts_of(row: dict) -> Counts:
     """Return the status counts of a row aggregated with ``share_counters``."""
     done, late, overdue, active = row["n_done"], row["n_late"], row["n_overdue"], row["n_active"]
+    ongoing = row.get("n_ongoing", 0)
     return Counts(
         {
             OfficialStatus.DONE_ON_TIME: done - late,
             OfficialStatus.DONE_LATE: late,
             OfficialStatus.IN_PROGRESS: active,
-            OfficialStatus.NOT_STARTED: row["n"] - done - overdue - active,
+            OfficialStatus.NOT_STARTED: row["n"] - done - overdue - active - ongoing,
             OfficialStatus.OVERDUE: overdue,
+            OfficialStatus.ONGOING: ongoing,
         },
         float(row["prog"] or 0),
     )
@@ -207,6 +218,7 @@ def per_task(qs: QuerySet[Assignment], today: datetime.date) -> QuerySet:
             n_done=Count("pk", filter=c["done"]),
             n_late=Count("pk", filter=c["late"]),
             n_started=Count("pk", filter=c["started"]),
+            n_ongoing=Count("pk", filter=c["ongoing"]),
             prog_sum=Sum(PROGRESS),
             since=Min("effective_due", filter=c["overdue"]),
             next_due=Min("effective_due", filter=c["ahead"]),
@@ -216,6 +228,7 @@ def per_task(qs: QuerySet[Assignment], today: datetime.date) -> QuerySet:
                 When(n_overdue__gt=0, then=Value(OfficialStatus.OVERDUE.value)),
                 When(Q(n_done=n) & Q(n_late__gt=0), then=Value(OfficialStatus.DONE_LATE.value)),
                 When(n_done=n, then=Value(OfficialStatus.DONE_ON_TIME.value)),
+                When(n_ongoing=n, then=Value(OfficialStatus.ONGOING.value)),
                 When(n_started__gt=0, then=Value(OfficialStatus.IN_PROGRESS.value)),
                 default=Value(OfficialStatus.NOT_STARTED.value),
                 output_field=CharField(),

@@ -7,8 +7,9 @@ appendix of plan 275 (column "Thời gian thực hiện"):
 - Tháng 02/2024 (due 29/02/2024): III.3
 - Quý I/2024 (due 31/03/2024): II.1, II.2, II.4, VI.7, VII.3, VII.4, VIII.1
 
-that is 11 tasks. The 31 tasks of "Năm 2024", those of quarters II–IV, and the 7 without a single date
-("Thường xuyên": III.4, III.9; the council sessions: VI.1–VI.5) are not started: 45.
+that is 11 tasks. The 2 ongoing ones ("Thường xuyên": III.4, III.9) are counted apart as "Thực hiện thường
+xuyên" (issue 15), never as not started. The 31 tasks of "Năm 2024", those of quarters II–IV, and the 5
+council sessions (VI.1–VI.5, no single date) are not started: 43.
 """
 
 import datetime
@@ -23,10 +24,12 @@ from tests.dashboards.conftest import D, agency, finish, scope_of, start
 
 S = OfficialStatus
 OVERDUE_ON_MAY_FIRST = ["II.1", "II.2", "II.4", "III.1", "III.2", "III.3", "III.7", "VI.7", "VII.3", "VII.4", "VIII.1"]
-NO_DUE_DATE = ["III.4", "III.9", "VI.1", "VI.2", "VI.3", "VI.4", "VI.5"]
+NO_DUE_DATE = ["VI.1", "VI.2", "VI.3", "VI.4", "VI.5"]
+ONGOING = ["III.4", "III.9"]
 SECTION_SIZES = {"I": 9, "II": 6, "III": 11, "IV": 5, "V": 7, "VI": 8, "VII": 5, "VIII": 5}
 # Overdue per section on 1 May 2024, from the list above.
 SECTION_OVERDUE = {"I": 0, "II": 3, "III": 4, "IV": 0, "V": 0, "VI": 1, "VII": 2, "VIII": 1}
+SECTION_ONGOING = {"III": 2}
 
 pytestmark = pytest.mark.django_db
 
@@ -74,12 +77,17 @@ def test_plan_275_on_may_first_counts_each_task_once(client, plan, sonoivu, may_
         "Hoàn thành đúng hạn": "0",
         "Hoàn thành quá hạn": "0",
         "Đang thực hiện trong hạn": "0",
-        "Chưa thực hiện": "45",
+        "Chưa thực hiện": "43",
         "Quá hạn": "11",
+        "Thực hiện thường xuyên": "2",
     }
     assert {row["label"]: row["share"] for row in context["status_rows"]}["Quá hạn"] == "19,6%"  # 11/56
     assert section_counts(context) == {
-        number: (str(size), str(SECTION_OVERDUE[number]), str(size - SECTION_OVERDUE[number]))
+        number: (
+            str(size),
+            str(SECTION_OVERDUE[number]),
+            str(size - SECTION_OVERDUE[number] - SECTION_ONGOING.get(number, 0)),
+        )
         for number, size in SECTION_SIZES.items()
     }
     areas = {row["label"]: (row["cells"]["total"].text, row["cells"]["overdue"].text) for row in context["area_rows"]}
@@ -106,7 +114,8 @@ def test_every_status_number_links_to_exactly_its_tasks(client, plan, sonoivu, m
 
     assert sorted(drilled_numbers(client, by_label["Quá hạn"])) == sorted(OVERDUE_ON_MAY_FIRST)
     not_started = drilled_numbers(client, by_label["Chưa thực hiện"])
-    assert len(not_started) == 45 and set(NO_DUE_DATE) <= set(not_started)
+    assert len(not_started) == 43 and set(NO_DUE_DATE) <= set(not_started)
+    assert sorted(drilled_numbers(client, by_label["Thực hiện thường xuyên"])) == ONGOING
     assert drilled_numbers(client, by_label["Hoàn thành đúng hạn"]) == []
     section_ii = next(row for row in context["section_rows"] if row["label"].startswith("II."))
     assert drilled_numbers(client, section_ii["cells"]["overdue"].url) == ["II.1", "II.2", "II.4"]
@@ -133,8 +142,9 @@ def test_figures_follow_what_agencies_report(client, plan, sonoivu, may_first):
         "Hoàn thành đúng hạn": "3",  # II.1, III.1, I.2
         "Hoàn thành quá hạn": "1",  # II.2
         "Đang thực hiện trong hạn": "1",  # I.1
-        "Chưa thực hiện": "43",
+        "Chưa thực hiện": "41",
         "Quá hạn": "8",  # II.4, III.2, III.3, III.7, VI.7, VII.3, VII.4, VIII.1
+        "Thực hiện thường xuyên": "2",  # III.4, III.9
     }
     rows = {row["label"].split(".")[0]: row["cells"] for row in context["section_rows"]}
     assert [
@@ -142,7 +152,7 @@ def test_figures_follow_what_agencies_report(client, plan, sonoivu, may_first):
         for key in ("done_on_time", "done_late", "overdue", "not_started", "completion", "progress")
     ] == ["1", "1", "1", "3", "33,3%", "33,3%"]
     assert [rows["I"][key].text for key in ("done_on_time", "in_progress", "not_started")] == ["1", "1", "7"]
-    assert [rows["III"][key].text for key in ("done_on_time", "overdue", "not_started")] == ["1", "3", "7"]
+    assert [rows["III"][key].text for key in ("done_on_time", "overdue", "not_started", "ongoing")] == ["1", "3", "5", "2"]
     assert context["total"]["done"].text == "4"
     assert context["total"]["completion"] == "7,1%"  # 4/56
     assert context["total"]["on_time"] == "25%"  # 3 on time / (4 done + 8 overdue)
@@ -192,7 +202,8 @@ def test_an_agency_sees_its_own_shares(client, plan, sotuphap, may_first):
     assert context["scope"].year == 2024
     assert context["total"]["count"].text == "55"
     assert statuses(context)["Quá hạn"] == "11"
-    assert statuses(context)["Chưa thực hiện"] == "44"
+    assert statuses(context)["Chưa thực hiện"] == "42"
+    assert statuses(context)["Thực hiện thường xuyên"] == "2"  # III.4, III.9
     assert context["ranking"] == []  # other agencies are not shown to an agency
     assert section_counts(context)["II"] == ("6", "3", "3")
     # Its overdue list is its own shares, longest overdue first.

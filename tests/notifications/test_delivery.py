@@ -129,4 +129,5 @@ def test_a_periodic_report_reminder_says_which_period_to_whom_and_by_when(
     assert subject_of(message) == "[Cổng CCHC] Còn 7 ngày đến hạn gửi báo cáo hằng quý kỳ 01/01/2024 – 31/03/2024"
     text = text_of(message)
     assert "Gửi Sở Nội vụ trước ngày 15/03/2024, theo Kế hoạch 1/KH-UBND." in text
-    assert f"{SITE_URL}/documents/{plan.pk}/" in text
+    # The link opens the agency's report for that period, where it is written and sent (issue 15).
+    assert f"{SITE_URL}/reports/{duty.pk}/quy-1-2024/{staff.agency_id}/" in text

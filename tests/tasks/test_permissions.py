@@ -54,11 +54,11 @@ EXPECTED = {
         "other_agency": 403,
         "other_province": 405,
     },
-    ("evidence", "get"): {
+    ("evidence", "get"): {  # a cooperating agency follows the lead's progress, evidence included (issue 15)
         "staff": 200,
         "leader": 200,
         "reviewer": 200,
-        "cooperating": 404,
+        "cooperating": 200,
         "other_agency": 404,
         "other_province": 404,
     },
@@ -248,19 +248,26 @@ def test_a_lead_agency_reads_but_cannot_change_a_cooperating_agencys_share(
     assert cooperating_part.progress == 20
 
 
-def test_a_cooperating_agency_does_not_read_the_lead_agencys_reports(
+def test_a_cooperating_agency_follows_the_lead_agencys_progress_but_cannot_change_it(
     client, staff, justice_task, lead_part, colleague_elsewhere
 ):
+    """Issue 15: "phối hợp" needs the cooperating agency to see what the lead has done (it used not to)."""
     services.report_progress(
         lead_part,
         staff,
         lead_part.version,
-        services.Report(state="in_progress", progress=50, note="Nội dung nội bộ của Sở Tư pháp"),
+        services.Report(state="in_progress", progress=50, note="Đã xây dựng dự thảo, gửi các sở góp ý"),
     )
     client.force_login(colleague_elsewhere)
     page = client.get(reverse("tasks:detail", args=[justice_task.pk])).content.decode()
-    assert "Sở Tư pháp" in page  # it knows who leads
-    assert "Nội dung nội bộ của Sở Tư pháp" not in page
+    assert "Sở Tư pháp" in page
+    assert "Đã xây dựng dự thảo, gửi các sở góp ý" in page
+    response = client.post(
+        reverse("tasks:report", args=[lead_part.pk]), report_data(lead_part, progress=90, note="Sửa hộ")
+    )
+    assert response.status_code == 404
+    lead_part.refresh_from_db()
+    assert lead_part.progress == 50
 
 
 def test_agencies_merged_into_an_agency_bring_their_tasks(client, province, justice, plan, section):

@@ -166,7 +166,7 @@ def test_evidence_is_served_only_to_those_who_may_see_the_task(
     for person, status in [
         (leader, 200),
         (reviewer, 200),
-        (colleague_elsewhere, 404),
+        (colleague_elsewhere, 200),  # the cooperating agency follows the lead's progress (issue 15)
         (outsider, 404),
         (make_user("dl", make_agency(province, "Sở Du lịch"), Role.STAFF), 404),
     ]:
