@@ -71,11 +71,8 @@ def requeue_stuck() -> int:
 
 def queue_emails(ids: list[int]) -> None:
     """Queue one e-mail job per notification (ids in)."""
-    if not ids:
-        return
-    with current_app.producer_or_acquire() as producer:
-        for pk in ids:
-            send_notification_email.apply_async((pk,), producer=producer)
+    for pk in ids:  # a step concerns tens of people at most: the producer pool keeps one connection
+        send_notification_email.delay(pk)
 
 
 @shared_task(

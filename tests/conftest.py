@@ -120,3 +120,25 @@ def demo(db):
     if not Document.objects.filter(number="275/KH-UBND").exists():
         load_demo(create_users=True)
     return Document.objects.get(number="275/KH-UBND")
+
+
+@pytest.fixture
+def steps(django_capture_on_commit_callbacks):
+    """Run what a workflow step queues once it commits (its notifications, their e-mails), in this process.
+
+    ``with steps(): services.submit(...)``. The real worker path is tested with Redis in tests/notifications.
+    """
+    from contextlib import contextmanager
+
+    from cchc_portal.celery import app
+
+    @contextmanager
+    def run():
+        app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                yield
+        finally:
+            app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
+
+    return run
