@@ -59,8 +59,8 @@ def review_waiting(user) -> dict[str, QuerySet]:
 
 def leader_waiting(user) -> dict[str, QuerySet]:
     """Reports written but not sent: a draft with a report, or a returned one the staff have answered."""
-    last_return = Review.objects.filter(
-        assignment=OuterRef("pk"), decision__in=[ReviewDecision.RETURNED, ReviewDecision.REOPENED]
+    last_return = Review.objects.filter(  # inside the update's subquery: its assignment's latest return
+        assignment=OuterRef("assignment_id"), decision__in=[ReviewDecision.RETURNED, ReviewDecision.REOPENED]
     ).order_by("-created_at", "-pk")
     answered = ProgressUpdate.objects.filter(assignment=OuterRef("pk"), answers_id=Subquery(last_return.values("pk")[:1]))
     reported = ProgressUpdate.objects.filter(assignment=OuterRef("pk"))
