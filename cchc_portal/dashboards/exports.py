@@ -36,6 +36,7 @@ from cchc_portal.dashboards.formatting import day, number, percent
 from cchc_portal.dashboards.periods import ReportPeriod
 from cchc_portal.dashboards.queries import DONE, STATUSES, Counts, responsible, task_status_of, unassigned_status
 from cchc_portal.dashboards.scope import Scope
+from cchc_portal.reports.services import sent_for_period
 from plans.areas import CchcArea
 from plans.models import Document, Section
 from tasks.models import (
@@ -116,6 +117,7 @@ class ReportData:
     issuer: Agency | None
     rows: list[ReportRow]
     sections: dict[int, Section] = field(default_factory=dict)
+    agency_reports: list = field(default_factory=list)  # what agencies sent for the period (issue 15)
 
     @property
     def is_agency(self) -> bool:
@@ -241,7 +243,8 @@ def report_data(scope: Scope, period: ReportPeriod) -> ReportData:
         who = [share for share, *_rest in entries]
         rows.append(ReportRow(task, status, progress, completed, _note(who, latest), _proof(who, latest, files)))
     sections = {t.section_id: t.section for t in tasks if t.section_id}
-    return ReportData(scope, period, as_of, _issuer(scope), rows, sections)
+    sent = [] if scope.is_agency_view else sent_for_period(scope.document_ids, period.start, period.end)
+    return ReportData(scope, period, as_of, _issuer(scope), rows, sections, sent)
 
 
 def _latest_updates(shares: QuerySet[Assignment], as_of: datetime.date) -> dict[str, dict[int, SimpleNamespace]]:
@@ -555,9 +558,44 @@ def build_xlsx(data: ReportData) -> bytes:
                 summary.cell(row=offset, column=column, value=neutralise(value)).style = (
                     "total" if area is None else "body"
                 )
+        if data.agency_reports:
+            _agency_reports_sheet(workbook, data)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+def _agency_reports_sheet(workbook, data: ReportData) -> None:
+    """Sheet "Báo cáo của các cơ quan": what each agency sent for the period, as it wrote it."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(_("Báo cáo của các cơ quan"))
+    heads = [
+        _("Cơ quan"),
+        _("Kỳ báo cáo"),
+        _("Tình trạng"),
+        _("Gửi lúc"),
+        _("Đúng hạn"),
+        _("Kết quả đạt được"),
+        _("Tồn tại, hạn chế, khó khăn"),
+        _("Đề xuất, kiến nghị"),
+    ]
+    for column, (title, width) in enumerate(zip(heads, [36, 20, 16, 18, 10, 60, 50, 50], strict=True), start=1):
+        sheet.cell(row=1, column=column, value=title).style = "head"
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for offset, sent in enumerate(data.agency_reports, start=2):
+        values = [
+            sent.agency,
+            f"{sent.duty} – {sent.period}",
+            sent.state,
+            timezone.localtime(sent.submitted_at).strftime("%d/%m/%Y %H:%M") if sent.submitted_at else "",
+            _("Có") if sent.on_time else _("Không"),
+            sent.results,
+            sent.difficulties,
+            sent.proposals,
+        ]
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=offset, column=column, value=neutralise(value)).style = "body"
 
 
 # --- Word report ----------------------------------------------------------------------------------------
@@ -716,6 +754,21 @@ def build_docx(data: ReportData) -> bytes:
                 more(late)
             para(word, "", after=3)
 
+        if data.agency_reports:  # what the agencies reported for the period, in their own words
+            para(word, f"{ROMAN_NUMERALS[numeral]}. {_('Báo cáo của các cơ quan, đơn vị')}", bold=True, before=6, after=3)
+            numeral += 1
+            para(
+                word,
+                _("Có %(n)s báo cáo định kỳ của các cơ quan, đơn vị trong kỳ (chi tiết tại Phụ lục).")
+                % {"n": number(len(data.agency_reports))},
+                indent=True,
+            )
+            for sent in data.agency_reports[:BODY_LIST_LIMIT]:
+                text = sent.results or sent.difficulties or sent.proposals
+                para(word, f"- {sent.agency} ({sent.period}): {text[:600]}", indent=True)
+            if len(data.agency_reports) > BODY_LIST_LIMIT:
+                left = len(data.agency_reports) - BODY_LIST_LIMIT
+                para(word, _("- Và %(n)s báo cáo khác (chi tiết tại Phụ lục).") % {"n": number(left)}, indent=True)
         overdue = [r for r in data.rows if r.status == OfficialStatus.OVERDUE]
         para(word, f"{ROMAN_NUMERALS[numeral]}. {_('Tồn tại, hạn chế')}", bold=True, before=6, after=3)
         numeral += 1

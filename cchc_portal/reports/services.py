@@ -152,6 +152,8 @@ def compute_figures(agency: Agency, duty: ReportingDuty, period: YearPeriod, tod
     """
     today = today or timezone.localdate()
     as_of = min(today, period.end)
+    # Once the period is over, work due by its last day and not done then is overdue.
+    judged_on = as_of + datetime.timedelta(days=1) if today > period.end else today
     lineage = agency.lineage_ids()
     shares = (
         Assignment.objects.filter(
@@ -178,7 +180,7 @@ def compute_figures(agency: Agency, duty: ReportingDuty, period: YearPeriod, tod
             )
             if state == WorkState.DONE and completed and completed > as_of:
                 state, completed = WorkState.IN_PROGRESS, None  # done after the period: not yet done then
-            status = official_status(state, completed, due, as_of, is_ongoing(task.due_kind, task.recurrence) and occ is None)
+            status = official_status(state, completed, due, judged_on, is_ongoing(task.due_kind, task.recurrence) and occ is None)
             items.append(
                 {
                     "number": task.full_number,
