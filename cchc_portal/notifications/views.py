@@ -55,6 +55,18 @@ def mark_read(request, pk: int):
 
 
 @login_required
+def open_notification(request, pk: int):
+    """Follow a notification to the place it is about, marking it read on the way (404 for anyone else's)."""
+    notification = get_object_or_404(Notification.objects.for_user(request.user), pk=pk)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@login_required
 @require_POST
 def mark_all_read(request):
     """Mark all the user's unread notifications read (one UPDATE)."""

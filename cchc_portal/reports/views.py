@@ -71,7 +71,7 @@ def report_index(request):
 
 
 def _own_periods(user, duty: ReportingDuty, today) -> list[dict]:
-    agency = user.agency.current(today)
+    agency = user.agency  # the user's own agency (a merged one's users are moved to its successor)
     found = {r.period_start: r for r in PeriodicReport.objects.filter(duty=duty, agency_id__in=agency_ids_of(user))}
     rows = []
     for period in services.duty_periods(duty):
@@ -105,7 +105,7 @@ def period_page(request, duty: int, period: str):
     period_ = _period(duty_, period)
     user, today = request.user, timezone.localdate()
     if not user.is_reviewer:
-        return redirect(report_url(duty_, period_, user.agency.current(today).pk))
+        return redirect(report_url(duty_, period_, user.agency_id))
     found = {
         r.agency.current(period_.due).pk if r.agency.successor_id else r.agency_id: r
         for r in PeriodicReport.objects.filter(duty=duty_, period_start=period_.start).select_related(

@@ -75,7 +75,7 @@ def world(demo):
         "plans:import_confirm": job.pk, "plans:import_cancel": job.pk,
         "tasks:detail": task.pk, "tasks:report": assignment.pk, "tasks:submit": assignment.pk, "tasks:review": assignment.pk,
         "tasks:request_extension": assignment.pk, "tasks:decide_extension": extension.pk, "tasks:evidence": evidence.pk,
-        "notifications:read": notification.pk,
+        "notifications:read": notification.pk, "notifications:open": notification.pk,
         "indicators:detail": indicator.pk, "indicators:export": indicator.pk, "indicators:target_new": {"indicator_pk": indicator.pk},
         "indicators:target_edit": {"indicator_pk": indicator.pk, "pk": target.pk},
         "indicators:target_delete": {"indicator_pk": indicator.pk, "pk": target.pk},
