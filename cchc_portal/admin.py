@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc_portal.admin_mixins import ProvinceScopedAdmin
-from cchc_portal.models import Notification, Reminder, ReminderState
+from cchc_portal.models import EmailState, Notification, NotificationSettings, Reminder, ReminderState
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -118,12 +118,52 @@ class ReminderAdmin(ProvinceScopedAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ProvinceScopedAdmin):
     province_path = "recipient__agency__province"
-    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
-    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "email_state", "email_attempts"]
+    list_filter = ["email_state", "kind", ("read_at", admin.EmptyFieldListFilter)]
     list_select_related = ["recipient"]
     search_fields = ["recipient__username", "title"]
-    readonly_fields = ["recipient", "reminder", "kind", "title", "body", "url", "created_at", "read_at"]
+    readonly_fields = [
+        "recipient",
+        "reminder",
+        "kind",
+        "event",
+        "title",
+        "body",
+        "url",
+        "created_at",
+        "read_at",
+        "email_state",
+        "email_attempts",
+        "email_error",
+        "emailed_at",
+        "digest",
+    ]
+    actions = ["resend_email"]
     show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Gửi lại e-mail của các thông báo đã chọn (gửi lỗi)"), permissions=["change"])
+    def resend_email(self, request, queryset):
+        """Put failed e-mails back to pending with a fresh attempt budget, and queue them."""
+        from cchc_portal.jobs import send_notification_email
+
+        ids = list(queryset.filter(email_state=EmailState.FAILED).values_list("pk", flat=True))
+        with transaction.atomic():
+            Notification.objects.filter(pk__in=ids).update(
+                email_state=EmailState.PENDING, email_attempts=0, email_locked_until=None
+            )
+            for pk in ids:
+                send_notification_email.delay_on_commit(pk)
+        self.message_user(request, _("Đã xếp hàng gửi lại %(count)s e-mail.") % {"count": len(ids)}, messages.SUCCESS)
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(ProvinceScopedAdmin):
+    province_path = "user__agency__province"
+    list_display = ["user", "email_mode", "updated_at"]
+    list_filter = ["email_mode"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]

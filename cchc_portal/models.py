@@ -283,7 +283,5 @@ class NotificationSettings(models.Model):
 
 def email_modes(user_ids) -> dict[int, str]:
     """Return each user's e-mail mode (``EmailMode.EACH`` when they never chose); one query."""
-    chosen = dict(
-        NotificationSettings.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "email_mode")
-    )
+    chosen = dict(NotificationSettings.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "email_mode"))
     return {pk: chosen.get(pk, EmailMode.EACH) for pk in user_ids}

@@ -62,10 +62,13 @@ def leader_waiting(user) -> dict[str, QuerySet]:
     last_return = Review.objects.filter(  # inside the update's subquery: its assignment's latest return
         assignment=OuterRef("assignment_id"), decision__in=[ReviewDecision.RETURNED, ReviewDecision.REOPENED]
     ).order_by("-created_at", "-pk")
-    answered = ProgressUpdate.objects.filter(assignment=OuterRef("pk"), answers_id=Subquery(last_return.values("pk")[:1]))
+    answered = ProgressUpdate.objects.filter(
+        assignment=OuterRef("pk"), answers_id=Subquery(last_return.values("pk")[:1])
+    )
     reported = ProgressUpdate.objects.filter(assignment=OuterRef("pk"))
     tasks = Assignment.objects.filter(agency_id__in=_own(user)).filter(
-        (Q(review_state=ReviewState.DRAFT) & Exists(reported)) | (Q(review_state=ReviewState.RETURNED) & Exists(answered))
+        (Q(review_state=ReviewState.DRAFT) & Exists(reported))
+        | (Q(review_state=ReviewState.RETURNED) & Exists(answered))
     )
     saved_after_return = PeriodicReportStep.objects.filter(
         report=OuterRef("pk"), action=PeriodicReportStep.Action.SAVED, created_at__gt=OuterRef("reviewed_at")

@@ -402,9 +402,7 @@ class BulkReviewView(LoginRequiredMixin, View):
             )
         missing = len(set(form.cleaned_data["chosen"])) - len(chosen)
         if missing:
-            messages.warning(
-                request, _("%(count)s báo cáo đã chọn không còn chờ xem xét.") % {"count": missing}
-            )
+            messages.warning(request, _("%(count)s báo cáo đã chọn không còn chờ xem xét.") % {"count": missing})
         return redirect("tasks:review_queue")
 
 
@@ -431,7 +429,9 @@ def comment(request, pk: int):
 @require_safe
 def comment_file(request, pk: int):
     """Serve a file of the discussion to those who may see the task (404 otherwise), as an attachment."""
-    attachment = get_object_or_404(CommentFile.objects.filter(comment__in=Comment.objects.for_user(request.user)), pk=pk)
+    attachment = get_object_or_404(
+        CommentFile.objects.filter(comment__in=Comment.objects.for_user(request.user)), pk=pk
+    )
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

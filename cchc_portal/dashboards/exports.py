@@ -755,7 +755,9 @@ def build_docx(data: ReportData) -> bytes:
             para(word, "", after=3)
 
         if data.agency_reports:  # what the agencies reported for the period, in their own words
-            para(word, f"{ROMAN_NUMERALS[numeral]}. {_('Báo cáo của các cơ quan, đơn vị')}", bold=True, before=6, after=3)
+            para(
+                word, f"{ROMAN_NUMERALS[numeral]}. {_('Báo cáo của các cơ quan, đơn vị')}", bold=True, before=6, after=3
+            )
             numeral += 1
             para(
                 word,

@@ -116,7 +116,9 @@ def _events_message(reminder: Reminder) -> tuple[str, str, str, dict]:
     values = {"count": count, "date": _date(reminder.day)}
     title = _("Tổng hợp ngày %(date)s: %(count)s thông báo mới trên Cổng CCHC") % values
     body = _("Các việc dưới đây đã diễn ra từ lần tổng hợp trước.")
-    items_out = [{"title": n.title, "body": n.body, "link": absolute(n.url) if n.url else "", "at": n.created_at} for n in items]
+    items_out = [
+        {"title": n.title, "body": n.body, "link": absolute(n.url) if n.url else "", "at": n.created_at} for n in items
+    ]
     url = reverse("notifications:list")
     return title, body, url, {"items": items_out, "more": max(0, count - len(items))}
 

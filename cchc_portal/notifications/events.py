@@ -89,9 +89,7 @@ def agency_people(agency_ids: Iterable[int], roles: Iterable[str] = AGENCY_ROLES
     if not agency_ids:
         return []
     holders = {a.current().pk for a in Agency.objects.filter(pk__in=agency_ids).select_related("successor")}
-    return list(
-        User.objects.filter(agency_id__in=holders, role__in=list(roles), is_active=True).order_by("pk")
-    )
+    return list(User.objects.filter(agency_id__in=holders, role__in=list(roles), is_active=True).order_by("pk"))
 
 
 def reviewers_of(document: Document) -> list[User]:
@@ -152,7 +150,11 @@ def _short(text: str, length: int = 300) -> str:
 def _on_update(pk: int, extra: dict) -> list[Notice]:
     update = (
         ProgressUpdate.objects.select_related(
-            "author", "answers__actor__agency", "assignment__task__document", "assignment__task__section", "assignment__agency"
+            "author",
+            "answers__actor__agency",
+            "assignment__task__document",
+            "assignment__task__section",
+            "assignment__agency",
         )
         .filter(pk=pk)
         .first()
@@ -265,7 +267,11 @@ def _on_review(pk: int, extra: dict) -> list[Notice]:
 def _extension(pk: int) -> ExtensionRequest | None:
     return (
         ExtensionRequest.objects.select_related(
-            "requested_by", "decided_by", "assignment__task__document", "assignment__task__section", "assignment__agency"
+            "requested_by",
+            "decided_by",
+            "assignment__task__document",
+            "assignment__task__section",
+            "assignment__agency",
         )
         .filter(pk=pk)
         .first()
@@ -334,7 +340,9 @@ def followers(task: Task) -> list[User]:
 
 
 def _on_comment(pk: int, extra: dict) -> list[Notice]:
-    comment = Comment.objects.select_related("author", "agency", "task__document", "task__section").filter(pk=pk).first()
+    comment = (
+        Comment.objects.select_related("author", "agency", "task__document", "task__section").filter(pk=pk).first()
+    )
     if comment is None:
         return []
     task = comment.task
@@ -375,9 +383,9 @@ def _on_import(pk: int, extra: dict) -> list[Notice]:
                 _short(document.title),
                 url,
                 agency_people([agency_id]),
-                allowed=lambda person, document=document: Document.objects.for_user(person)
-                .filter(pk=document.pk)
-                .exists(),
+                allowed=lambda person, document=document: (
+                    Document.objects.for_user(person).filter(pk=document.pk).exists()
+                ),
             )
         )
     return notices
@@ -609,4 +617,3 @@ def stuck_emails(now: datetime.datetime | None = None) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)[:1000]
     )
-

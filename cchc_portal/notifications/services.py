@@ -203,7 +203,6 @@ class Planner:
                     email=person.email,
                 )
 
-
     def event_digests(self, now: datetime.datetime | None = None) -> None:
         """People who chose one e-mail a day get the notifications waiting for it (two queries)."""
         now = now or timezone.now()

@@ -20,7 +20,9 @@ class ReportForm(PortalForm):
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=gettext_lazy("Những việc đã làm, kết quả nổi bật; số liệu nhiệm vụ, chỉ tiêu ở trên được tự động điền."),
+        help_text=gettext_lazy(
+            "Những việc đã làm, kết quả nổi bật; số liệu nhiệm vụ, chỉ tiêu ở trên được tự động điền."
+        ),
     )
     difficulties = forms.CharField(
         label=gettext_lazy("Tồn tại, hạn chế, khó khăn"),
@@ -42,7 +44,11 @@ class ReportForm(PortalForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if not self.errors and not any(data.get(name, "").strip() for name in ("results", "difficulties", "proposals")) and not data.get("files"):
+        if (
+            not self.errors
+            and not any(data.get(name, "").strip() for name in ("results", "difficulties", "proposals"))
+            and not data.get("files")
+        ):
             raise ValidationError(_("Báo cáo chưa có nội dung: hãy ghi kết quả đạt được hoặc đính kèm tệp báo cáo."))
         return data
 

@@ -142,7 +142,9 @@ FIGURE_ORDER = [
 ]
 
 
-def compute_figures(agency: Agency, duty: ReportingDuty, period: YearPeriod, today: datetime.date | None = None) -> dict:
+def compute_figures(
+    agency: Agency, duty: ReportingDuty, period: YearPeriod, today: datetime.date | None = None
+) -> dict:
     """The agency's tasks and indicator values for ``period``, as of its end (or today while it runs).
 
     Tasks: each of the agency's shares on its province's published documents that is not already done before
@@ -176,11 +178,15 @@ def compute_figures(agency: Agency, duty: ReportingDuty, period: YearPeriod, tod
         entries = occurrences.get(share.pk, []) if share.is_recurring else [None]
         for occ in entries:
             state, completed, due = (
-                (occ.state, occ.completed_on, occ.due_date) if occ else (share.state, share.completed_on, share.effective_due_date)
+                (occ.state, occ.completed_on, occ.due_date)
+                if occ
+                else (share.state, share.completed_on, share.effective_due_date)
             )
             if state == WorkState.DONE and completed and completed > as_of:
                 state, completed = WorkState.IN_PROGRESS, None  # done after the period: not yet done then
-            status = official_status(state, completed, due, judged_on, is_ongoing(task.due_kind, task.recurrence) and occ is None)
+            status = official_status(
+                state, completed, due, judged_on, is_ongoing(task.due_kind, task.recurrence) and occ is None
+            )
             items.append(
                 {
                     "number": task.full_number,
@@ -331,12 +337,16 @@ def save_draft(
 
 
 @transaction.atomic
-def send(report: PeriodicReport, user, version: int | None = None, today: datetime.date | None = None) -> PeriodicReport:
+def send(
+    report: PeriodicReport, user, version: int | None = None, today: datetime.date | None = None
+) -> PeriodicReport:
     """The leader sends the report: its figures are fixed as they are now, and Sở Nội vụ is told."""
     if not may_send(user, report.agency):
         raise PermissionDenied
     if not (report.results.strip() or report.files.exists()):
-        raise ReportError(_("Báo cáo chưa có nội dung: hãy ghi kết quả đạt được hoặc đính kèm tệp báo cáo trước khi gửi."))
+        raise ReportError(
+            _("Báo cáo chưa có nội dung: hãy ghi kết quả đạt được hoặc đính kèm tệp báo cáo trước khi gửi.")
+        )
     period = period_of(report.duty.frequency, report.duty.due_day, report.period_start)
     figures = compute_figures(report.agency, report.duty, period, today)
     report = _claim(

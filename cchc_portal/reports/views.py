@@ -91,7 +91,13 @@ def duty_page(request, duty: int):
         return redirect("reports:index")
     summary = services.completeness(duty_, timezone.localdate())
     grid = [
-        (agency, [(cell, report_url(duty_, period, agency.pk) if cell else "") for cell, period in zip(cells, summary.periods, strict=True)])
+        (
+            agency,
+            [
+                (cell, report_url(duty_, period, agency.pk) if cell else "")
+                for cell, period in zip(cells, summary.periods, strict=True)
+            ],
+        )
         for agency, cells in summary.rows
     ]
     return render(request, "reports/duty.html", {"duty": duty_, "summary": summary, "grid": grid})
@@ -113,7 +119,11 @@ def period_page(request, duty: int, period: str):
         )
     }
     rows = [
-        {"agency": agency, "cell": services.Cell(found.get(agency.pk), period_.due, today), "url": report_url(duty_, period_, agency.pk)}
+        {
+            "agency": agency,
+            "cell": services.Cell(found.get(agency.pk), period_.due, today),
+            "url": report_url(duty_, period_, agency.pk),
+        }
         for agency in services.reporters(duty_, period_.due)
     ]
     sent = sum(1 for row in rows if row["cell"].sent)
@@ -154,14 +164,21 @@ def _page(request, duty_, period_, agency, form=None, decision_form=None, status
         "cell": services.Cell(report, period_.due, today),
         "figures": figures,
         "form": form if editable else None,
-        "can_send": report is not None and services.may_send(user, agency) and report.state in (
+        "can_send": report is not None
+        and services.may_send(user, agency)
+        and report.state
+        in (
             PeriodicReport.State.DRAFT,
             PeriodicReport.State.RETURNED,
         ),
-        "decision_form": decision_form if can_decide and report.state in (
+        "decision_form": decision_form
+        if can_decide
+        and report.state
+        in (
             PeriodicReport.State.SUBMITTED,
             PeriodicReport.State.ACCEPTED,
-        ) else None,
+        )
+        else None,
         "steps": list(report.steps.select_related("actor__agency")) if report else [],
         "files": list(report.files.all()) if report else [],
         "is_reviewer": user.is_reviewer,
@@ -215,7 +232,8 @@ def send_report(request, duty: int, period: str, agency: int):
         messages.error(request, str(error))
     else:
         messages.success(
-            request, _("Đã gửi báo cáo %(period)s tới %(recipient)s.") % {"period": period_.label, "recipient": duty_.recipient}
+            request,
+            _("Đã gửi báo cáo %(period)s tới %(recipient)s.") % {"period": period_.label, "recipient": duty_.recipient},
         )
     return redirect(report_url(duty_, period_, agency_.pk))
 
@@ -241,7 +259,9 @@ def decide_report(request, duty: int, period: str, agency: int):
             messages.success(request, _("Đã tiếp nhận báo cáo của %(agency)s.") % {"agency": agency_})
         else:
             services.return_report(report, request.user, form.cleaned_data["reason"])
-            messages.success(request, _("Đã trả lại báo cáo của %(agency)s; cơ quan sẽ được thông báo.") % {"agency": agency_})
+            messages.success(
+                request, _("Đã trả lại báo cáo của %(agency)s; cơ quan sẽ được thông báo.") % {"agency": agency_}
+            )
     except services.ReportError as error:
         messages.error(request, str(error))
     return redirect(report_url(duty_, period_, agency_.pk))

@@ -47,7 +47,9 @@ def part(section: str, number: str, agency: str = "Sở Tư pháp") -> Assignmen
 def submitted(section: str, number: str) -> Assignment:
     staff, leader = User.objects.get(username="sotuphap"), User.objects.get(username="sotuphap_lanhdao")
     share = part(section, number)
-    services.report_progress(share, staff, share.version, services.Report(state="in_progress", progress=50, note="Đã triển khai"))
+    services.report_progress(
+        share, staff, share.version, services.Report(state="in_progress", progress=50, note="Đã triển khai")
+    )
     share = part(section, number)
     services.submit(share, leader, share.version)
     return part(section, number)
@@ -94,7 +96,9 @@ def test_a_periodic_report_is_sent_and_accepted(open_as, site, jobs, shots):
     expect(staff.get_by_role("heading", level=1)).to_contain_text("Quý I/2024 – Sở Tư pháp")
     expect(staff.get_by_test_id("figures")).to_contain_text("Quá hạn")  # pre-filled from its tasks
     form = staff.get_by_test_id("periodic-form")
-    form.get_by_label("Kết quả đạt được trong kỳ").fill("Ban hành Kế hoạch theo dõi thi hành pháp luật; rà soát 45 văn bản.")
+    form.get_by_label("Kết quả đạt được trong kỳ").fill(
+        "Ban hành Kế hoạch theo dõi thi hành pháp luật; rà soát 45 văn bản."
+    )
     form.get_by_label("Tồn tại, hạn chế, khó khăn").fill("Một số nhiệm vụ quý I chậm do chờ hướng dẫn của Bộ.")
     form.get_by_label("Tệp báo cáo").set_input_files(
         [{"name": "Báo cáo quý I.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Bao cao quy I")}]
@@ -114,7 +118,9 @@ def test_a_periodic_report_is_sent_and_accepted(open_as, site, jobs, shots):
     reviewer = open_as("sonoivu")
     expect(queue(reviewer, "review")).to_contain_text("Chờ xem xét (1)")
     reviewer.get_by_role("link", name=re.compile("^Thông báo")).click()
-    reviewer.get_by_test_id("notification").filter(has_text="Sở Tư pháp đã gửi báo cáo định kỳ Quý I/2024").get_by_role("link").first.click()
+    reviewer.get_by_test_id("notification").filter(has_text="Sở Tư pháp đã gửi báo cáo định kỳ Quý I/2024").get_by_role(
+        "link"
+    ).first.click()
     expect(reviewer.get_by_test_id("report-results")).to_contain_text("rà soát 45 văn bản")
     reviewer.get_by_test_id("decision-form").get_by_role("button", name="Tiếp nhận báo cáo").click()
     expect(reviewer.get_by_text("Đã tiếp nhận báo cáo của Sở Tư pháp.")).to_be_visible()
@@ -127,7 +133,9 @@ def test_a_periodic_report_is_sent_and_accepted(open_as, site, jobs, shots):
     expect(staff.get_by_test_id("periodic-form")).to_have_count(0)  # accepted: locked
     report = PeriodicReport.objects.get(agency__name="Sở Tư pháp", duty__frequency="quarterly", period_start__month=1)
     assert report.state == PeriodicReport.State.ACCEPTED
-    assert Notification.objects.filter(recipient__username="sotuphap", title="Báo cáo định kỳ Quý I/2024 đã được tiếp nhận").exists()
+    assert Notification.objects.filter(
+        recipient__username="sotuphap", title="Báo cáo định kỳ Quý I/2024 đã được tiếp nhận"
+    ).exists()
 
 
 def test_bulk_accept_from_the_reviewers_queue(open_as, site, jobs, shots):
@@ -150,7 +158,9 @@ def test_bulk_accept_from_the_reviewers_queue(open_as, site, jobs, shots):
 
 def test_a_comment_reaches_the_lead_agency(open_as, site, jobs, shots):
     finance = Agency.objects.get(province__code="phu-yen", name="Sở Tài chính")
-    User.objects.create_user("sotaichinh", password=PASSWORD, agency=finance, role=Role.STAFF, first_name="Cán bộ Sở Tài chính")
+    User.objects.create_user(
+        "sotaichinh", password=PASSWORD, agency=finance, role=Role.STAFF, first_name="Cán bộ Sở Tài chính"
+    )
     share = part("II", "1")
 
     cooperating = open_as("sotaichinh")

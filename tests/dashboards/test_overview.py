@@ -152,7 +152,12 @@ def test_figures_follow_what_agencies_report(client, plan, sonoivu, may_first):
         for key in ("done_on_time", "done_late", "overdue", "not_started", "completion", "progress")
     ] == ["1", "1", "1", "3", "33,3%", "33,3%"]
     assert [rows["I"][key].text for key in ("done_on_time", "in_progress", "not_started")] == ["1", "1", "7"]
-    assert [rows["III"][key].text for key in ("done_on_time", "overdue", "not_started", "ongoing")] == ["1", "3", "5", "2"]
+    assert [rows["III"][key].text for key in ("done_on_time", "overdue", "not_started", "ongoing")] == [
+        "1",
+        "3",
+        "5",
+        "2",
+    ]
     assert context["total"]["done"].text == "4"
     assert context["total"]["completion"] == "7,1%"  # 4/56
     assert context["total"]["on_time"] == "25%"  # 3 on time / (4 done + 8 overdue)

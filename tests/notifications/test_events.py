@@ -32,7 +32,13 @@ def part(justice_task, justice):
 
 @pytest.fixture
 def people(staff, leader, reviewer, colleague_elsewhere, office_reviewer, mailbox):
-    return {"staff": staff, "leader": leader, "reviewer": reviewer, "finance": colleague_elsewhere, "office": office_reviewer}
+    return {
+        "staff": staff,
+        "leader": leader,
+        "reviewer": reviewer,
+        "finance": colleague_elsewhere,
+        "office": office_reviewer,
+    }
 
 
 def inbox(user) -> list[Notification]:
@@ -50,7 +56,10 @@ def fresh(part: Assignment) -> Assignment:
 def report(part, user, note="Đã xây dựng dự thảo", **values):
     part = fresh(part)
     return services.report_progress(
-        part, user, part.version, services.Report(state=values.get("state", "in_progress"), progress=values.get("progress", 50), note=note)
+        part,
+        user,
+        part.version,
+        services.Report(state=values.get("state", "in_progress"), progress=values.get("progress", 50), note=note),
     )
 
 
@@ -185,7 +194,9 @@ def test_never_to_someone_who_may_not_see_the_task(people, part, justice_task, p
     assert Notification.objects.filter(recipient=people["finance"], event=f"comment:{comment.pk}").exists()
 
     # Whoever a builder names, ``visible`` keeps only those the task's own permission rule lets in.
-    notice = events.Notice("comment", "x", "t", "", "/", [staff, tourism, reviewer, people["finance"]], task=justice_task)
+    notice = events.Notice(
+        "comment", "x", "t", "", "/", [staff, tourism, reviewer, people["finance"]], task=justice_task
+    )
     assert {p.username for p in events.visible(notice)} == {"staff", "finance_staff"}
 
 

@@ -117,3 +117,29 @@ def test_requeue_stuck_runs_in_the_worker(time_machine, worker, mailbox, justice
     worker.wait_for(1 + len(claimed))
     mailbox.wait_for(lambda: len(mailbox.messages) == 2)
     assert set(Reminder.objects.values_list("state", flat=True)) == {ReminderState.SENT}
+
+
+def test_a_workflow_step_is_told_by_the_worker_once_it_commits(worker, mailbox, justice_task, staff, leader, reviewer):
+    """The leader sends a report: the request only queues ``notify_event``; the worker writes the reviewer's
+    notification and queues its e-mail, which arrives once; a redelivered job adds nothing."""
+    from cchc_portal.jobs import notify_event
+    from cchc_portal.models import EventKind, Notification
+    from tasks import services
+    from tasks.models import Assignment
+
+    part = Assignment.objects.get(task=justice_task, agency=staff.agency)
+    services.report_progress(part, staff, part.version, services.Report(state="in_progress", progress=40, note="Đợt 1"))
+    worker.wait_for(2)  # the leader's "chờ lãnh đạo gửi" notice, and its e-mail
+    part.refresh_from_db()
+    review = services.submit(part, leader, part.version)
+    worker.wait_for(4)
+    assert worker.names()[2:] == ["notify_event", "send_notification_email"]
+    mailbox.wait_for(lambda: len(mailbox.to(reviewer.email)) == 1)
+    [message] = mailbox.to(reviewer.email)
+    assert subject_of(message) == "[Cổng CCHC] Báo cáo chờ xem xét: Sở Tư pháp – nhiệm vụ II.1 (Kế hoạch 1/KH-UBND)"
+    assert Notification.objects.get(recipient=reviewer, kind=EventKind.SUBMITTED).email_state == "sent"
+
+    notify_event.delay("review", review.pk, None)  # the same step again: a redelivered message
+    worker.wait_for(5)
+    assert worker.names()[4:] == ["notify_event"]  # nothing new to write, nothing queued
+    assert len(mailbox.to(reviewer.email)) == 1

@@ -59,15 +59,23 @@ def q1_work(plan, section, justice, staff, time_machine):
     time_machine.move_to(at("2024-03-05 09:00"))
     parts = []
     for number, due in (("1", D(2024, 3, 31)), ("2", D(2024, 3, 31)), ("3", D(2024, 6, 30))):
-        task = Task.objects.create(document=plan, section=section, number=number, title=f"Nhiệm vụ {number} của Sở Tư pháp", due_date=due)
+        task = Task.objects.create(
+            document=plan, section=section, number=number, title=f"Nhiệm vụ {number} của Sở Tư pháp", due_date=due
+        )
         parts.append(Assignment.objects.create(task=task, agency=justice, role=AssignmentRole.LEAD))
-    task_services.report_progress(parts[0], staff, parts[0].version, task_services.Report(state="done", progress=100, note="Xong"))
+    task_services.report_progress(
+        parts[0], staff, parts[0].version, task_services.Report(state="done", progress=100, note="Xong")
+    )
     part = Assignment.objects.get(pk=parts[2].pk)
-    task_services.report_progress(part, staff, part.version, task_services.Report(state="in_progress", progress=30, note="Đang làm"))
+    task_services.report_progress(
+        part, staff, part.version, task_services.Report(state="in_progress", progress=30, note="Đang làm")
+    )
     return parts
 
 
-def test_the_agencys_report_is_pre_filled_with_its_figures_for_the_period(client, duty, justice, people, q1_work, time_machine):
+def test_the_agencys_report_is_pre_filled_with_its_figures_for_the_period(
+    client, duty, justice, people, q1_work, time_machine
+):
     time_machine.move_to(at("2024-04-02 09:00"))  # after the quarter: figures as of 31/03
     client.force_login(people["staff"])
     response = client.get(url(duty, justice))
@@ -80,19 +88,28 @@ def test_the_agencys_report_is_pre_filled_with_its_figures_for_the_period(client
     assert "Nhiệm vụ 2 của Sở Tư pháp" in page and 'data-testid="periodic-form"' in page
 
 
-def test_staff_write_the_leader_sends_sso_noi_vu_accepts_and_it_is_locked(client, duty, justice, people, q1_work, steps, time_machine):
+def test_staff_write_the_leader_sends_sso_noi_vu_accepts_and_it_is_locked(
+    client, duty, justice, people, q1_work, steps, time_machine
+):
     staff, leader, reviewer = people["staff"], people["leader"], people["reviewer"]
     time_machine.move_to(at("2024-03-12 09:00"))
     client.force_login(staff)
     with steps():
         response = client.post(
             url(duty, justice),
-            {"results": "Hoàn thành kế hoạch quý I.", "difficulties": "Thiếu biên chế.", "proposals": "", "files": [upload("Báo cáo quý I.pdf", pdf_bytes())]},
+            {
+                "results": "Hoàn thành kế hoạch quý I.",
+                "difficulties": "Thiếu biên chế.",
+                "proposals": "",
+                "files": [upload("Báo cáo quý I.pdf", pdf_bytes())],
+            },
         )
     assert response.status_code == 302
     report = report_of(duty, justice)
     assert (report.state, report.results, report.files.get().original_name) == (
-        PeriodicReport.State.DRAFT, "Hoàn thành kế hoạch quý I.", "Báo cáo quý I.pdf"
+        PeriodicReport.State.DRAFT,
+        "Hoàn thành kế hoạch quý I.",
+        "Báo cáo quý I.pdf",
     )
     assert Notification.objects.get(recipient=leader, kind=EventKind.AWAITING_LEADER).url == url(duty, justice)
     assert client.post(url(duty, justice, "reports:send")).status_code == 403  # staff do not send
@@ -119,11 +136,15 @@ def test_staff_write_the_leader_sends_sso_noi_vu_accepts_and_it_is_locked(client
         assert report_of(duty, justice).state == PeriodicReport.State.SUBMITTED  # a return needs a reason
         client.post(url(duty, justice, "reports:decide"), {"decision": "return", "reason": "Bổ sung số liệu TTHC"})
     assert report_of(duty, justice).state == PeriodicReport.State.RETURNED
-    assert Notification.objects.filter(recipient=staff, kind=EventKind.PERIODIC, body="Lý do: Bổ sung số liệu TTHC").exists()
+    assert Notification.objects.filter(
+        recipient=staff, kind=EventKind.PERIODIC, body="Lý do: Bổ sung số liệu TTHC"
+    ).exists()
 
     time_machine.move_to(at("2024-03-18 09:00"))  # resent after the due day: late
     client.force_login(leader)
-    client.post(url(duty, justice), {"results": "Hoàn thành kế hoạch quý I; 120 TTHC.", "difficulties": "", "proposals": ""})
+    client.post(
+        url(duty, justice), {"results": "Hoàn thành kế hoạch quý I; 120 TTHC.", "difficulties": "", "proposals": ""}
+    )
     client.post(url(duty, justice, "reports:send"), {"version": report_of(duty, justice).version})
     client.force_login(reviewer)
     client.post(url(duty, justice, "reports:decide"), {"decision": "accept"})
@@ -156,15 +177,22 @@ def test_completeness_and_timeliness_per_period(client, duty, justice, finance, 
     services.send(late, finance_leader)
     time_machine.move_to(at("2024-07-01 09:00"))
     q2 = parse_period("quarterly", 15, "quy-2-2024")
-    services.send(services.save_draft(duty, justice, q2, people["leader"], ReportText("Kết quả quý II")), people["leader"])
+    services.send(
+        services.save_draft(duty, justice, q2, people["leader"], ReportText("Kết quả quý II")), people["leader"]
+    )
 
     client.force_login(people["reviewer"])
     response = client.get(reverse("reports:duty", args=[duty.pk]))
-    rates = {rate.period.label: (rate.expected, rate.sent, rate.on_time, rate.completeness, rate.timeliness) for rate in response.context["summary"].rates}
+    rates = {
+        rate.period.label: (rate.expected, rate.sent, rate.on_time, rate.completeness, rate.timeliness)
+        for rate in response.context["summary"].rates
+    }
     assert rates["Quý I/2024"] == (2, 2, 1, 100, 50)
     assert rates["Quý II/2024"] == (2, 1, 0, 50, 0)  # sent on 01/07, after 15/06
     assert rates["Quý III/2024"][:3] == (2, 0, 0)  # the current quarter, not due yet
-    grid = {agency.name: [cell.code if cell else None for cell, _url in cells] for agency, cells in response.context["grid"]}
+    grid = {
+        agency.name: [cell.code if cell else None for cell, _url in cells] for agency, cells in response.context["grid"]
+    }
     assert grid == {"Sở Tài chính": ["late", "overdue", "waiting"], "Sở Tư pháp": ["on_time", "late", "waiting"]}
     assert home_affairs.name not in grid  # the receiving agency does not report to itself
 
@@ -198,14 +226,18 @@ def test_the_provinces_own_report_includes_what_agencies_sent(client, duty, just
     services.send(services.save_draft(duty, justice, q1, people["leader"], text), people["leader"])
     time_machine.move_to(at("2024-04-02 09:00"))
     client.force_login(people["reviewer"])
-    response = client.get(reverse("dashboard:export_xlsx"), {"document": duty.document_id, "period": "quarter-1", "year": 2024})
+    response = client.get(
+        reverse("dashboard:export_xlsx"), {"document": duty.document_id, "period": "quarter-1", "year": 2024}
+    )
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = workbook["Báo cáo của các cơ quan"]
     row = [c.value for c in sheet[2]]
     assert row[0] == "Sở Tư pháp" and row[1] == "Hằng quý – Quý I/2024" and row[4] == "Có"
     assert row[5:] == ["Ban hành 3 kế hoạch; rà soát 120 TTHC.", "Thiếu biên chế.", "Đề nghị tập huấn."]
-    docx_response = client.get(reverse("dashboard:export_docx"), {"document": duty.document_id, "period": "quarter-1", "year": 2024})
+    docx_response = client.get(
+        reverse("dashboard:export_docx"), {"document": duty.document_id, "period": "quarter-1", "year": 2024}
+    )
     import docx
 
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(docx_response.content)).paragraphs)
@@ -219,7 +251,9 @@ def test_who_may_open_and_act_on_a_report(client, duty, justice, finance, people
     from cchc_portal.reports.services import ReportText
     from tests.conftest import make_agency
 
-    report = services.save_draft(duty, justice, parse_period("quarterly", 15, "quy-1-2024"), people["staff"], ReportText("Nội bộ"))
+    report = services.save_draft(
+        duty, justice, parse_period("quarterly", 15, "quy-1-2024"), people["staff"], ReportText("Nội bộ")
+    )
     services.send(report, people["leader"])
     office_reviewer = make_user("office", make_agency(province, "Văn phòng UBND tỉnh"), Role.REVIEWER)
     cases = [

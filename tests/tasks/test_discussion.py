@@ -73,11 +73,15 @@ def test_an_empty_comment_is_refused_with_a_message(client, justice_task, staff)
     assert not Comment.objects.exists()
 
 
-def test_a_file_of_the_discussion_is_served_only_to_those_who_see_the_task(client, justice_task, staff, outsider, settings, tmp_path):
+def test_a_file_of_the_discussion_is_served_only_to_those_who_see_the_task(
+    client, justice_task, staff, outsider, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     from tasks.uploads import check_upload
 
-    comment = services.add_comment(justice_task, staff, "Kèm dự thảo", [check_upload(upload("Dự thảo.pdf", pdf_bytes()))])
+    comment = services.add_comment(
+        justice_task, staff, "Kèm dự thảo", [check_upload(upload("Dự thảo.pdf", pdf_bytes()))]
+    )
     url = comment.files.get().get_absolute_url()
     client.force_login(outsider)
     assert client.get(url).status_code == 404
@@ -88,9 +92,14 @@ def test_a_cooperating_agency_sees_the_lead_and_the_lead_sees_each_cooperating_p
 ):
     lead = Assignment.objects.get(task=justice_task, agency=justice)
     cooperating = Assignment.objects.get(task=justice_task, agency=finance)
-    services.report_progress(lead, staff, lead.version, services.Report(state="in_progress", progress=70, note="Đã trình UBND tỉnh"))
     services.report_progress(
-        cooperating, colleague_elsewhere, cooperating.version, services.Report(state="done", progress=100, note="Đã góp ý")
+        lead, staff, lead.version, services.Report(state="in_progress", progress=70, note="Đã trình UBND tỉnh")
+    )
+    services.report_progress(
+        cooperating,
+        colleague_elsewhere,
+        cooperating.version,
+        services.Report(state="done", progress=100, note="Đã góp ý"),
     )
     client.force_login(colleague_elsewhere)
     page = client.get(reverse("tasks:detail", args=[justice_task.pk])).content.decode()

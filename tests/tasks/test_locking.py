@@ -25,7 +25,10 @@ def fresh(part) -> Assignment:
 def accepted_done(lead_part, staff, leader, reviewer, time_machine):
     time_machine.move_to(datetime.datetime(2024, 3, 20, 9, 0, tzinfo=datetime.UTC))
     services.report_progress(
-        lead_part, staff, lead_part.version, services.Report(state="done", progress=100, note="Đã ban hành Kế hoạch số 25")
+        lead_part,
+        staff,
+        lead_part.version,
+        services.Report(state="done", progress=100, note="Đã ban hành Kế hoạch số 25"),
     )
     services.submit(fresh(lead_part), leader, fresh(lead_part).version)
     services.decide(fresh(lead_part), reviewer, fresh(lead_part).version, "accepted")
@@ -39,11 +42,17 @@ def test_the_agency_cannot_change_an_accepted_report(client, accepted_done, staf
     page = client.get(reverse("tasks:detail", args=[accepted_done.task_id])).content.decode()
     assert "Báo cáo đã được chấp nhận và đã khóa" in page
     assert 'data-testid="report-form"' not in page
-    response = client.post(reverse("tasks:report", args=[accepted_done.pk]), report_data(accepted_done, state="in_progress", progress=10, note="Sửa lại"))
+    response = client.post(
+        reverse("tasks:report", args=[accepted_done.pk]),
+        report_data(accepted_done, state="in_progress", progress=10, note="Sửa lại"),
+    )
     assert response.status_code == 403
     with pytest.raises(services.WorkflowError):
         services.report_progress(
-            accepted_done, staff, accepted_done.version, services.Report(state="in_progress", progress=10, note="Sửa lại")
+            accepted_done,
+            staff,
+            accepted_done.version,
+            services.Report(state="in_progress", progress=10, note="Sửa lại"),
         )
     part = fresh(accepted_done)
     assert (part.review_state, part.state, part.progress) == (ReviewState.ACCEPTED, WorkState.DONE, 100)
@@ -58,7 +67,8 @@ def test_a_reviewer_reopens_with_a_reason_recorded_and_told(client, accepted_don
 
     with steps():
         response = client.post(
-            url, prefixed(f"o{accepted_done.pk}", version=accepted_done.version, reason="Số văn bản kiểm chứng chưa đúng")
+            url,
+            prefixed(f"o{accepted_done.pk}", version=accepted_done.version, reason="Số văn bản kiểm chứng chưa đúng"),
         )
     assert response.status_code == 302
     part = fresh(accepted_done)
@@ -69,7 +79,9 @@ def test_a_reviewer_reopens_with_a_reason_recorded_and_told(client, accepted_don
         notice = Notification.objects.get(recipient=person, kind=EventKind.REOPENED)
         assert notice.body == "Lý do: Số văn bản kiểm chứng chưa đúng"
     # The agency answers and its leader sends again, as after a return.
-    services.report_progress(part, staff, part.version, services.Report(state="done", progress=100, note="Đã sửa số văn bản"))
+    services.report_progress(
+        part, staff, part.version, services.Report(state="done", progress=100, note="Đã sửa số văn bản")
+    )
     assert fresh(part).updates.order_by("-created_at").first().answers == reopened
     services.submit(fresh(part), leader, fresh(part).version)
     assert fresh(part).review_state == ReviewState.SUBMITTED
@@ -88,13 +100,22 @@ def test_only_a_reviewer_may_reopen(client, accepted_done, staff, leader):
 
 def test_an_accepted_progress_report_lets_the_work_go_on(lead_part, staff, leader, reviewer):
     """Accepting a report of work still in progress does not stop the agency reporting what comes next."""
-    services.report_progress(lead_part, staff, lead_part.version, services.Report(state="in_progress", progress=40, note="Đợt 1"))
+    services.report_progress(
+        lead_part, staff, lead_part.version, services.Report(state="in_progress", progress=40, note="Đợt 1")
+    )
     services.submit(fresh(lead_part), leader, fresh(lead_part).version)
     services.decide(fresh(lead_part), reviewer, fresh(lead_part).version, "accepted")
     assert not fresh(lead_part).is_locked
-    services.report_progress(fresh(lead_part), staff, fresh(lead_part).version, services.Report(state="in_progress", progress=70, note="Đợt 2"))
+    services.report_progress(
+        fresh(lead_part),
+        staff,
+        fresh(lead_part).version,
+        services.Report(state="in_progress", progress=70, note="Đợt 2"),
+    )
     assert fresh(lead_part).progress == 70
-    assert Review.objects.filter(assignment=lead_part, decision="accepted").count() == 1  # the acceptance stays on record
+    assert (
+        Review.objects.filter(assignment=lead_part, decision="accepted").count() == 1
+    )  # the acceptance stays on record
 
 
 def test_an_accepted_indicator_value_is_locked_and_reopened_with_a_reason(demo, steps, settings, tmp_path):
@@ -107,16 +128,30 @@ def test_an_accepted_indicator_value_is_locked_and_reopened_with_a_reason(demo, 
     from indicators.models import Measurement, MeasurementState, Target
 
     settings.MEDIA_ROOT = tmp_path
-    target = Target.objects.filter(agency__isnull=False, indicator__document__province__code="phu-yen").select_related("agency").first()
+    target = (
+        Target.objects.filter(agency__isnull=False, indicator__document__province__code="phu-yen")
+        .select_related("agency")
+        .first()
+    )
     if target is None:
-        target = Target.objects.filter(agency__isnull=False).select_related("agency", "indicator__document__province").first()
+        target = (
+            Target.objects.filter(agency__isnull=False)
+            .select_related("agency", "indicator__document__province")
+            .first()
+        )
     agency = target.agency
     province = target.indicator.document.province
     reporter = User.objects.create_user("ind_staff", agency=agency, role=Role.STAFF, email="ind@example.gov.vn")
     monitor = User.objects.create_user("ind_reviewer", agency=None, role=Role.ADMIN, is_superuser=True)
     measurement = Measurement.objects.create(
-        indicator=target.indicator, agency=agency, target=None, period_start=target.start, period_end=target.end,
-        value=Decimal("80"), reported_by=reporter, evidence=SimpleUploadedFile("kc.pdf", b"%PDF-1.4\n"),
+        indicator=target.indicator,
+        agency=agency,
+        target=None,
+        period_start=target.start,
+        period_end=target.end,
+        value=Decimal("80"),
+        reported_by=reporter,
+        evidence=SimpleUploadedFile("kc.pdf", b"%PDF-1.4\n"),
     )
     indicator_services.accept_measurement(measurement, monitor)
     with pytest.raises(ValidationError):

@@ -24,8 +24,13 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def new_task(plan, section, number, agency, due=D(2024, 12, 31), cooperating=None) -> Assignment:
-    task = Task.objects.create(document=plan, section=section, number=str(number), title=f"Nhiệm vụ số {number}", due_date=due)
+END_OF_YEAR = D(2024, 12, 31)
+
+
+def new_task(plan, section, number, agency, due=END_OF_YEAR, cooperating=None) -> Assignment:
+    task = Task.objects.create(
+        document=plan, section=section, number=str(number), title=f"Nhiệm vụ số {number}", due_date=due
+    )
     if cooperating is not None:
         Assignment.objects.create(task=task, agency=cooperating, role=AssignmentRole.COOPERATING)
     return Assignment.objects.create(task=task, agency=agency, role=AssignmentRole.LEAD)
@@ -52,7 +57,10 @@ def menu(client, user) -> dict[str, int]:
     client.force_login(user)
     html = client.get(reverse("tasks:list")).content.decode()
     nav = html[html.index('class="mainnav"') : html.index("</nav>")]
-    return {label.strip(): int(n) for label, n in re.findall(r'class="queue"[^>]*>([^<]+)<span class="count-pill">\((\d+)\)', nav)}
+    return {
+        label.strip(): int(n)
+        for label, n in re.findall(r'class="queue"[^>]*>([^<]+)<span class="count-pill">\((\d+)\)', nav)
+    }
 
 
 @pytest.fixture
@@ -111,7 +119,19 @@ def test_the_queue_pages_list_what_the_menu_counts(client, plan, section, justic
     ],
 )
 def test_queue_pages_cost_the_same_queries_however_long(
-    client, plan, section, justice, finance, staff, leader, reviewer, today, django_assert_num_queries, who, url_name, build
+    client,
+    plan,
+    section,
+    justice,
+    finance,
+    staff,
+    leader,
+    reviewer,
+    today,
+    django_assert_num_queries,
+    who,
+    url_name,
+    build,
 ):
     people = {"staff": staff, "leader": leader, "reviewer": reviewer}
     made = 0
@@ -146,7 +166,9 @@ def test_queue_pages_cost_the_same_queries_however_long(
     print(f"{url_name} as {who}: {small} queries with 1 and with 13 rows")  # noqa: T201 - the figure for the report
 
 
-def test_bulk_accept_records_a_decision_on_each_report(client, plan, section, justice, finance, staff, leader, reviewer, steps):
+def test_bulk_accept_records_a_decision_on_each_report(
+    client, plan, section, justice, finance, staff, leader, reviewer, steps
+):
     finance_staff = make_user("finance_staff", finance, Role.STAFF)
     finance_leader = make_user("finance_leader", finance, Role.LEADER)
     ours = [submitted(new_task(plan, section, n, justice), staff, leader) for n in (1, 2)]
@@ -155,7 +177,8 @@ def test_bulk_accept_records_a_decision_on_each_report(client, plan, section, ju
     client.force_login(reviewer)
     with steps():
         response = client.post(
-            reverse("tasks:review_bulk"), {"decision": "accepted", "chosen": [ours[0].pk, ours[1].pk, theirs.pk], "reason": ""}
+            reverse("tasks:review_bulk"),
+            {"decision": "accepted", "chosen": [ours[0].pk, ours[1].pk, theirs.pk], "reason": ""},
         )
     assert response.status_code == 302
     for part in [*ours, theirs]:
@@ -169,11 +192,15 @@ def test_bulk_accept_records_a_decision_on_each_report(client, plan, section, ju
     assert "Đã chấp nhận 3 báo cáo." in page
 
 
-def test_bulk_return_records_the_one_reason_on_each_report(client, plan, section, justice, staff, leader, reviewer, other_province):
+def test_bulk_return_records_the_one_reason_on_each_report(
+    client, plan, section, justice, staff, leader, reviewer, other_province
+):
     parts = [submitted(new_task(plan, section, n, justice), staff, leader) for n in (1, 2, 3)]
     client.force_login(reviewer)
     # Without a reason nothing is returned.
-    client.post(reverse("tasks:review_bulk"), {"decision": "returned", "chosen": [parts[0].pk, parts[1].pk], "reason": " "})
+    client.post(
+        reverse("tasks:review_bulk"), {"decision": "returned", "chosen": [parts[0].pk, parts[1].pk], "reason": " "}
+    )
     assert {fresh(p).review_state for p in parts} == {ReviewState.SUBMITTED}
     # A report of another province cannot be slipped in.
     elsewhere = make_agency(other_province, "Sở Tư pháp tỉnh B")
@@ -184,7 +211,11 @@ def test_bulk_return_records_the_one_reason_on_each_report(client, plan, section
     Assignment.objects.filter(pk=foreign.pk).update(review_state=ReviewState.SUBMITTED)
     client.post(
         reverse("tasks:review_bulk"),
-        {"decision": "returned", "chosen": [parts[0].pk, parts[1].pk, foreign.pk], "reason": "Thiếu tài liệu kiểm chứng"},
+        {
+            "decision": "returned",
+            "chosen": [parts[0].pk, parts[1].pk, foreign.pk],
+            "reason": "Thiếu tài liệu kiểm chứng",
+        },
     )
     for part in parts[:2]:
         assert fresh(part).review_state == ReviewState.RETURNED

@@ -13,7 +13,7 @@ from cchc_portal.notifications.services import run_sweep
 from plans.deadlines import parse_deadline
 from plans.models import Document
 from tasks import recurring, services
-from tasks.models import Assignment, AssignmentRole, OfficialStatus, Occurrence, Task, WorkState
+from tasks.models import Assignment, AssignmentRole, Occurrence, OfficialStatus, Task, WorkState
 from tasks.pages import list_summary
 from tests.notifications.support import at, with_email
 
@@ -63,11 +63,18 @@ def test_a_missed_period_is_overdue_and_reporting_it_moves_on_to_the_next(
     assert part.official_status() == OfficialStatus.OVERDUE  # quarter I (due 31/03) not reported
     q1 = part.occurrences.order_by("period_start").first()
     services.report_progress(
-        part, staff, part.version, services.Report(state="done", progress=100, note="Báo cáo quý I", occurrence_id=q1.pk)
+        part,
+        staff,
+        part.version,
+        services.Report(state="done", progress=100, note="Báo cáo quý I", occurrence_id=q1.pk),
     )
     part = Assignment.objects.select_related("task").get(pk=part.pk)
     assert part.due_date == D(2024, 6, 30)
-    assert (part.state, part.progress, part.official_status()) == (WorkState.IN_PROGRESS, 25, OfficialStatus.IN_PROGRESS)
+    assert (part.state, part.progress, part.official_status()) == (
+        WorkState.IN_PROGRESS,
+        25,
+        OfficialStatus.IN_PROGRESS,
+    )
     q1.refresh_from_db()
     assert (q1.state, q1.completed_on, q1.update_id is not None) == (WorkState.DONE, D(2024, 4, 5), True)
     # The task page lists the periods and the report form asks which one is reported.
@@ -79,16 +86,26 @@ def test_a_missed_period_is_overdue_and_reporting_it_moves_on_to_the_next(
     for occurrence in part.occurrences.exclude(state=WorkState.DONE).order_by("period_start"):
         part = Assignment.objects.select_related("task").get(pk=part.pk)
         services.report_progress(
-            part, staff, part.version, services.Report(state="done", progress=100, occurrence_id=occurrence.pk, note="Xong")
+            part,
+            staff,
+            part.version,
+            services.Report(state="done", progress=100, occurrence_id=occurrence.pk, note="Xong"),
         )
     part = Assignment.objects.select_related("task").get(pk=part.pk)
-    assert (part.state, part.progress, part.completed_on, part.due_date) == (WorkState.DONE, 100, D(2024, 4, 5), D(2024, 12, 31))
+    assert (part.state, part.progress, part.completed_on, part.due_date) == (
+        WorkState.DONE,
+        100,
+        D(2024, 4, 5),
+        D(2024, 12, 31),
+    )
 
 
 def test_each_period_is_reminded(plan, section, justice, staff, time_machine):
     with_email(staff)
     part = task_with(plan, section, "Hằng quý", justice)
-    Occurrence.objects.filter(assignment=part, period_start=D(2024, 1, 1)).update(state=WorkState.DONE, completed_on=D(2024, 3, 20))
+    Occurrence.objects.filter(assignment=part, period_start=D(2024, 1, 1)).update(
+        state=WorkState.DONE, completed_on=D(2024, 3, 20)
+    )
     recurring.refresh_due([part.pk])
     time_machine.move_to(at("2024-06-23 07:00"), tick=False)  # 7 days before quarter II is due
     run_sweep()
@@ -120,7 +137,9 @@ def test_ongoing_work_is_counted_and_shown_apart(client, plan, section, justice,
     page = client.get(reverse("tasks:list")).content.decode()
     assert "Thực hiện thường xuyên" in page
     # Reported done, it is done like any other.
-    services.report_progress(part, staff, part.version, services.Report(state="done", progress=100, note="Đã thực hiện"))
+    services.report_progress(
+        part, staff, part.version, services.Report(state="done", progress=100, note="Đã thực hiện")
+    )
     assert Assignment.objects.select_related("task").get(pk=part.pk).official_status() == OfficialStatus.DONE_ON_TIME
 
 
