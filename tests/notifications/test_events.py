@@ -246,3 +246,15 @@ def test_new_assignments_after_an_import_one_message_per_agency(people, plan, st
     assert justice_notice.url == f"/tasks/?document={plan.pk}"
     assert [n.title for n in inbox(people["finance"])] == ["Đơn vị được giao 1 nhiệm vụ mới theo Kế hoạch 1/KH-UBND"]
     assert kinds(people["leader"]) == [EventKind.ASSIGNED]
+
+
+def test_someone_who_chose_no_e_mail_still_gets_reminders_in_the_portal(people, justice_task, mailbox, time_machine):
+    staff = people["staff"]
+    NotificationSettings.objects.create(user=staff, email_mode=EmailMode.NONE)
+    time_machine.move_to(at("2024-03-28 07:00"), tick=False)  # 3 days before II.1 is due
+    result = run_sweep()
+    for pk in result.claimed:
+        deliver(pk)
+    assert Notification.objects.filter(recipient=staff, kind=ReminderKind.DUE_SOON).count() == 1
+    assert mailbox.to(staff.email) == []
+    assert len(mailbox.to(people["finance"].email)) == 1  # the cooperating agency's staff kept the default
