@@ -82,3 +82,14 @@ def open_as(browser, site):
 def shots() -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS
+
+
+@pytest.fixture(autouse=True)
+def jobs_in_the_server():
+    """Run the jobs a step queues (its notifications, their e-mails) in the server process as the step commits,
+    instead of publishing them to a broker nobody consumes during the browser tests."""
+    from cchc_portal.celery import app
+
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False

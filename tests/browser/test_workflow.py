@@ -6,7 +6,7 @@ them from the menu and the notifications, and acts there.
 - Sở Nội vụ accepts several reports at once from its queue;
 - a cooperating agency's comment, with a file, reaches the lead agency.
 
-The jobs a step queues (its notifications) run in the server process as soon as the step commits.
+The jobs a step queues (its notifications) run in the server process as soon as the step commits (conftest).
 """
 
 from __future__ import annotations
@@ -27,14 +27,10 @@ from tests.tasks.conftest import pdf_bytes
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def jobs():
-    """Run queued jobs in the server process (eager Celery): the notifications appear as the step commits."""
-    from cchc_portal.celery import app
-
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
+@pytest.fixture(autouse=True)
+def fresh_inboxes(site):
+    """Loading the demo notified each agency of the tasks it was given; these journeys start from empty inboxes."""
+    Notification.objects.all().delete()
 
 
 def part(section: str, number: str, agency: str = "Sở Tư pháp") -> Assignment:
@@ -59,7 +55,7 @@ def queue(page, name: str):
     return page.get_by_test_id(f"queue-{name}")
 
 
-def test_a_return_reaches_the_agency_through_its_notification(open_as, site, jobs, shots):
+def test_a_return_reaches_the_agency_through_its_notification(open_as, site, shots):
     share = submitted("II", "1")
 
     reviewer = open_as("sonoivu")
@@ -86,7 +82,7 @@ def test_a_return_reaches_the_agency_through_its_notification(open_as, site, job
     assert Notification.objects.get(recipient__username="sotuphap", kind=EventKind.RETURNED).read_at is not None
 
 
-def test_a_periodic_report_is_sent_and_accepted(open_as, site, jobs, shots):
+def test_a_periodic_report_is_sent_and_accepted(open_as, site, shots):
     staff = open_as("sotuphap")
     staff.get_by_role("link", name="Báo cáo định kỳ").click()
     block = staff.locator("section.duty-block", has_text="Báo cáo Hằng quý")
@@ -138,7 +134,7 @@ def test_a_periodic_report_is_sent_and_accepted(open_as, site, jobs, shots):
     ).exists()
 
 
-def test_bulk_accept_from_the_reviewers_queue(open_as, site, jobs, shots):
+def test_bulk_accept_from_the_reviewers_queue(open_as, site, shots):
     shares = [submitted("II", number) for number in ("1", "2", "4")]
     reviewer = open_as("sonoivu")
     expect(queue(reviewer, "review")).to_contain_text("Chờ xem xét (3)")
@@ -156,7 +152,7 @@ def test_bulk_accept_from_the_reviewers_queue(open_as, site, jobs, shots):
     expect(staff.get_by_test_id("unread-count")).to_have_text("3")
 
 
-def test_a_comment_reaches_the_lead_agency(open_as, site, jobs, shots):
+def test_a_comment_reaches_the_lead_agency(open_as, site, shots):
     finance = Agency.objects.get(province__code="phu-yen", name="Sở Tài chính")
     User.objects.create_user(
         "sotaichinh", password=PASSWORD, agency=finance, role=Role.STAFF, first_name="Cán bộ Sở Tài chính"
