@@ -273,3 +273,41 @@ def test_who_may_open_and_act_on_a_report(client, duty, justice, finance, people
     client.force_login(people["finance_staff"])
     assert client.get(reverse("reports:file", args=[1_000_000])).status_code == 404
     assert finance.pk
+
+
+@pytest.mark.parametrize("page", ["reports:duty", "reports:period", "reports:index"])
+def test_the_reviewers_pages_cost_the_same_queries_however_many_agencies_report(
+    client, duty, departments, province, people, time_machine, django_assert_num_queries, page
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cchc_portal.notifications.periods import parse_period
+    from cchc_portal.reports import services
+    from cchc_portal.reports.services import ReportText
+    from tests.conftest import make_agency
+
+    time_machine.move_to(at("2024-05-02 09:00"))
+    q1 = parse_period("quarterly", 15, "quy-1-2024")
+    added = 0
+
+    def more_agencies(n: int) -> None:
+        nonlocal added
+        for _ in range(n):
+            added += 1
+            agency = make_agency(province, f"UBND xã số {added}", kind="commune", level="commune")
+            departments.members.add(agency)
+            leader = make_user(f"xa{added}", agency, Role.LEADER)
+            services.send(services.save_draft(duty, agency, q1, leader, ReportText("Kết quả")), leader)
+
+    target = {"reports:duty": reverse("reports:duty", args=[duty.pk]), "reports:index": reverse("reports:index")}.get(
+        page, reverse("reports:period", args=[duty.pk, "quy-1-2024"])
+    )
+    client.force_login(people["reviewer"])
+    more_agencies(1)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(target).status_code == 200
+    more_agencies(12)
+    with django_assert_num_queries(len(first)):
+        response = client.get(target)
+    assert "UBND xã số 13" in response.content.decode() or page == "reports:index"
