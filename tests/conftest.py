@@ -11,6 +11,15 @@ from plans.models import Document, Section
 from tasks.models import Assignment, AssignmentRole, Task
 
 
+def pytest_configure(config):
+    """Jobs published by the code under test (a step's notifications) go to an in-memory broker, never to the
+    broker of the portal run from this checkout (``var/broker`` or REDIS_URL), whose worker would pick them up.
+    The worker tests give their own app a queue of its own on Redis."""
+    from cchc_portal.celery import app
+
+    app.conf.broker_url = "memory://"
+
+
 @pytest.fixture
 def province(db):
     return Province.objects.create(code="tinh-a", name="Tỉnh A")
