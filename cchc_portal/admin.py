@@ -35,7 +35,6 @@ class AttentionFilter(admin.SimpleListFilter):
 
 @admin.register(Reminder)
 class ReminderAdmin(ProvinceScopedAdmin):
-    province_path = "agency__province"
     list_display = [
         "day",
         "kind",
@@ -48,9 +47,8 @@ class ReminderAdmin(ProvinceScopedAdmin):
         "sent_at",
         "error_short",
     ]
-    list_filter = [AttentionFilter, "state", "kind"]
-    list_select_related = ["recipient", "agency", "assignment__task__section", "duty"]
-    date_hierarchy = "day"
+    list_filter = [AttentionFilter, "state", "kind", ("day", admin.DateFieldListFilter)]
+    list_select_related = ["recipient", "agency", "assignment__task__section__parent", "duty"]
     search_fields = ["recipient__username", "recipient__email", "email"]
     actions = ["resend"]
     readonly_fields = [
@@ -73,7 +71,6 @@ class ReminderAdmin(ProvinceScopedAdmin):
         "locked_until",
         "sent_at",
     ]
-    show_full_result_count = False  # the changelist counts a big table once, not twice
 
     def has_add_permission(self, request):
         return False  # reminders are written by the sweep only
@@ -117,13 +114,11 @@ class ReminderAdmin(ProvinceScopedAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ProvinceScopedAdmin):
-    province_path = "recipient__agency__province"
     list_display = ["created_at", "recipient", "kind", "title", "read_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
     list_select_related = ["recipient"]
     search_fields = ["recipient__username", "title"]
     readonly_fields = ["recipient", "reminder", "kind", "title", "body", "url", "created_at", "read_at"]
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

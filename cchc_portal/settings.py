@@ -63,7 +63,7 @@ BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", "False")  # bench/ scripts only: m
 DEMO_MODE = env_bool("DEMO_MODE", "True" if DEBUG else "False")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cchc_portal.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

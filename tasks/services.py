@@ -147,6 +147,11 @@ def decide(assignment: Assignment, user, version: int, decision: str, reason: st
         raise WorkflowError(_("Báo cáo này không ở trạng thái chờ xem xét."))
     if decision == ReviewDecision.RETURNED and not reason.strip():
         raise WorkflowError(_("Hãy ghi lý do trả lại để cơ quan biết cần bổ sung gì."))
+    if assignment.is_own(user) or assignment.updates.filter(author=user).exists():
+        # Four eyes: another reviewer of the province decides on a report of one's own agency or pen.
+        raise WorkflowError(
+            _("Không thể tự xem xét báo cáo của cơ quan mình hoặc do mình viết; đề nghị cán bộ theo dõi khác xem xét.")
+        )
     new_state = ReviewState.ACCEPTED if decision == ReviewDecision.ACCEPTED else ReviewState.RETURNED
     saved = _claim(assignment, version, review_state=new_state)
     _record(saved, user)
