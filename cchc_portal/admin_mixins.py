@@ -406,7 +406,8 @@ class ScopedImportMixin:
         """The object as the row leaves it is still within the importer's scope."""
         return self.province_of(instance) in set(visible_provinces(self._importer).values_list("pk", flat=True))
 
-    def before_save_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance, row, **kwargs):
+        # Judged before the model's own validation, whose messages could tell what another province holds.
+        super().import_instance(instance, row, **kwargs)
         if self._restricted() and not self.reachable_after(instance):
             raise ValidationError(_("Chỉ được nhập dữ liệu của tỉnh mình."))
-        super().before_save_instance(instance, row, **kwargs)
