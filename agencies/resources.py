@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from import_export import fields, resources
-from import_export.widgets import DateWidget, ForeignKeyWidget
+from import_export.widgets import ForeignKeyWidget
 
 from agencies.models import Agency, Alias, Province, User
 from agencies.names import name_key
-from cchc_portal.admin_mixins import ScopedImportMixin
+from cchc_portal.admin_mixins import SaneDateWidget, ScopedImportMixin
 from cchc_portal.exports import SafeExportMixin
 
-DATE = DateWidget(format="%d/%m/%Y")
+DATE = SaneDateWidget(format="%d/%m/%Y")
 
 
 class ProvinceScopedResource(ScopedImportMixin, SafeExportMixin, resources.ModelResource):

@@ -17,8 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from import_export.widgets import DateWidget
 
 from agencies.names import fold
+from core.dates import validate_sane_date
 
 FILTER_CHOICES = 20  # a sidebar filter lists at most this many choices; a search box finds the rest
 
@@ -155,7 +157,14 @@ def _label_choices(field) -> None:
 
 
 class ScopedFormfieldsMixin:
-    """Relation fields of a ModelAdmin or inline: choices within the user's scope, safe autocomplete, labels."""
+    """Relation fields of a ModelAdmin or inline: choices within the user's scope, safe autocomplete, labels;
+    date fields refuse impossible years (``core.dates``)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and field is not None:
+            field.validators.append(validate_sane_date)
+        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = _relation_formfield(self, db_field, request, kwargs, multiple=False)
@@ -411,3 +420,12 @@ class ScopedImportMixin:
         super().import_instance(instance, row, **kwargs)
         if self._restricted() and not self.reachable_after(instance):
             raise ValidationError(_("Chỉ được nhập dữ liệu của tỉnh mình."))
+
+
+class SaneDateWidget(DateWidget):
+    """import-export's date widget (dd/mm/yyyy) refusing impossible years, like every other door."""
+
+    def clean(self, value, row=None, **kwargs):
+        day = super().clean(value, row, **kwargs)
+        validate_sane_date(day)
+        return day

@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
-from import_export.widgets import DateWidget, ForeignKeyWidget
+from import_export.widgets import ForeignKeyWidget
 
 from agencies.models import Agency
-from cchc_portal.admin_mixins import ScopedImportMixin
+from cchc_portal.admin_mixins import SaneDateWidget, ScopedImportMixin
 from cchc_portal.exports import SafeExportMixin
 from plans.deadlines import parse_deadline
 from plans.models import Document
 from tasks.models import Assignment, Task
 
-DATE = DateWidget(format="%d/%m/%Y")
+DATE = SaneDateWidget(format="%d/%m/%Y")
 
 
 class TaskResource(ScopedImportMixin, SafeExportMixin, resources.ModelResource):
