@@ -201,7 +201,11 @@ def evidence(request, pk: int):
     if not measurement.evidence:
         raise Http404
     name = measurement.evidence_name or measurement.evidence.name.rsplit("/", 1)[-1]
-    return FileResponse(measurement.evidence.open("rb"), as_attachment=True, filename=name)
+    try:
+        handle = measurement.evidence.open("rb")
+    except OSError:  # the row survives a lost file (a restore without media, a disk error): say so, no 500
+        raise Http404(_("Tệp không còn trên máy chủ.")) from None
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @login_required

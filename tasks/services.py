@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import removed_on_failure
 from tasks.models import (
     Assignment,
     Evidence,
@@ -111,13 +112,15 @@ def report_progress(
     )
     update._history_user = user
     update.save()
-    for checked in files:
-        evidence = Evidence(
-            update=update, original_name=checked.name, content_type=checked.content_type, size=checked.upload.size
-        )
-        evidence._history_user = user
-        evidence.file.save(checked.name, checked.upload, save=False)
-        evidence.save()
+    with removed_on_failure() as saved:  # the transaction rolls the rows back, this the files
+        for checked in files:
+            evidence = Evidence(
+                update=update, original_name=checked.name, content_type=checked.content_type, size=checked.upload.size
+            )
+            evidence._history_user = user
+            evidence.file.save(checked.name, checked.upload, save=False)
+            saved.append(evidence.file)
+            evidence.save()
     return update
 
 
