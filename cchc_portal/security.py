@@ -1,7 +1,7 @@
 """Sessions, responses and logins as ASVS level 2 asks; each piece is switched on in settings.py.
 
 - ``SessionTimeoutMiddleware``: a session ends after SESSION_IDLE_MINUTES without a request (default 30) and, in
-  any case, SESSION_COOKIE_AGE after sign-in (Django's own maximum age).
+  any case, SESSION_COOKIE_AGE after sign-in.
 - ``NoStoreMiddleware``: pages and exports of signed-in users are never kept by a browser or a proxy cache.
 - ``RequestSizeMiddleware``: Django itself refuses a request body above MAX_REQUEST_BYTES (413), not only nginx.
 - ``OfficeFriendlyAxesHandler``: django-axes locks a user name tried from one address after AXES_FAILURE_LIMIT wrong
@@ -21,6 +21,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 LAST_SEEN = "cchc_last_seen"
+SIGNED_IN = "cchc_signed_in"
 TOUCH_EVERY_SECONDS = 60  # the session is written at most once a minute, not on every request
 
 
@@ -31,11 +32,19 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
-            last_seen = request.session.get(LAST_SEEN)
-            if isinstance(last_seen, int) and now - last_seen > settings.SESSION_IDLE_MINUTES * 60:
+            session = request.session
+            last_seen, signed_in = session.get(LAST_SEEN), session.get(SIGNED_IN)
+            idle = isinstance(last_seen, int) and now - last_seen > settings.SESSION_IDLE_MINUTES * 60
+            # Touching the session every minute slides Django's own expiry; the maximum age counts from sign-in.
+            too_old = isinstance(signed_in, int) and now - signed_in > settings.SESSION_COOKIE_AGE
+            if idle or too_old:
                 logout(request)  # the page then asks for a login, as for anyone signed out
-            elif not isinstance(last_seen, int) or now - last_seen >= TOUCH_EVERY_SECONDS:
-                request.session[LAST_SEEN] = now
+            else:
+                if not isinstance(signed_in, int):  # the first request of the session: Django stamped the sign-in
+                    last_login = request.user.last_login
+                    session[SIGNED_IN] = int(last_login.timestamp()) if last_login else now
+                if not isinstance(last_seen, int) or now - last_seen >= TOUCH_EVERY_SECONDS:
+                    session[LAST_SEEN] = now
         return self.get_response(request)
 
 
