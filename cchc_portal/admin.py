@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import CrontabScheduleAdmin as BeatCrontabScheduleAdmin
+from django_celery_beat.models import CrontabSchedule
 
 from cchc_portal.admin_mixins import ProvinceScopedAdmin
 from cchc_portal.models import Notification, Reminder, ReminderState
@@ -122,3 +124,30 @@ class NotificationAdmin(ProvinceScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# django-celery-beat's crontab admin shows the schedule in words from the values as posted; a value the library
+# cannot describe ("-1" as a month) made the page fail with a 500 instead of showing the field's error, and so did
+# a long posted time zone.
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(CrontabSchedule)
+class CrontabScheduleAdmin(BeatCrontabScheduleAdmin):
+    fields = ("described", "minute", "hour", "day_of_month", "month_of_year", "day_of_week", "timezone")
+    readonly_fields = ("described",)
+    list_display = ("__str__", "described")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "timezone" and field is not None:
+            # Its hidden "initial" copy was read as a zone file name: 300 characters failed with OSError (a 500).
+            field.show_hidden_initial = False
+        return field
+
+    @admin.display(description=_("diễn giải"))
+    def described(self, schedule):
+        try:
+            return schedule.human_readable
+        except Exception:  # noqa: BLE001 - any value the describing library refuses: the form says what is wrong
+            return _("(lịch chưa hợp lệ)")

@@ -4,6 +4,7 @@
   any case, SESSION_COOKIE_AGE after sign-in.
 - ``NoStoreMiddleware``: pages and exports of signed-in users are never kept by a browser or a proxy cache.
 - ``RequestSizeMiddleware``: Django itself refuses a request body above MAX_REQUEST_BYTES (413), not only nginx.
+- ``RefuseNulMiddleware``: a NUL character in a parameter or form field is refused (400) before any view sees it.
 - ``OfficeFriendlyAxesHandler``: django-axes locks a user name tried from one address after AXES_FAILURE_LIMIT wrong
   passwords, and the address itself after AXES_IP_FAILURE_LIMIT wrong passwords whatever the names tried.
 """
@@ -77,6 +78,27 @@ class RequestSizeMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """A NUL character is never part of what a person types; PostgreSQL refuses it in text (a DataError, a 500 in
+    any search or filter that passes it on). Refuse it at the door, for every parameter and form field."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or _has_nul(request):
+            return HttpResponse(
+                _("Dữ liệu gửi lên có ký tự không hợp lệ (NUL)."), status=400, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    if request.method != "POST" or request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return False
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.POST.lists())
 
 
 class OfficeFriendlyAxesHandler(AxesDatabaseHandler):

@@ -101,7 +101,7 @@ class AssignmentAdmin(ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin
         return queryset, False
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ScopedInline, admin.TabularInline):
     model = Evidence
     fields = ["file", "original_name", "content_type", "size"]
     readonly_fields = ["original_name", "content_type", "size"]
