@@ -19,7 +19,13 @@ from agencies.models import Agency, AgencyGroup, Alias, Province, User
 from agencies.names import fold
 from agencies.resources import AgencyResource, UserResource
 from agencies.roles import can_manage, is_province_admin, make_province_admin, revoke_province_admin
-from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedFormfieldsMixin, ScopedInline
+from cchc_portal.admin_mixins import (
+    CappedCountPaginator,
+    FoldedSearchMixin,
+    ProvinceScopedAdmin,
+    ScopedFormfieldsMixin,
+    ScopedInline,
+)
 
 
 @admin.register(Province)
@@ -135,6 +141,7 @@ class PortalUserAdmin(ScopedFormfieldsMixin, ImportExportMixin, UserAdmin):
     autocomplete_fields = ["agency"]
     search_fields = ["username"]
     show_full_result_count = False
+    paginator = CappedCountPaginator
     fieldsets = [
         *UserAdmin.fieldsets,
         (_("Cơ quan và vai trò"), {"fields": ["agency", "role", "phone", "province_admin"]}),

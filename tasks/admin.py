@@ -71,6 +71,12 @@ class TaskAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, Simpl
     autocomplete_fields = ["document", "section"]
     inlines = [AssignmentInline]
     readonly_fields = ["source_row"]
+
+    def get_ordering(self, request):
+        # A document's tasks in their order; the whole list newest first (the primary key: no sort of every task).
+        if "document__id__exact" in request.GET:
+            return ["order", "pk"]
+        return ["-pk"]
     fieldsets = [
         (None, {"fields": ["document", "section", "number", "order", "title", "output", "note"]}),
         (_("Cơ quan (như văn bản ghi)"), {"fields": ["lead_text", "cooperating_text"]}),
@@ -93,6 +99,7 @@ class AssignmentAdmin(ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin
     autocomplete_fields = ["task", "agency", "group"]
     search_fields = ["task__search_text", "agency__search_text"]
     fields = ["task", "agency", "role", "group", "state", "progress", "completed_on", "due_date", "review_state", "seen_version"]
+    ordering = ["-pk"]  # the model's order (task, role, agency name) sorts every assignment of the country
 
     def get_search_results(self, request, queryset, search_term):
         # Each word in the task or the agency: two joined LIKEs, no duplicates (so no DISTINCT).
@@ -116,6 +123,7 @@ class ProgressUpdateAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["assignment", "answers", "author"]
     search_fields = ["note"]
     inlines = [EvidenceInline]
+    ordering = ["-pk"]  # newest first through the primary key: "-created_at, -pk" sorted 3.5 million rows
 
 
 @admin.register(Evidence)
