@@ -345,6 +345,8 @@ class ScopedInline(ScopedFormfieldsMixin):
     one request); an inline here holds at most INLINE_MAX_FORMS rows (a task given to every commune of a province).
     """
 
+    max_num = INLINE_MAX_FORMS
+
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("absolute_max", INLINE_MAX_FORMS)
         return super().get_formset(request, obj, **kwargs)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "cchc_portal"
     verbose_name = _("Cổng CCHC")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from cchc_portal.security import stamp_sign_in
+
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="cchc_portal.stamp_sign_in")

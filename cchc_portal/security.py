@@ -49,6 +49,15 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+def stamp_sign_in(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: the session starts its clocks at sign-in (written with the login itself, so a
+    page right after it writes nothing more)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SIGNED_IN] = now
+        request.session[LAST_SEEN] = now
+
+
 class NoStoreMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
