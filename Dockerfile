@@ -18,6 +18,7 @@ RUN apt-get update \
     && useradd --system --user-group --uid 1000 --home-dir /app --no-create-home cchc
 
 COPY requirements.txt .
+# Production requirements only: no pytest, Playwright or other test tools in the image (requirements-dev.txt).
 RUN pip install -r requirements.txt
 
 COPY . .

@@ -1,7 +1,16 @@
-"""Admin for provinces, agencies, groups, aliases and users, in Vietnamese, scoped to the user's province."""
+"""Admin for provinces, agencies, groups, aliases and users, in Vietnamese, scoped to the user's province.
 
+A province administrator (``agencies.roles``) manages the accounts of its province whose rights do not exceed
+its own: it sets agency, role and the province-administrator role itself, resets passwords and deactivates,
+but never sees superusers or other provinces' users and never gets the superuser, staff, group or permission
+fields.
+"""
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,13 +18,32 @@ from simple_history.admin import SimpleHistoryAdmin
 from agencies.models import Agency, AgencyGroup, Alias, Province, User
 from agencies.names import fold
 from agencies.resources import AgencyResource, UserResource
-from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline
+from agencies.roles import can_manage, is_province_admin, make_province_admin, revoke_province_admin
+from cchc_portal.admin_mixins import (
+    CappedCountPaginator,
+    FoldedSearchMixin,
+    ProvinceScopedAdmin,
+    ScopedFormfieldsMixin,
+    ScopedInline,
+)
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ProvinceScopedAdmin):
+    """The 34 provinces (and the 63 before 1 July 2025): the superuser's alone."""
+
     list_display = ["name", "code", "valid_from", "valid_to", "successor"]
+    list_select_related = ["successor"]
     search_fields = ["name", "code"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class AliasInline(ScopedInline, admin.TabularInline):
@@ -43,12 +71,15 @@ class AgencyGroupAdmin(FoldedSearchMixin, ProvinceScopedAdmin):
     list_display = ["name", "kind", "province", "member_count"]
     list_filter = ["province", "kind"]
     list_select_related = ["province"]
-    filter_horizontal = ["members"]
+    autocomplete_fields = ["members"]
     inlines = [AliasInline]
 
-    @admin.display(description=_("số thành viên"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description=_("số thành viên"), ordering="member_total")
     def member_count(self, group):
-        return group.members.count()
+        return group.member_total
 
 
 @admin.register(Alias)
@@ -60,30 +91,124 @@ class AliasAdmin(FoldedSearchMixin, ProvinceScopedAdmin):
     search_field_name = "key"
 
 
+class ProvinceAdminField(forms.BooleanField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            label=_("Quản trị cấp tỉnh"),
+            help_text=_("Quản trị dữ liệu, cơ quan và người dùng của tỉnh trong trang quản trị (không phải quản trị toàn hệ thống)."),
+            **kwargs,
+        )
+
+
+class RoleFormMixin(forms.Form):
+    """The province-administrator box (``agencies.roles``) and, for a province administrator, a required agency."""
+
+    province_admin = ProvinceAdminField()
+    actor_is_superuser = True  # set per request by PortalUserAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["province_admin"].initial = is_province_admin(self.instance)
+        if "agency" in self.fields and not self.actor_is_superuser:
+            self.fields["agency"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        agency = cleaned.get("agency", self.instance.agency if self.instance.agency_id else None)
+        if cleaned.get("province_admin") and agency is None:
+            self.add_error("province_admin", _("Quản trị cấp tỉnh phải thuộc một cơ quan của tỉnh."))
+        return cleaned
+
+
+class UserChangeWithRoleForm(RoleFormMixin, UserChangeForm):
+    pass
+
+
+class UserAddWithRoleForm(RoleFormMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
-class PortalUserAdmin(ImportExportMixin, UserAdmin):
+class PortalUserAdmin(ScopedFormfieldsMixin, ImportExportMixin, UserAdmin):
     resource_classes = [UserResource]
+    form = UserChangeWithRoleForm
+    add_form = UserAddWithRoleForm
     list_display = ["username", "get_full_name", "email", "agency", "role", "is_active"]
     list_filter = ["role", "is_active", "agency__province"]
-    list_select_related = ["agency"]
+    list_select_related = ["agency__province"]
     autocomplete_fields = ["agency"]
-    search_fields = ["username", "first_name", "last_name", "email"]
+    search_fields = ["username"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
     fieldsets = [
         *UserAdmin.fieldsets,
-        (_("Cơ quan và vai trò"), {"fields": ["agency", "role", "phone"]}),
+        (_("Cơ quan và vai trò"), {"fields": ["agency", "role", "phone", "province_admin"]}),
     ]
     add_fieldsets = [
         *UserAdmin.add_fieldsets,
-        (_("Cơ quan và vai trò"), {"fields": ["agency", "role", "email", "first_name", "last_name"]}),
+        (_("Cơ quan và vai trò"), {"fields": ["agency", "role", "email", "first_name", "last_name", "province_admin"]}),
+    ]
+    # What a province administrator gets: no superuser, staff, group or permission field.
+    province_fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Thông tin cá nhân"), {"fields": ["first_name", "last_name", "email", "phone"]}),
+        (_("Cơ quan và vai trò"), {"fields": ["agency", "role", "province_admin", "is_active"]}),
+        (_("Thời điểm"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    province_add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
+        (_("Cơ quan và vai trò"), {"fields": ["agency", "role", "province_admin", "email", "first_name", "last_name"]}),
     ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        from cchc_portal.admin_mixins import scoped
+
+        return scoped(User, request.user, super().get_queryset(request))
+
+    def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser:
-            return queryset
-        return queryset.filter(agency__province_id=request.user.province_id)
+            return super().get_fieldsets(request, obj)
+        return self.province_add_fieldsets if obj is None else self.province_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["last_login", "date_joined"]
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return ["role", "is_active"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor_is_superuser": request.user.is_superuser})
 
     def get_search_results(self, request, queryset, search_term):
-        # Names are stored with accents: match the folded term against the folded agency column too.
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset | self.get_queryset(request).filter(agency__search_text__contains=fold(search_term)), may_have_duplicates
+        # Names are stored with accents: every word must match the user's names (any case) or the folded agency.
+        for word in search_term.split():
+            folded = fold(word)
+            queryset = queryset.filter(
+                Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                | Q(email__icontains=word) | Q(agency__search_text__contains=folded)
+            )
+        return queryset, False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can_manage(request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.is_superuser = False  # the form has no such field; the last word should a request carry one anyway
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the groups field, for a superuser, comes first
+        user = form.instance
+        if "province_admin" in form.changed_data:
+            if form.cleaned_data["province_admin"]:
+                make_province_admin(user)
+            elif not user.is_superuser:
+                revoke_province_admin(user)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from import_export import fields, resources
-from import_export.widgets import DateWidget, ForeignKeyWidget
+from import_export.widgets import ForeignKeyWidget
 
 from agencies.models import Agency, Alias, Province, User
 from agencies.names import name_key
-from cchc_portal.exports import SafeExportMixin, ScopedImportMixin
+from cchc_portal.admin_mixins import SaneDateWidget, ScopedImportMixin
+from cchc_portal.exports import SafeExportMixin
 
-DATE = DateWidget(format="%d/%m/%Y")
+DATE = SaneDateWidget(format="%d/%m/%Y")
 
 
 class ProvinceScopedResource(ScopedImportMixin, SafeExportMixin, resources.ModelResource):
@@ -66,6 +67,11 @@ class UserResource(ProvinceScopedResource):
 
     def province_of(self, instance) -> int | None:
         return instance.agency.province_id if instance.agency_id else None
+
+    def reachable_after(self, instance) -> bool:
+        from agencies.roles import can_manage
+
+        return not instance.is_superuser and instance.agency_id is not None and can_manage(self._importer, User(agency_id=instance.agency_id))
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None:

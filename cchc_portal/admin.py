@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import CrontabScheduleAdmin as BeatCrontabScheduleAdmin
+from django_celery_beat.models import CrontabSchedule
 
 from cchc_portal.admin_mixins import ProvinceScopedAdmin
 from cchc_portal.models import EmailState, Notification, NotificationSettings, Reminder, ReminderState
@@ -35,7 +37,6 @@ class AttentionFilter(admin.SimpleListFilter):
 
 @admin.register(Reminder)
 class ReminderAdmin(ProvinceScopedAdmin):
-    province_path = "agency__province"
     list_display = [
         "day",
         "kind",
@@ -48,9 +49,8 @@ class ReminderAdmin(ProvinceScopedAdmin):
         "sent_at",
         "error_short",
     ]
-    list_filter = [AttentionFilter, "state", "kind"]
-    list_select_related = ["recipient", "agency", "assignment__task__section", "duty"]
-    date_hierarchy = "day"
+    list_filter = [AttentionFilter, "state", "kind", ("day", admin.DateFieldListFilter)]
+    list_select_related = ["recipient", "agency", "assignment__task__section__parent", "duty"]
     search_fields = ["recipient__username", "recipient__email", "email"]
     actions = ["resend"]
     readonly_fields = [
@@ -73,7 +73,6 @@ class ReminderAdmin(ProvinceScopedAdmin):
         "locked_until",
         "sent_at",
     ]
-    show_full_result_count = False  # the changelist counts a big table once, not twice
 
     def has_add_permission(self, request):
         return False  # reminders are written by the sweep only
@@ -117,7 +116,6 @@ class ReminderAdmin(ProvinceScopedAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ProvinceScopedAdmin):
-    province_path = "recipient__agency__province"
     list_display = ["created_at", "recipient", "kind", "title", "read_at", "email_state", "email_attempts"]
     list_filter = ["email_state", "kind", ("read_at", admin.EmptyFieldListFilter)]
     list_select_related = ["recipient"]
@@ -161,9 +159,34 @@ class NotificationAdmin(ProvinceScopedAdmin):
 
 @admin.register(NotificationSettings)
 class NotificationSettingsAdmin(ProvinceScopedAdmin):
-    province_path = "user__agency__province"
     list_display = ["user", "email_mode", "updated_at"]
     list_filter = ["email_mode"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
     autocomplete_fields = ["user"]
+
+# django-celery-beat's crontab admin shows the schedule in words from the values as posted; a value the library
+# cannot describe ("-1" as a month) made the page fail with a 500 instead of showing the field's error, and so did
+# a long posted time zone.
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(CrontabSchedule)
+class CrontabScheduleAdmin(BeatCrontabScheduleAdmin):
+    fields = ("described", "minute", "hour", "day_of_month", "month_of_year", "day_of_week", "timezone")
+    readonly_fields = ("described",)
+    list_display = ("__str__", "described")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "timezone" and field is not None:
+            # Its hidden "initial" copy was read as a zone file name: 300 characters failed with OSError (a 500).
+            field.show_hidden_initial = False
+        return field
+
+    @admin.display(description=_("diễn giải"))
+    def described(self, schedule):
+        try:
+            return schedule.human_readable
+        except Exception:  # noqa: BLE001 - any value the describing library refuses: the form says what is wrong
+            return _("(lịch chưa hợp lệ)")

@@ -9,4 +9,9 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         # Register the Celery jobs in every process (web included): ``core.outbox.publish`` looks its job up by
         # name, and autodiscovery only runs when a worker starts.
+        from django.contrib.auth.signals import user_logged_in
+
         from cchc_portal import jobs  # noqa: F401
+        from cchc_portal.security import stamp_sign_in
+
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="cchc_portal.stamp_sign_in")

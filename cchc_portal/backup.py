@@ -27,6 +27,7 @@ import tarfile
 import tempfile
 import time
 import tomllib
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -58,7 +59,13 @@ NATURAL = (ContentType, Permission)
 # Not backed up: logins end with a restore.
 SKIPPED = ("sessions.session",)
 # Rows that `migrate` itself creates; a database holding only these still counts as empty.
-CREATED_BY_MIGRATE = ("contenttypes.contenttype", "auth.permission", "sessions.session")
+CREATED_BY_MIGRATE = (
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "auth.group",  # the "Quản trị cấp tỉnh" group (agencies.roles), with its permissions
+    "auth.group_permissions",
+)
 CREATED_BY_MIGRATE_APPS = ("django_celery_beat",)  # cchc_portal's migration 0002 schedules the reminder jobs
 
 
@@ -306,6 +313,14 @@ def create_backup(output: Path | None = None) -> Result:
 # --- restore
 
 
+def _corrupted(path: Path, error: Exception) -> str:
+    """What to tell the person restoring when the archive cannot be read (truncated, damaged, not gzip)."""
+    return _(
+        "Không đọc được tệp sao lưu %(path)s: tệp bị hỏng hoặc không trọn vẹn (%(error)s). Hãy chép lại tệp từ nơi "
+        "lưu trữ, so mã kiểm tra sha256 của tệp, hoặc dùng một bản sao lưu khác."
+    ) % {"path": path, "error": type(error).__name__}
+
+
 def read_manifest(path: Path) -> dict:
     """Return the archive's manifest (its last member: this reads the whole archive once)."""
     try:
@@ -316,10 +331,8 @@ def read_manifest(path: Path) -> dict:
                     break
             else:
                 raise BackupError(_("%(path)s không phải tệp sao lưu của cổng (thiếu manifest.json).") % {"path": path})
-    except (OSError, EOFError, tarfile.TarError, ValueError) as error:
-        raise BackupError(
-            _("Không đọc được tệp sao lưu %(path)s: %(error)s") % {"path": path, "error": error}
-        ) from error
+    except (OSError, EOFError, tarfile.TarError, ValueError, zlib.error) as error:
+        raise BackupError(_corrupted(path, error)) from error
     if manifest.get("format") != FORMAT:
         raise BackupError(
             _("Tệp sao lưu có định dạng %(format)s, phiên bản cổng này chỉ đọc định dạng %(ours)s.")
@@ -404,10 +417,8 @@ def extract(path: Path, manifest: dict, staging: Path, scratch: Path) -> Path:
                         _("Tệp %(name)s trong bản sao lưu bị hỏng (sai mã kiểm tra sha256).") % {"name": member.name}
                     )
                 done.add(member.name)
-    except (OSError, EOFError, tarfile.TarError) as error:
-        raise BackupError(
-            _("Không đọc được tệp sao lưu %(path)s: %(error)s") % {"path": path, "error": error}
-        ) from error
+    except (OSError, EOFError, tarfile.TarError, zlib.error) as error:
+        raise BackupError(_corrupted(path, error)) from error
     if missing := sorted(set(expected) - done):
         raise BackupError(
             _("Tệp sao lưu thiếu %(count)s tệp ghi trong manifest, ví dụ %(name)s.")

@@ -18,6 +18,7 @@ from django.db import transaction
 from agencies.models import Agency, AgencyGroup, Alias, Province, Role, User
 from agencies.names import name_key
 from agencies.resolver import Resolver
+from agencies.roles import make_province_admin
 from indicators import importing as indicator_import
 from plans.models import Document, ReportingDuty
 from plans.tables import (
@@ -249,6 +250,9 @@ DEMO_USERS = [
     ("sotuphap_lanhdao", Role.LEADER, "phu-yen", "Sở Tư pháp", "Lãnh đạo Sở Tư pháp"),
 ]
 
+# Reviewers who also run the portal for their province in /admin/ (agencies.roles).
+DEMO_PROVINCE_ADMINS = {"sonoivu", "vpubnd"}
+
 
 def create_demo_users() -> list[str]:
     """Create or reset the documented demo accounts (password demo12345)."""
@@ -267,5 +271,7 @@ def create_demo_users() -> list[str]:
         user.email = user.email or f"{username}@example.invalid"
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if username in DEMO_PROVINCE_ADMINS:
+            make_province_admin(user)
         names.append(username)
     return names

@@ -21,21 +21,3 @@ class SafeExportMixin:
 
     def export_field(self, field, instance, **kwargs):
         return neutralise(super().export_field(field, instance, **kwargs))
-
-
-class ScopedImportMixin:
-    """django-import-export Resource mixin: refuse rows of another province than the importing user's.
-
-    Subclasses say where a row's province is with ``province_of(instance)``; superusers may import any.
-    """
-
-    def province_of(self, instance) -> int | None:
-        raise NotImplementedError
-
-    def before_save_instance(self, instance, row, **kwargs):
-        from django.utils.translation import gettext as _
-
-        user = kwargs.get("user")
-        if user is not None and not user.is_superuser and self.province_of(instance) != user.province_id:
-            raise ValueError(_("Chỉ được nhập dữ liệu của tỉnh mình."))
-        super().before_save_instance(instance, row, **kwargs)

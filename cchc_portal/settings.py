@@ -63,7 +63,7 @@ BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", "False")  # bench/ scripts only: m
 DEMO_MODE = env_bool("DEMO_MODE", "True" if DEBUG else "False")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cchc_portal.admin_site.PortalAdminConfig",  # django.contrib.admin with the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,13 +86,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cchc_portal.security.RequestSizeMiddleware",  # before anything reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cchc_portal.security.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cchc_portal.security.SessionTimeoutMiddleware",
+    "cchc_portal.security.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
@@ -137,10 +142,17 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_AGE_HOURS after sign-in in any case
+# (cchc_portal.security). A password-reset link works once, for PASSWORD_RESET_TIMEOUT seconds.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE_HOURS", 10) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
 if env_bool("FAST_PASSWORD_HASHER", "False"):  # tests only: MD5 keeps the suite fast
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -173,6 +185,11 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django refuses a request body above this (413), whatever is in front of it: the largest upload and its form.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", max(UPLOAD_MAX_BYTES, IMPORT_MAX_BYTES) + 2 * 1024 * 1024)
+# Uploaded files and their folders are readable by the portal's user and group only, never by everyone.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 # --- E-mail: console in development, SMTP from the environment in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -248,6 +265,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy (django-permissions-policy): the portal uses no camera, microphone, location, payment…
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "usb", "xr-spatial-tracking",
+    )
+}
 # Behind a reverse proxy (nginx) that terminates TLS, sets X-Forwarded-Proto and appends the client's address to
 # X-Forwarded-For. PROXY_COUNT is the number of such proxies in front of gunicorn.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", "False")
@@ -277,7 +303,10 @@ CONTENT_SECURITY_POLICY = {
 AXES_ENABLED = env_bool("AXES_ENABLED", "True")
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)  # templates/axes/lockout.html says "15 phút"
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# …and an address that tries many user names is locked after AXES_IP_FAILURE_LIMIT failures (cchc_portal.security).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
+AXES_HANDLER = "cchc_portal.security.OfficeFriendlyAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_COOLOFF_MESSAGE = _("Tài khoản tạm thời bị khoá vì nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau 15 phút.")

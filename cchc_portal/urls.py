@@ -7,14 +7,11 @@ from django.urls import include, path
 
 from cchc_portal import views
 
-admin.site.site_header = "Quản trị Cổng CCHC"
-admin.site.site_title = "Cổng CCHC"
-admin.site.index_title = "Quản trị dữ liệu cải cách hành chính"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("cchc_portal.accounts")),  # password change and reset by e-mail
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),

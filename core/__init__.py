@@ -1,1 +1,1 @@
-"""Model-free helpers that several apps share; ``core`` imports no app of the portal."""
+"""Model-free helpers that several apps share (STYLE §1): the ground floor, importing no app of the portal."""

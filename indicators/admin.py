@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline
+from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline, searchable
 from indicators.models import IndexResult, Indicator, IndicatorParty, Measurement, Target
 
 # Vietnamese writes "87,5": decimal inputs follow the active language's separators ("87.5" is still read).
@@ -28,9 +28,8 @@ class PartyInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
-    province_path = "document__province"
     list_display = ["__str__", "document", "unit", "target_text", "direction", "index", "cumulative", "target_in_text"]
-    list_filter = ["document__province", "document", "direction", "index", "target_in_text"]
+    list_filter = ["document__province", searchable("document"), "direction", "index", "target_in_text"]
     list_select_related = ["document"]
     autocomplete_fields = ["document", "section"]
     inlines = [TargetInline, PartyInline]
@@ -39,7 +38,6 @@ class IndicatorAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin)
 @admin.register(Target)
 class TargetAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     formfield_overrides = LOCALIZED_DECIMALS
-    province_path = "indicator__document__province"
     list_display = ["indicator", "scope", "agency", "group", "applies_to_text", "year", "period_start", "period_end", "value", "unit"]
     list_filter = ["scope", "year"]
     list_select_related = ["indicator", "agency", "group"]
@@ -50,7 +48,6 @@ class TargetAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
 @admin.register(Measurement)
 class MeasurementAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     formfield_overrides = LOCALIZED_DECIMALS
-    province_path = "indicator__document__province"
     list_display = ["indicator", "agency", "period_start", "period_end", "value", "state", "reported_by", "reviewed_by"]
     list_filter = ["state"]
     list_select_related = ["indicator", "agency", "reported_by", "reviewed_by"]
@@ -71,9 +68,3 @@ class IndexResultAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     autocomplete_fields = ["agency"]
     search_fields = ["agency__search_text", "source"]
     fields = ["index", "province", "agency", "year", "score", "rank", "rank_total", "source"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "province" and field is not None and not request.user.is_superuser:
-            field.queryset = field.queryset.filter(pk=request.user.province_id)
-        return field

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import AgencyGroup
 from agencies.names import fold
+from core.dates import MAX_YEAR, MIN_YEAR
 
 
 class Direction(models.TextChoices):
@@ -202,7 +203,10 @@ class Target(models.Model):
             errors["agency"] = _("Chỉ chọn cơ quan khi phạm vi là một cơ quan.")
         if self.scope != TargetScope.GROUP and self.group_id:
             errors["group"] = _("Chỉ chọn nhóm khi phạm vi là nhóm cơ quan.")
-        if self.year and self.start > self.end:
+        if self.year and not MIN_YEAR <= self.year <= MAX_YEAR:  # before date(): year 99999 is no date at all
+            errors["year"] = _("Năm %(year)s không hợp lệ: năm phải trong khoảng %(min)s–%(max)s.") % {
+                "year": self.year, "min": MIN_YEAR, "max": MAX_YEAR}
+        elif self.year and self.start > self.end:
             errors["period_end"] = _("Ngày kết thúc kỳ phải sau ngày bắt đầu.")
         province_id = self.indicator.document.province_id if self.indicator_id else None
         for field in ("agency", "group"):

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, Role
 from agencies.names import fold
+from core.files import removed_on_failure
 from core.outbox import publish
 from indicators.judging import Judgement, Verdict, count_by_verdict, judge, judge_agency
 from indicators.models import (
@@ -171,10 +172,18 @@ def report_measurement(
     measurement.state = MeasurementState.SUBMITTED
     measurement.reported_by, measurement.reported_at = user, timezone.now()
     measurement.reviewed_by, measurement.reviewed_at = None, None
-    if evidence:
-        measurement.evidence_name = clean_name(evidence.name or "")
-        measurement.evidence.save(f"{uuid.uuid4().hex}.{evidence_extension or 'bin'}", evidence, save=False)
-    measurement.save()
+    with removed_on_failure() as saved:  # a refused or rolled-back report leaves no orphan file
+        if evidence:
+            measurement.evidence_name = clean_name(evidence.name or "")
+            measurement.evidence.save(f"{uuid.uuid4().hex}.{evidence_extension or 'bin'}", evidence, save=False)
+            saved.append(measurement.evidence)
+        try:
+            with transaction.atomic():
+                measurement.save()
+        except IntegrityError:  # the same first value sent twice at once: the other one won
+            raise ValidationError(
+                _("Số liệu kỳ này vừa được gửi từ một phiên làm việc khác. Hãy tải lại trang để xem, rồi sửa nếu cần.")
+            ) from None
     return measurement
 
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency, AgencyGroup
+from core.dates import MAX_YEAR, MIN_YEAR
+from core.params import whole_number
 from indicators import exports, services
 from indicators.forms import MeasurementForm, ReviewForm, TargetForm
 from indicators.judging import Verdict, judge
@@ -46,8 +48,8 @@ def _indicator_context(request, indicator: Indicator) -> dict:
     groups = AgencyGroup.objects.filter(province_id=indicator.document.province_id).order_by("name")
     group = None
     group_id = request.GET.get("group", "")
-    if group_id.isdigit():
-        group = get_object_or_404(groups, pk=group_id)
+    if whole_number(group_id) is not None:
+        group = get_object_or_404(groups, pk=whole_number(group_id))
     verdict = request.GET.get("verdict", "")
     data = services.indicator_data(indicator, request.user, today=timezone.localdate(), group=group, verdict=verdict)
     return {**data, "indicator": indicator, "groups": groups, "group": group, "verdict": verdict,
@@ -74,9 +76,9 @@ def _agency_for(request) -> Agency:
     """The user's agency; reviewers may pick another agency of their province (?agency=)."""
     picked = request.GET.get("agency", "")
     if picked:
-        if not picked.isdigit():
+        if whole_number(picked) is None:
             raise Http404
-        agency = get_object_or_404(Agency.objects.for_user(request.user), pk=picked)
+        agency = get_object_or_404(Agency.objects.for_user(request.user), pk=whole_number(picked))
         if agency.pk != request.user.agency_id and not request.user.is_reviewer:
             raise Http404
         return agency
@@ -90,7 +92,7 @@ def _agency_context(request) -> dict:
     today = timezone.localdate()
     years = services.agency_years(agency)
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else services.default_year(years, today)
+    year = whole_number(year_text, low=2000, high=2100) or services.default_year(years, today)
     data = services.agency_data(agency, request.user, year=year, today=today)
     context = {**data, "agency": agency, "year": year, "years": years or [year], "verdicts": services.VERDICT_ORDER}
     if request.user.is_reviewer:
@@ -120,9 +122,9 @@ def report(request, pk: int):
     agency = None
     agency_id = request.GET.get("agency", "")
     if agency_id:
-        if not agency_id.isdigit():
+        if whole_number(agency_id) is None:
             raise Http404
-        agency = get_object_or_404(Agency.objects.for_user(request.user), pk=agency_id)
+        agency = get_object_or_404(Agency.objects.for_user(request.user), pk=whole_number(agency_id))
     today = timezone.localdate()
     judgement = next((j for j in judge([target], today=today) if (j.agency.pk if j.agency else None) == (agency.pk if agency else None)), None)
     if judgement is None:  # the target does not apply to this agency
@@ -201,7 +203,11 @@ def evidence(request, pk: int):
     if not measurement.evidence:
         raise Http404
     name = measurement.evidence_name or measurement.evidence.name.rsplit("/", 1)[-1]
-    return FileResponse(measurement.evidence.open("rb"), as_attachment=True, filename=name)
+    try:
+        handle = measurement.evidence.open("rb")
+    except OSError:  # the row survives a lost file (a restore without media, a disk error): say so, no 500
+        raise Http404(_("Tệp không còn trên máy chủ.")) from None
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @login_required
@@ -241,6 +247,6 @@ def indexes(request):
     if request.user.province_id is None:
         raise Http404
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else None
+    year = whole_number(year_text, low=MIN_YEAR, high=MAX_YEAR)
     blocks = services.index_overview(request.user.province_id, year=year)
     return render(request, "indicators/indexes.html", {"blocks": blocks, "verdicts": Verdict})

@@ -6,11 +6,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin
+from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline, searchable
 from plans.models import Document, ImportJob, PeriodicReport, ReportingDuty, Section
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(ScopedInline, admin.TabularInline):
     model = Section
     fields = ["number", "title", "area", "order", "task_link"]
     readonly_fields = ["task_link"]
@@ -30,9 +30,8 @@ class DocumentAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
     list_display = ["display_number", "doc_type", "title_short", "issued_on", "year", "is_draft", "task_link", "import_link"]
     list_filter = ["province", "doc_type", "purpose", "year", "is_draft"]
     list_select_related = ["province", "issuer"]
-    autocomplete_fields = ["issuer"]
-    filter_horizontal = ["based_on", "followed_by", "inspected"]
-    date_hierarchy = "issued_on"
+    autocomplete_fields = ["issuer", "based_on", "followed_by", "inspected"]
+    date_hierarchy = "issued_on"  # a few hundred documents per province: cheap
     inlines = [SectionInline]
     readonly_fields = ["import_link"]
     fieldsets = [
@@ -61,9 +60,8 @@ class DocumentAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
 
 @admin.register(Section)
 class SectionAdmin(ProvinceScopedAdmin):
-    province_path = "document__province"
     list_display = ["__str__", "document", "area", "order"]
-    list_filter = ["area", "document__province"]
+    list_filter = [searchable("document"), "area"]
     list_select_related = ["document"]
     search_fields = ["title", "number"]
     autocomplete_fields = ["document", "parent"]
@@ -71,32 +69,27 @@ class SectionAdmin(ProvinceScopedAdmin):
 
 @admin.register(ReportingDuty)
 class ReportingDutyAdmin(ProvinceScopedAdmin):
-    province_path = "document__province"
     list_display = ["document", "frequency", "recipient", "due_day"]
     list_filter = ["frequency"]
     list_select_related = ["document", "recipient"]
-    autocomplete_fields = ["document", "recipient"]
-    filter_horizontal = ["reporters"]
+    autocomplete_fields = ["document", "recipient", "reporters"]
     search_fields = ["document__search_text"]
 
 
 @admin.register(PeriodicReport)
 class PeriodicReportAdmin(ProvinceScopedAdmin):
-    province_path = "agency__province"
     list_display = ["agency", "duty", "period_start", "period_end", "due_date", "submitted_at", "state"]
-    list_filter = ["state", "duty__frequency"]
+    list_filter = ["state", "duty__frequency", ("period_end", admin.DateFieldListFilter)]
     list_select_related = ["agency", "duty__document", "duty__recipient"]
-    autocomplete_fields = ["agency", "submitted_by"]
-    raw_id_fields = ["duty"]
+    autocomplete_fields = ["agency", "submitted_by", "duty"]
     search_fields = ["agency__search_text"]
-    date_hierarchy = "period_end"
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ProvinceScopedAdmin):
-    province_path = "document__province"
     list_display = ["__str__", "kind", "state", "created_by", "created_at", "progress", "total"]
     list_filter = ["state", "kind"]
     list_select_related = ["document", "created_by"]
     readonly_fields = ["state", "progress", "total", "error", "result", "created_by"]
-    raw_id_fields = ["document"]
+    autocomplete_fields = ["document"]
+    search_fields = ["document__search_text"]

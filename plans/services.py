@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, AgencyGroup, Province
 from agencies.resolver import Resolver
 from cchc_portal.bulk import gc_paused
+from core.params import whole_number
 from indicators import importing as indicator_import
 from plans.models import Document, DocumentType, ImportJob, ImportKind
 from plans.tables import (
@@ -264,14 +265,14 @@ def import_file(document: Document, data: bytes, filename: str, kind: str):
 
 def targets_from_keys(province: Province, keys: dict[str, str]) -> dict[str, Agency | AgencyGroup]:
     """Turn {"name as written": "agency:12" | "group:3"} into objects of the province (others are ignored)."""
-    agency_ids = {int(v.split(":")[1]) for v in keys.values() if v.startswith("agency:")}
-    group_ids = {int(v.split(":")[1]) for v in keys.values() if v.startswith("group:")}
+    agency_ids = {whole_number(v.partition(":")[2]) for v in keys.values() if v.startswith("agency:")} - {None}
+    group_ids = {whole_number(v.partition(":")[2]) for v in keys.values() if v.startswith("group:")} - {None}
     agencies = Agency.objects.filter(province=province).in_bulk(agency_ids)
     groups = AgencyGroup.objects.filter(province=province).in_bulk(group_ids)
     out: dict[str, Agency | AgencyGroup] = {}
     for name, value in keys.items():
         kind, _sep, pk = value.partition(":")
-        target = (agencies if kind == "agency" else groups).get(int(pk)) if pk.isdigit() else None
+        target = (agencies if kind == "agency" else groups).get(whole_number(pk))
         if target is not None:
             out[name] = target
     return out

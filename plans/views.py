@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from agencies.models import Agency, AgencyGroup
+from core.params import whole_number
 from plans import jobs, services
 from plans.forms import ImportForm
 from plans.models import Document, ImportJob, ImportKind, Section
@@ -135,7 +136,7 @@ def import_confirm(request, pk: int):
                 keys[value] = choice
     mappings = services.targets_from_keys(job.document.province, keys)
     remember = request.POST.get("remember") == "on"
-    remove = [int(v) for v in request.POST.getlist("remove") if v.isdigit()]
+    remove = [n for n in map(whole_number, request.POST.getlist("remove")) if n is not None]
     if job.total > SYNC_MAX_ROWS:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.APPLYING, progress=0)
         transaction.on_commit(lambda: jobs.apply_import.delay(job.pk, keys, remember, remove))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from agencies.names import fold
+from core.params import whole_number
 from plans.models import Document, Section
 from tasks.models import Assignment, AssignmentRole, OfficialStatus, ReviewState, WorkState
 
@@ -84,8 +85,8 @@ class AssignmentFilter(django_filters.FilterSet):
             .order_by("document_id", "order", "pk")
         )
         chosen = (data or {}).get("document")
-        if chosen and str(chosen).isdigit():
-            sections = sections.filter(document_id=int(chosen))
+        if whole_number(chosen) is not None:
+            sections = sections.filter(document_id=whole_number(chosen))
         self.filters["section"].queryset = sections
         self.form.fields["section"].label_from_instance = section_label
         if user.is_reviewer:

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import validate_sane_date
 from tasks.models import Assignment, ReviewDecision, ReviewState, WorkState
 from tasks.services import Report
 from tasks.uploads import ACCEPT_ATTR, CheckedFile, check_upload, human_size
@@ -41,6 +42,7 @@ def date_field(label, **kwargs) -> forms.DateField:
         label=label,
         input_formats=DATE_INPUTS,
         widget=date_widget(),
+        validators=[validate_sane_date],
         error_messages={
             "invalid": gettext_lazy("Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 25/12/2024."),
             "required": gettext_lazy("Hãy nhập ngày (ngày/tháng/năm)."),

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources
-from import_export.widgets import DateWidget, ForeignKeyWidget
+from import_export.widgets import ForeignKeyWidget
 
 from agencies.models import Agency
-from cchc_portal.exports import SafeExportMixin, ScopedImportMixin
+from cchc_portal.admin_mixins import SaneDateWidget, ScopedImportMixin
+from cchc_portal.exports import SafeExportMixin
 from plans.deadlines import parse_deadline
 from plans.models import Document
 from tasks.models import Assignment, Task
 
-DATE = DateWidget(format="%d/%m/%Y")
+DATE = SaneDateWidget(format="%d/%m/%Y")
 
 
 class TaskResource(ScopedImportMixin, SafeExportMixin, resources.ModelResource):
@@ -62,11 +65,13 @@ class AssignmentResource(ScopedImportMixin, SafeExportMixin, resources.ModelReso
     status = fields.Field(column_name="tinh_trang_chinh_thuc", readonly=True)
     completed_on = fields.Field(attribute="completed_on", column_name="completed_on", widget=DATE)
     due_date = fields.Field(attribute="due_date", column_name="due_date", widget=DATE)
+    # The version the exported row had: an import over a newer report is refused (see before_save_instance).
+    seen_version = fields.Field(attribute="version", column_name="phien_ban", readonly=True)
 
     class Meta:
         model = Assignment
         fields = ["id", "document_number", "task", "task_number", "task_title", "agency", "agency_name", "role",
-                  "state", "progress", "completed_on", "due_date", "status"]
+                  "state", "progress", "completed_on", "due_date", "status", "seen_version"]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -89,7 +94,35 @@ class AssignmentResource(ScopedImportMixin, SafeExportMixin, resources.ModelReso
     def dehydrate_status(self, a: Assignment) -> str:
         return str(a.official_status().label)
 
-    # Assignment.save() moves ``version`` on, so a browser form open on the same row is told it changed.
+    def before_save_instance(self, instance, row, **kwargs):
+        """Refuse a row exported before the assignment's last change (its ``phien_ban``), as the portal's forms do.
+
+        The row is locked first (the import runs in one transaction), so a report saved meanwhile waits.
+        Assignment.save() then moves ``version`` on, so a form open on the same row is told it changed.
+        """
+        if instance.pk:
+            current = Assignment.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
+            seen = _whole_number(row.get("phien_ban"))
+            if seen is None:
+                raise ValidationError(_("Thiếu cột phien_ban (phiên bản khi xuất bảng): hãy xuất lại bảng rồi sửa trên tệp mới."))
+            if current is not None and seen != current:
+                raise ValidationError(
+                    _("Phần việc này đã được cập nhật sau khi bảng được xuất (phiên bản %(current)s, tệp ghi %(seen)s): "
+                      "hãy xuất lại bảng để không ghi đè báo cáo mới.") % {"current": current, "seen": seen}
+                )
+        super().before_save_instance(instance, row, **kwargs)
 
     def get_queryset(self):
         return super().get_queryset().select_related("task__document", "task__section", "agency")
+
+
+def _whole_number(value) -> int | None:
+    """A cell's whole number ("7", 7, 7.0); None for anything else (empty, "7a", "²")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = str(value or "").strip().removesuffix(".0")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None

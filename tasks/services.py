@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import removed_on_failure
 from core.outbox import publish
 from tasks import recurring
 from tasks.models import (
@@ -136,13 +137,15 @@ def report_progress(
     if occurrence is not None:
         Occurrence.objects.filter(pk=occurrence.pk).update(update=update)
     publish("update", update.pk)
-    for checked in files:
-        evidence = Evidence(
-            update=update, original_name=checked.name, content_type=checked.content_type, size=checked.upload.size
-        )
-        evidence._history_user = user
-        evidence.file.save(checked.name, checked.upload, save=False)
-        evidence.save()
+    with removed_on_failure() as saved:  # the transaction rolls the rows back, this the files
+        for checked in files:
+            evidence = Evidence(
+                update=update, original_name=checked.name, content_type=checked.content_type, size=checked.upload.size
+            )
+            evidence._history_user = user
+            evidence.file.save(checked.name, checked.upload, save=False)
+            saved.append(evidence.file)
+            evidence.save()
     return update
 
 
@@ -208,6 +211,11 @@ def decide(assignment: Assignment, user, version: int, decision: str, reason: st
         raise WorkflowError(_("Báo cáo này không ở trạng thái chờ xem xét."))
     if decision == ReviewDecision.RETURNED and not reason.strip():
         raise WorkflowError(_("Hãy ghi lý do trả lại để cơ quan biết cần bổ sung gì."))
+    if assignment.is_own(user) or assignment.updates.filter(author=user).exists():
+        # Four eyes: another reviewer of the province decides on a report of one's own agency or pen.
+        raise WorkflowError(
+            _("Không thể tự xem xét báo cáo của cơ quan mình hoặc do mình viết; đề nghị cán bộ theo dõi khác xem xét.")
+        )
     new_state = ReviewState.ACCEPTED if decision == ReviewDecision.ACCEPTED else ReviewState.RETURNED
     saved = _claim(assignment, version, review_state=new_state)
     _record(saved, user)

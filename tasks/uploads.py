@@ -20,6 +20,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from plans.tables.model import MAX_UNCOMPRESSED_BYTES, MAX_ZIP_MEMBERS
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003 compound file (.doc, .xls)
 HEAD_BYTES = 8192
 
@@ -82,29 +84,64 @@ def clean_name(name: str) -> str:
     return base or "tep"
 
 
+class UnsafeFile(Exception):  # noqa: N818 - reads as what the file is
+    """A file of an accepted kind that carries macros or would inflate past the budget (a zip bomb)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _check_package(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse what the appendix import refuses: macros, and more than MAX_UNCOMPRESSED_BYTES when inflated."""
+    if len(members) > MAX_ZIP_MEMBERS or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+        raise UnsafeFile("zip_bomb")
+    if any(member.filename.lower().endswith("vbaproject.bin") for member in members):
+        raise UnsafeFile("macro")
+
+
 def content_kind(upload: UploadedFile) -> str | None:
-    """Return what the bytes are (pdf, docx, xlsx, ole, jpeg, png) or None; reads the head, and a zip's directory."""
+    """Return what the bytes are (pdf, docx, xlsx, ole, jpeg, png) or None; reads the head, and a zip's directory.
+
+    Raise UnsafeFile for an Office file with macros (.docm/.xlsm renamed, or a .doc/.xls with a VBA project) or a
+    zip bomb: the same refusals as the appendix import.
+    """
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
     if head.startswith(OLE_MAGIC):
+        if _has_vba_project(upload):
+            raise UnsafeFile("macro")
         return "ole"
     kind = MIME_KINDS.get(filetype.guess_mime(head) or "")
-    if kind or not head.startswith(b"PK\x03\x04"):
+    if not head.startswith(b"PK\x03\x04"):
         return kind
-    # filetype recognises Office files only when their parts come in the usual order: read the zip's directory.
+    # Every zip is opened: for its macros and its inflated size, and because filetype recognises Office files only
+    # when their parts come in the usual order.
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return None
     finally:
         upload.seek(0)
+    _check_package(members)
+    names = {member.filename for member in members}
     if "[Content_Types].xml" in names and "word/document.xml" in names:
         return "docx"
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
         return "xlsx"
-    return None
+    return kind
+
+
+def _has_vba_project(upload: UploadedFile) -> bool:
+    """An old .doc/.xls holds its macros under a "_VBA_PROJECT" storage or stream, named in UTF-16."""
+    upload.seek(0)
+    try:
+        data = upload.read()
+    finally:
+        upload.seek(0)
+    return "_VBA_PROJECT".encode("utf-16-le") in data  # Word: Macros/VBA/_VBA_PROJECT; Excel: _VBA_PROJECT_CUR
 
 
 def check_upload(upload: UploadedFile) -> CheckedFile:
@@ -127,7 +164,16 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             params={"name": name},
         )
     expected, content_type = ALLOWED[extension]
-    actual = content_kind(upload)
+    try:
+        actual = content_kind(upload)
+    except UnsafeFile as unsafe:
+        if unsafe.code == "macro":
+            message = _(
+                "Tệp “%(name)s” có chứa macro nên không được nhận. Hãy lưu lại dưới dạng .docx, .xlsx thường hoặc PDF."
+            )
+        else:
+            message = _("Tệp “%(name)s” giải nén ra quá lớn, có thể là tệp độc hại nên bị từ chối.")
+        raise ValidationError(message, code=unsafe.code, params={"name": name}) from None
     if actual is None:
         raise ValidationError(
             _(

@@ -22,7 +22,9 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
 from django.db import DatabaseError, models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -38,7 +40,7 @@ from cchc_portal.models import (
     ReminderState,
     email_modes,
 )
-from cchc_portal.notifications.emails import Message, compose
+from cchc_portal.notifications.emails import Message, compose, header_safe
 from plans.models import PeriodicReport
 from tasks.models import WorkState
 
@@ -122,6 +124,15 @@ def _notify(reminder: Reminder, message: Message) -> None:
     )
 
 
+def is_valid_address(address: str) -> bool:
+    """One plain e-mail address, with nothing that could end a header."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return header_safe(address) == address
+
+
 def send_email(to: str, message: Message) -> None:
     """Send through the e-mail backend configured from the environment (one connection per message)."""
     email = EmailMultiAlternatives(
@@ -162,6 +173,14 @@ def deliver(reminder_id: int) -> Outcome:
         address = reminder.recipient.email
         if email_modes([reminder.recipient_id])[reminder.recipient_id] == EmailMode.NONE and not digest:
             address = ""  # the person chose to read notifications in the portal only
+        if address and not is_valid_address(address):
+            # The notification is written; no mail server would take this address, so do not retry it.
+            _finish(
+                reminder,
+                ReminderState.FAILED,
+                last_error=str(_("Địa chỉ e-mail không hợp lệ: %(address)s") % {"address": header_safe(address, 100)}),
+            )
+            return Outcome.FAILED
         if address:
             send_email(address, message)
         if digest:

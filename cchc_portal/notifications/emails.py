@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,6 +39,16 @@ def _date(day) -> str:
 
 def _truncate(text: str, length: int = 160) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+# Line breaks and other control characters: in a header they are refused by Django (BadHeaderError) or, worse,
+# start a new header. A document number typed with a newline made its reminders fail for good.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def header_safe(text: str, length: int = 200) -> str:
+    """One line fit for an e-mail header: control characters become spaces, runs of spaces one, at most ``length``."""
+    return _truncate(" ".join(_CONTROL.sub(" ", text).split()), length)
 
 
 def _task_message(reminder: Reminder) -> tuple[str, str, str, dict]:
@@ -151,11 +162,11 @@ def compose(reminder: Reminder) -> Message:
             **extra,
         }
         return Message(
-            subject=SUBJECT_PREFIX + title,
+            subject=header_safe(SUBJECT_PREFIX + title),
             text=render_to_string(f"{template}.txt", context),
             html=render_to_string(f"{template}.html", context),
             url=url,
-            title=_truncate(title, 255),
+            title=header_safe(title, 255),
             body=body,
         )
 

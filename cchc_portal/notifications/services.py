@@ -31,6 +31,7 @@ from cchc_portal.models import EmailState, Notification, Reminder, ReminderKind,
 from cchc_portal.notifications.digest import followed_documents, has_content, open_states
 from cchc_portal.notifications.directory import Directory
 from cchc_portal.notifications.periods import period_due_on
+from core.dates import MIN_YEAR
 from plans.models import PeriodicReport, ReportingDuty
 from tasks.models import Assignment, AssignmentRole, Task
 from tasks.recurring import sync_missing_occurrences
@@ -48,6 +49,7 @@ class SweepResult:
     claimed: list[int] = field(default_factory=list)
     requeued: int = 0
     seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)  # kinds of reminders that could not be planned today
 
 
 # --------------------------------------------------------------------------------------------------
@@ -93,10 +95,15 @@ def earliest_due_date() -> datetime.date | None:
 
 
 def overdue_dates(day: datetime.date, earliest: datetime.date | None) -> list[datetime.date]:
-    """Due dates whose assignments get an overdue notice today: 1 day ago, then every 7 days back."""
+    """Due dates whose assignments get an overdue notice today: 1 day ago, then every 7 days back.
+
+    Never before 1945 (``core.dates``): a stray 01/01/0001 would otherwise ask for 100,000 dates and step past
+    the first day the calendar has (OverflowError, for every province).
+    """
     found = []
     due = day - datetime.timedelta(days=1)
-    while earliest is not None and due >= earliest:
+    floor = max(earliest, datetime.date(MIN_YEAR, 1, 1)) if earliest is not None else None
+    while floor is not None and due >= floor:
         found.append(due)
         due -= datetime.timedelta(days=7)
     return found
@@ -110,6 +117,25 @@ class Planner:
         self.directory = directory
         self.reminders: list[Reminder] = []
         self._seen: set[tuple] = set()
+        self.failures: list[str] = []
+
+    def isolated(self, what: str, work: Callable[[], None], *, queries: bool = False) -> None:
+        """Run one item's planning; a failure is logged and counted, and the sweep goes on with the next item.
+
+        ``queries``: the item reads the database, so it runs in a savepoint (a failed query inside leaves the
+        connection usable); items planned from memory skip that round trip.
+        """
+        kept = len(self.reminders)
+        try:
+            if queries:
+                with transaction.atomic():
+                    work()
+            else:
+                work()
+        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the reminders of everyone else
+            del self.reminders[kept:]
+            logger.exception("Reminder sweep for %s: %s failed", self.day, what)
+            self.failures.append(f"{what}: {type(exc).__name__}: {exc}"[:500])
 
     def add(self, key: tuple, **fields) -> None:
         if key not in self._seen:
@@ -130,27 +156,33 @@ class Planner:
         # (an agency and the one it was merged into).
         rows.sort(key=lambda r: (r.role != AssignmentRole.LEAD, r.task_id, r.assignment_id))
         for row in rows:
-            offset = (day - row.due).days  # > 0: overdue by that many days
-            kinds = []
-            if offset < 0 and -offset in (before if row.role == AssignmentRole.LEAD else coop_before):
-                kinds.append((ReminderKind.DUE_SOON, Role.STAFF))
-            if offset > 0 and row.role == AssignmentRole.LEAD:
-                if (offset - 1) % 7 == 0:
-                    kinds.append((ReminderKind.OVERDUE, Role.STAFF))
-                if offset == escalate:
-                    kinds.append((ReminderKind.ESCALATION, Role.LEADER))
-            for kind, role in kinds:
-                agency, people = self.directory.contacts(row.agency_id, role)
-                for person in people:
-                    self.add(
-                        (person.pk, kind, "task", row.task_id),
-                        recipient_id=person.pk,
-                        agency_id=agency.pk,
-                        kind=kind,
-                        assignment_id=row.assignment_id,
-                        due_date=row.due,
-                        email=person.email,
-                    )
+            self.isolated(
+                f"assignment {row.assignment_id}", lambda row=row: self._task_row(row, before, coop_before, escalate)
+            )
+
+    def _task_row(self, row: DueRow, before: set[int], coop_before: set[int], escalate: int) -> None:
+        day = self.day
+        offset = (day - row.due).days  # > 0: overdue by that many days
+        kinds = []
+        if offset < 0 and -offset in (before if row.role == AssignmentRole.LEAD else coop_before):
+            kinds.append((ReminderKind.DUE_SOON, Role.STAFF))
+        if offset > 0 and row.role == AssignmentRole.LEAD:
+            if (offset - 1) % 7 == 0:
+                kinds.append((ReminderKind.OVERDUE, Role.STAFF))
+            if offset == escalate:
+                kinds.append((ReminderKind.ESCALATION, Role.LEADER))
+        for kind, role in kinds:
+            agency, people = self.directory.contacts(row.agency_id, role)
+            for person in people:
+                self.add(
+                    (person.pk, kind, "task", row.task_id),
+                    recipient_id=person.pk,
+                    agency_id=agency.pk,
+                    kind=kind,
+                    assignment_id=row.assignment_id,
+                    due_date=row.due,
+                    email=person.email,
+                )
 
     def report_reminders(self) -> None:
         """Staff of every reporting agency that has not yet sent its report, 7 and 1 days before it is due."""
@@ -162,46 +194,58 @@ class Planner:
         for days in sorted(set(settings.REPORT_REMINDER_DAYS_BEFORE)):
             due = self.day + datetime.timedelta(days=days)
             for duty in duties:
-                period = period_due_on(duty.frequency, duty.due_day, due)
-                if period is None or period.end.year != duty.document.year:  # a plan's duties cover its year
-                    continue
-                receiving = self.directory.current(duty.recipient_id).pk
-                reporters = {self.directory.current(m.pk).pk for g in duty.reporters.all() for m in g.members.all()}
-                submitted = PeriodicReport.objects.filter(
-                    duty=duty,
+                self.isolated(
+                    f"reporting duty {duty.pk}", lambda duty=duty, due=due: self._duty(duty, due), queries=True
+                )
+
+    def _duty(self, duty: ReportingDuty, due: datetime.date) -> None:
+        period = period_due_on(duty.frequency, duty.due_day, due)
+        if period is None or period.end.year != duty.document.year:  # a plan's duties cover its year
+            return
+        receiving = self.directory.current(duty.recipient_id).pk
+        reporters = {self.directory.current(m.pk).pk for g in duty.reporters.all() for m in g.members.all()}
+        submitted = PeriodicReport.objects.filter(
+            duty=duty,
+            period_start=period.start,
+            state__in=[PeriodicReport.State.SUBMITTED, PeriodicReport.State.ACCEPTED],
+        ).values_list("agency_id", flat=True)
+        reporters -= {self.directory.current(agency_id).pk for agency_id in submitted}
+        reporters.discard(receiving)  # Sở Nội vụ does not report to itself
+        for agency_id in sorted(reporters):
+            _agency, people = self.directory.contacts(agency_id)
+            for person in people:
+                self.add(
+                    (person.pk, ReminderKind.REPORT_DUE, "duty", duty.pk, period.start),
+                    recipient_id=person.pk,
+                    agency_id=agency_id,
+                    kind=ReminderKind.REPORT_DUE,
+                    duty_id=duty.pk,
                     period_start=period.start,
-                    state__in=[PeriodicReport.State.SUBMITTED, PeriodicReport.State.ACCEPTED],
-                ).values_list("agency_id", flat=True)
-                reporters -= {self.directory.current(agency_id).pk for agency_id in submitted}
-                reporters.discard(receiving)  # Sở Nội vụ does not report to itself
-                for agency_id in sorted(reporters):
-                    _agency, people = self.directory.contacts(agency_id)
-                    for person in people:
-                        self.add(
-                            (person.pk, ReminderKind.REPORT_DUE, "duty", duty.pk, period.start),
-                            recipient_id=person.pk,
-                            agency_id=agency_id,
-                            kind=ReminderKind.REPORT_DUE,
-                            duty_id=duty.pk,
-                            period_start=period.start,
-                            period_end=period.end,
-                            due_date=due,
-                            email=person.email,
-                        )
+                    period_end=period.end,
+                    due_date=due,
+                    email=person.email,
+                )
 
     def digests(self) -> None:
         """Reviewers whose agency follows documents with something to report get the Monday digest."""
         for agency_id, people in sorted(self.directory.reviewers().items()):
-            if not has_content(followed_documents(self.directory.agencies[agency_id]), self.day):
-                continue
-            for person in people:
-                self.add(
-                    (person.pk, ReminderKind.DIGEST),
-                    recipient_id=person.pk,
-                    agency_id=agency_id,
-                    kind=ReminderKind.DIGEST,
-                    email=person.email,
-                )
+            self.isolated(
+                f"digest of agency {agency_id}",
+                lambda agency_id=agency_id, people=people: self._digest(agency_id, people),
+                queries=True,
+            )
+
+    def _digest(self, agency_id: int, people: list) -> None:
+        if not has_content(followed_documents(self.directory.agencies[agency_id]), self.day):
+            return
+        for person in people:
+            self.add(
+                (person.pk, ReminderKind.DIGEST),
+                recipient_id=person.pk,
+                agency_id=agency_id,
+                kind=ReminderKind.DIGEST,
+                email=person.email,
+            )
 
     def event_digests(self, now: datetime.datetime | None = None) -> None:
         """People who chose one e-mail a day get the notifications waiting for it (two queries)."""
@@ -223,14 +267,30 @@ class Planner:
             )
 
 
-def plan_reminders(day: datetime.date, directory: Directory | None = None) -> list[Reminder]:
-    """Return today's reminders, unsaved: a fixed number of queries, however many assignments exist."""
+def plan_reminders(
+    day: datetime.date, directory: Directory | None = None, failures: list[str] | None = None
+) -> list[Reminder]:
+    """Return today's reminders, unsaved: a fixed number of queries, however many assignments exist.
+
+    Each kind is planned on its own: one that fails (a row no rule foresaw) is logged and added to
+    ``failures``, and the others are still sent.
+    """
     planner = Planner(day, directory or Directory.load(day))
-    planner.task_reminders()
-    planner.report_reminders()
-    planner.event_digests()
+    phases = [planner.task_reminders, planner.report_reminders, planner.event_digests]
     if day.weekday() == settings.REMINDER_DIGEST_WEEKDAY:
-        planner.digests()
+        phases.append(planner.digests)
+    for phase in phases:
+        kept = len(planner.reminders)
+        try:
+            with transaction.atomic():  # a database error inside leaves the connection usable for the next kind
+                phase()
+        except Exception as exc:  # noqa: BLE001 - one kind's failure must not stop the others; logged and counted
+            del planner.reminders[kept:]
+            logger.exception("Reminder sweep for %s: planning %s failed", day, phase.__name__)
+            if failures is not None:
+                failures.append(f"{phase.__name__}: {type(exc).__name__}: {exc}"[:500])
+    if failures is not None:
+        failures.extend(planner.failures)
     return planner.reminders
 
 
@@ -318,18 +378,27 @@ def run_sweep(day: datetime.date | None = None, *, dispatch: Dispatch | None = N
     """
     started = time.perf_counter()
     day = day or timezone.localdate()
-    sync_missing_occurrences()  # recurring tasks whose shares have no periods yet (a deadline edited in the admin)
-    reminders = plan_reminders(day)
+    failures: list[str] = []
+    try:  # recurring tasks whose shares have no periods yet (a deadline edited in the admin)
+        with transaction.atomic():
+            sync_missing_occurrences()
+    except Exception as exc:  # noqa: BLE001 - the periods are caught up tomorrow; today's reminders still go out
+        logger.exception("Reminder sweep for %s: catching up recurring periods failed", day)
+        failures.append(f"sync_missing_occurrences: {type(exc).__name__}: {exc}"[:500])
+    reminders = plan_reminders(day, failures=failures)
     owned, adopted, run_id = run_claim(reminders, dispatch=dispatch)
-    result = SweepResult(day=day, run_id=run_id, planned=len(reminders), claimed=owned, requeued=adopted)
+    result = SweepResult(
+        day=day, run_id=run_id, planned=len(reminders), claimed=owned, requeued=adopted, failures=failures
+    )
     result.seconds = time.perf_counter() - started
     logger.info(
-        "Reminder sweep %s for %s: %d decided, %d claimed (%d adopted from stuck) in %.2f s",
+        "Reminder sweep %s for %s: %d decided, %d claimed (%d adopted from stuck), %d kinds failed in %.2f s",
         run_id,
         day,
         result.planned,
         len(owned),
         adopted,
+        len(failures),
         result.seconds,
     )
     return result

@@ -157,7 +157,7 @@ def test_excel_with_macros_is_refused(staff_client, group_target, justice):
             target.writestr(item, source.read(item.filename))
         target.writestr("xl/vbaProject.bin", b"\x00" * 32)
     response = post_report(staff_client, group_target, justice, evidence=SimpleUploadedFile("so-lieu.xlsx", buffer.getvalue()))
-    assert "Tệp có chứa macro" in response.content.decode()
+    assert "có chứa macro nên không được nhận" in response.content.decode()
 
 
 @time_machine.travel(at(2024, 7, 10), tick=False)

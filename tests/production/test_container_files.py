@@ -98,10 +98,16 @@ def test_secrets_and_local_data_stay_out_of_the_image():
     assert {".env", ".git", ".venv", "var", "backups"} <= ignored
 
 
-def test_requirements_are_pinned():
-    lines = [
-        line for line in (BASE_DIR / "requirements.txt").read_text().splitlines() if line and not line.startswith("#")
-    ]
+def pinned(name: str) -> set[str]:
+    lines = [line for line in (BASE_DIR / name).read_text().splitlines() if line and not line.startswith(("#", "-r "))]
     assert all(re.fullmatch(r"[A-Za-z0-9_.\[\]-]+==[A-Za-z0-9_.]+", line) for line in lines), lines
-    names = {line.split("==")[0].lower() for line in lines}
-    assert {"django-csp", "django-axes", "django-ipware", "gunicorn", "whitenoise", "pyyaml"} <= names
+    return {line.split("==")[0].lower() for line in lines}
+
+
+def test_requirements_are_pinned_and_production_carries_no_test_tools():
+    production, development = pinned("requirements.txt"), pinned("requirements-dev.txt")
+    assert {"django-csp", "django-axes", "django-ipware", "gunicorn", "whitenoise", "django-permissions-policy"} <= production
+    assert {"pytest", "pytest-django", "playwright", "hypothesis", "ruff", "pyyaml", "time-machine"} <= development
+    assert not production & {"pytest", "pytest-django", "pytest-xdist", "playwright", "hypothesis", "ruff", "aiosmtpd"}
+    assert (BASE_DIR / "requirements-dev.txt").read_text().splitlines()[1] == "-r requirements.txt"
+    assert "requirements-dev.txt" in (BASE_DIR / "Makefile").read_text()

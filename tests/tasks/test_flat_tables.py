@@ -54,7 +54,7 @@ def test_tasks_export_keeps_the_text_as_written(admin_client):
 def test_assignment_import_previews_updates_and_records_history(admin_client):
     assignment = Assignment.objects.filter(task__document__number="275/KH-UBND", role="lead").first()
     version = assignment.version
-    text = f"id,state,progress,completed_on\n{assignment.pk},in_progress,60,\n"
+    text = f"id,state,progress,completed_on,phien_ban\n{assignment.pk},in_progress,60,,{version}\n"
     page = import_csv(admin_client, "assignment", text)
     assert page.status_code == 200 and page.context["confirm_form"] is not None
     assignment.refresh_from_db()
@@ -67,7 +67,7 @@ def test_assignment_import_previews_updates_and_records_history(admin_client):
 
 def test_invalid_rows_are_named_and_nothing_is_written(admin_client):
     first, second = Assignment.objects.filter(task__document__number="275/KH-UBND")[:2]
-    text = f"id,state,progress,completed_on\n{first.pk},in_progress,50,\n{second.pk},in_progress,150,\n"
+    text = f"id,state,progress,completed_on,phien_ban\n{first.pk},in_progress,50,,{first.version}\n{second.pk},in_progress,150,,{second.version}\n"
     page = import_csv(admin_client, "assignment", text)
     html = page.content.decode()
     assert "150" in html and page.context.get("confirm_form") is None

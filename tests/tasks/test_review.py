@@ -270,3 +270,31 @@ def test_reviewers_report_on_their_own_agencys_work_like_any_agency(client, revi
     client.force_login(reviewer)
     assert report(client, part, state="in_progress", progress=10, note="Sở Nội vụ phối hợp").status_code == 302
     assert fresh(part).state == WorkState.IN_PROGRESS
+
+
+def test_four_eyes_a_reviewer_cannot_decide_on_a_report_of_its_own_agency_or_pen(client, home_affairs, reviewer, justice_task):
+    """Sở Nội vụ reports on its own task: one of its reviewers cannot accept it; a reviewer of Văn phòng UBND can."""
+    from agencies.models import Role
+    from tasks.models import ProgressUpdate
+
+    own = Assignment.objects.create(task=justice_task, agency=home_affairs, role="cooperating", review_state=ReviewState.SUBMITTED)
+    ProgressUpdate.objects.create(assignment=own, author=reviewer, state=WorkState.IN_PROGRESS, progress=50)
+    client.force_login(reviewer)
+    decide(client, own, ReviewDecision.ACCEPTED)
+    assert "Không thể tự xem xét báo cáo" in page(client, own)
+    assert fresh(own).review_state == ReviewState.SUBMITTED and not Review.objects.filter(assignment=own).exists()
+
+    office = make_agency(home_affairs.province, "Văn phòng UBND tỉnh")
+    other_reviewer = make_user("vp_reviewer", office, Role.REVIEWER)
+    # A report another agency's reviewer wrote (a reviewer helping an agency) is not theirs to accept either.
+    coop = Assignment.objects.get(task=justice_task, agency__name="Sở Tài chính")
+    ProgressUpdate.objects.create(assignment=coop, author=other_reviewer, state=WorkState.IN_PROGRESS, progress=10)
+    Assignment.objects.filter(pk=coop.pk).update(review_state=ReviewState.SUBMITTED)
+    client.force_login(other_reviewer)
+    decide(client, coop, ReviewDecision.ACCEPTED)
+    assert fresh(coop).review_state == ReviewState.SUBMITTED
+    decide(client, own, ReviewDecision.ACCEPTED)
+    assert fresh(own).review_state == ReviewState.ACCEPTED
+    client.force_login(reviewer)
+    decide(client, coop, ReviewDecision.RETURNED, reason="Bổ sung tài liệu")
+    assert fresh(coop).review_state == ReviewState.RETURNED

@@ -192,3 +192,61 @@ def test_a_file_missing_on_disk_answers_404(client, staff, evidence):
     Path(evidence.file.path).unlink()
     client.force_login(staff)
     assert client.get(evidence.get_absolute_url()).status_code == 404
+
+
+def _with_member(content: bytes, name: str, data: bytes = b"x", declared: int | None = None) -> bytes:
+    """``content`` (an Office zip) with one more member; ``declared`` forges the size its header announces."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO(content)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr(name, data)
+    raw = buffer.getvalue()
+    if declared is not None:  # patch the uncompressed size in the central directory entry of the new member
+        import struct
+
+        at = raw.rfind(b"PK\x01\x02")
+        raw = raw[: at + 24] + struct.pack("<I", declared) + raw[at + 28 :]
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("so-lieu.xlsx", _with_member(xlsx_bytes(), "xl/vbaProject.bin"), "có chứa macro"),
+        ("bao-cao.docx", _with_member(docx_bytes(), "word/vbaProject.bin"), "có chứa macro"),
+        ("bang-cu.xls", ole_bytes() + "_VBA_PROJECT_CUR".encode("utf-16-le"), "có chứa macro"),
+        ("bao-cao.docx", _with_member(docx_bytes(), "word/media/big.bin", declared=4_000_000_000), "giải nén ra quá lớn"),
+    ],
+)
+def test_macro_files_and_zip_bombs_are_refused_as_the_appendix_import_refuses_them(name, content, message):
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload(name, content))
+    assert message in error.value.messages[0]
+
+
+def test_stored_evidence_is_not_world_readable(client, staff, lead_part, media_root):
+    client.force_login(staff)
+    data = report_data(lead_part, note="Có tệp")
+    data[f"a{lead_part.pk}-files"] = [upload("Biên bản.pdf", pdf_bytes())]
+    assert client.post(reverse("tasks:report", args=[lead_part.pk]), data).status_code == 302
+    stored = Path(Evidence.objects.get().file.path)
+    assert stored.stat().st_mode & 0o777 == 0o640
+    assert stored.parent.stat().st_mode & 0o007 == 0
+
+
+def test_files_of_a_write_that_fails_are_removed(media_root):
+    from django.core.files.base import ContentFile
+
+    from core.files import removed_on_failure
+    from tasks.models import Evidence as EvidenceModel
+
+    evidence = EvidenceModel(original_name="a.pdf", content_type="application/pdf", size=3)
+    with pytest.raises(RuntimeError), removed_on_failure() as saved:
+        evidence.file.save("a.pdf", ContentFile(b"pdf"), save=False)
+        saved.append(evidence.file)
+        stored = Path(evidence.file.path)
+        assert stored.is_file()
+        raise RuntimeError("the row could not be written")
+    assert not stored.exists()

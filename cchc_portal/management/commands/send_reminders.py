@@ -8,6 +8,7 @@ command delivers without any worker (the embedded default). ``--queue`` hands th
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -17,8 +18,11 @@ from agencies.models import Agency, User
 from cchc_portal.jobs import queue_reminders
 from cchc_portal.models import Reminder
 from cchc_portal.notifications import delivery, services
+from cchc_portal.notifications.emails import header_safe
 from plans.models import ReportingDuty
 from tasks.models import Assignment
+
+logger = logging.getLogger(__name__)
 
 
 def describe(reminder: Reminder) -> str:
@@ -34,7 +38,8 @@ def describe(reminder: Reminder) -> str:
         what = what[:99] + "…"
     recipient = reminder.recipient
     who = f"{recipient.username} <{recipient.email}>" if recipient.email else recipient.username
-    return "\t".join([reminder.day.isoformat(), reminder.get_kind_display(), who, reminder.agency.name, what])
+    fields = [reminder.day.isoformat(), reminder.get_kind_display(), who, reminder.agency.name, what]
+    return "\t".join(header_safe(field, 1000) for field in fields)  # one line per reminder, whatever the data holds
 
 
 class Command(BaseCommand):
@@ -63,24 +68,33 @@ class Command(BaseCommand):
             .select_related("recipient", "agency", "assignment__task__section", "duty")
             .order_by("pk")
         )
-        sent = 0
+        sent = failed = 0
         for reminder in rows:
             if queue:
                 outcome = "đã xếp hàng"
             else:
                 try:
-                    outcome = delivery.deliver(reminder.pk).label
+                    result_of_send = delivery.deliver(reminder.pk)
+                    outcome = result_of_send.label
                 except delivery.RetryLater as exc:  # the next sweep (or the worker's requeue job) tries again
-                    outcome = f"lỗi, sẽ gửi lại sau: {exc}"
-                sent += outcome == delivery.Outcome.SENT.label
+                    result_of_send, outcome = delivery.Outcome.RETRY, f"lỗi, sẽ gửi lại sau: {exc}"
+                except Exception as exc:  # noqa: BLE001 - the row is marked failed (the admin shows it); go on
+                    logger.exception("Reminder %s failed", reminder.pk)
+                    result_of_send, outcome = delivery.Outcome.FAILED, f"lỗi: {type(exc).__name__}"
+                sent += result_of_send == delivery.Outcome.SENT
+                failed += result_of_send in (delivery.Outcome.FAILED, delivery.Outcome.RETRY)
             self.stdout.write(f"{describe(reminder)}\t{outcome}")
         summary = (
             f"Ngày {result.day:%d/%m/%Y}: {result.planned} nhắc nhở cần gửi, {len(result.claimed)} nhận xử lý lượt này"
         )
         if result.requeued:
             summary += f" (trong đó {result.requeued} nhắc nhở bị kẹt được gửi lại)"
-        summary += f", {'xếp hàng' if queue else 'đã gửi'} {len(result.claimed) if queue else sent}."
-        self.stdout.write(self.style.SUCCESS(summary))
+        summary += f", {'xếp hàng' if queue else 'đã gửi'} {len(result.claimed) if queue else sent}"
+        if failed:
+            summary += f", {failed} gửi lỗi (xem trong trang quản trị: Nhắc nhở, lọc 'Gửi lỗi')"
+        self.stdout.write(self.style.SUCCESS(summary + "."))
+        for failure in result.failures:
+            self.stderr.write(f"Không lập được nhắc nhở: {failure}")
 
     def dry_run(self, day: datetime.date | None) -> None:
         day = day or timezone.localdate()
