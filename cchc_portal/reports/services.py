@@ -27,6 +27,7 @@ from agencies.models import Agency, AgencyGroup, Role
 from cchc_portal.notifications.directory import is_standing_agency
 from cchc_portal.notifications.periods import YearPeriod, period_of, year_periods
 from core.outbox import publish
+from core.uploads import CheckedFile
 from indicators.models import Measurement, MeasurementState
 from plans.models import PeriodicReport, PeriodicReportFile, PeriodicReportStep, ReportingDuty
 from tasks.models import (
@@ -38,7 +39,6 @@ from tasks.models import (
     is_ongoing,
     official_status,
 )
-from tasks.uploads import CheckedFile
 
 
 class ReportError(Exception):
