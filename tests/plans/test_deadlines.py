@@ -10,7 +10,6 @@ first day, must a person confirm, was the year inferred, recurrence).
 import os
 import subprocess
 import sys
-import time
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
@@ -693,19 +692,19 @@ ADVERSARIAL = [
 
 
 @pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
-def test_long_adversarial_text_is_read_in_linear_time(text):
-    """No catastrophic backtracking: 100,000 characters in well under a second."""
-    started = time.perf_counter()
-    parse_deadline(text)
-    assert time.perf_counter() - started < 1.5
+def test_long_adversarial_text_is_read_without_error(text):
+    """Long crafted texts come back as a Deadline (their speed is measured by bench/parsing.py)."""
+    deadline = parse_deadline(text)
+    assert deadline.text == text.strip()
 
 
-def test_an_import_of_5000_rows_is_fast():
-    rows = [f"Quý {('I', 'II', 'III', 'IV')[i % 4]}/{2000 + i % 50} - nhiệm vụ {i}" for i in range(5000)]
-    started = time.perf_counter()
-    for row in rows:  # all different: the cache does not help
-        parse_deadline(row, default_year=2024)
-    assert time.perf_counter() - started < 2
+def test_5000_distinct_rows_are_each_read_as_their_quarter():
+    """Every row different (the cache does not help); bench/parsing.py measures how long this takes."""
+    rows = [f"Quý {('I', 'II', 'III', 'IV')[i % 4]}/{2000 + i % 50} - nhiệm vụ {i:05d}" for i in range(5000)]
+    for i, row in enumerate(rows):
+        deadline = parse_deadline(row, default_year=2024)
+        assert deadline.kind == DueKind.QUARTER
+        assert deadline.due_date.year == 2000 + i % 50
 
 
 def test_needs_neither_settings_nor_database():
