@@ -78,6 +78,7 @@ class Deadline:
     year_inferred: bool = False
     recurrence: Recurrence = Recurrence.NONE
     reason: str = ""
+    impossible_year: int | None = None  # a year written that no plan can mean (0001, 9999): the import refuses it
 
 
 # Reasons are shown to the admin next to the text. They are plain strings, not
@@ -97,6 +98,7 @@ REASON_MID_YEAR = "“Giữa năm” được hiểu là hết 6 tháng đầu n
 REASON_EARLY_QUARTER = "“Đầu quý” được hiểu là hết tháng đầu của quý: cần người xác nhận."
 REASON_EARLY_MONTH = "“Đầu tháng” không nêu ngày: lấy cuối tháng, cần người xác nhận."
 REASON_SIX_MONTHS = "“6 tháng” không nói đầu hay cuối năm: hiểu là 6 tháng đầu năm, cần người xác nhận."
+REASON_IMPOSSIBLE_YEAR = "Năm %(year)s không hợp lệ (chỉ nhận năm %(min)s–%(max)s)."
 REASON_NO_PERIOD = "Định kỳ nhưng không nêu chu kỳ: cần người xác nhận."
 
 
@@ -180,6 +182,12 @@ _PERIODIC_RE = re.compile(r"\bdinh ky\b")
 # "Hằng tuần" has no Recurrence value; weekly work is ongoing for the portal.
 _ONGOING_RE = re.compile(r"\bthuong xuyen\b|\blien tuc\b|\b(?:hang|moi) (?:ngay|tuan)\b")
 _YEAR_WORD_RE = re.compile(r"\bnam\b")
+# A year as a person writes it in a date or after "năm"/"quý …/"/"tháng …/": checked against the sane range, so
+# that "01/01/0001" or "Năm 9999" is refused instead of read (the readers below only know 19xx and 20xx).
+_WRITTEN_YEAR_RE = re.compile(
+    r"(?:(?<![\d/.-])\d{1,2}([/.-])\d{1,2}\1|\bnam |\bqu[yi] [ivx\d]+ ?/ ?|\bthang \d{1,2} ?/ ?)(\d{4,})(?!\d)"
+)
+_MIN_YEAR, _MAX_YEAR = 1945, 2100  # core.dates; this module stays free of Django and of the apps
 _ANY_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
@@ -490,6 +498,11 @@ def _parse(text: str, default_year: int | None) -> Deadline:
         return Deadline(text, DueKind.ONGOING, None)
     if _CONDITION_RE.search(key):
         return _event(text, key, default_year)
+    for match in _WRITTEN_YEAR_RE.finditer(key):
+        year = int(match[2])
+        if not _MIN_YEAR <= year <= _MAX_YEAR:
+            reason = REASON_IMPOSSIBLE_YEAR % {"year": year, "min": _MIN_YEAR, "max": _MAX_YEAR}
+            return replace(_unknown(text, reason), impossible_year=year)
     hits, problems = _scan(key)
     if problems:  # never guess around an impossible date
         return _unknown(text, problems[0])
@@ -509,7 +522,11 @@ def parse_deadline(text: str | date | None, *, default_year: int | None = None) 
     if isinstance(text, datetime):
         text = text.date()
     if isinstance(text, date):
-        return Deadline(text.strftime("%d/%m/%Y"), DueKind.DATE, text)
+        written = f"{text.day:02d}/{text.month:02d}/{text.year:04d}"
+        if not _MIN_YEAR <= text.year <= _MAX_YEAR:
+            reason = REASON_IMPOSSIBLE_YEAR % {"year": text.year, "min": _MIN_YEAR, "max": _MAX_YEAR}
+            return replace(_unknown(written, reason), impossible_year=text.year)
+        return Deadline(written, DueKind.DATE, text)
     if text is None:
         text = ""
     elif not isinstance(text, str):  # an Excel number cell such as 2025

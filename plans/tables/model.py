@@ -12,6 +12,10 @@ MAX_ZIP_MEMBERS = 10_000
 MAX_ROWS = 10_000
 MAX_COLUMNS = 50
 MAX_MERGED_RANGES = 20_000
+# A cell of an appendix is a few sentences; the longest in the real 2025 tables has about 1,500 characters.
+MAX_CELL_CHARS = 4_000
+# What is kept of a refused cell, for the message and the preview.
+SHOWN_CHARS = 200
 # How many non-blank rows the header search looks at.
 HEADER_SCAN_ROWS = 30
 # Readers stop after this many non-blank rows: the data-row limit plus room

@@ -11,6 +11,7 @@ from .structure import (
     SectionStack,
     data_rows,
     formula_errors,
+    long_cell_errors,
     only_texts,
     require_header,
     value,
@@ -58,6 +59,7 @@ class _TaskReader:
         """Read every row; ``rows[i + 1]`` tells whether row i heads a section."""
         for index, row in enumerate(rows):
             following = rows[index + 1] if index + 1 < len(rows) else None
+            self.table.errors.extend(long_cell_errors(row, self.band))
             self.table.errors.extend(formula_errors(row, self.band))
             self._read_row(row, following)
 
