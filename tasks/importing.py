@@ -41,6 +41,7 @@ CHANGE_LABELS = {
     "section": _lazy("Mục"),
     "number": _lazy("Số thứ tự"),
     "title": _lazy("Tên nhiệm vụ"),
+    "description": _lazy("Nội dung, mô tả"),
     "output": _lazy("Sản phẩm"),
     "note": _lazy("Ghi chú"),
     "lead_text": _lazy("Cơ quan chủ trì"),
@@ -65,6 +66,7 @@ class PreviewTask:
     deadline: Deadline
     output: str = ""
     note: str = ""
+    description: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     evidence_required: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -306,6 +308,7 @@ def _changes(old: Task, new: PreviewTask) -> dict[str, tuple[str, str]]:
         "section": (old.section.path if old.section_id else "", new.section_path),
         "number": (old.number, new.number),
         "title": (old.title, new.title),
+        "description": (old.description, new.description),
         "output": (old.output, new.output),
         "note": (old.note, new.note),
         "lead_text": (old.lead_text, new.lead_text),
@@ -349,7 +352,7 @@ def _preview_task(item: TableItem, path: str, document: Document, resolve: Calla
     return PreviewTask(
         row=item.row, section_path=path, number=item.number, title=item.title,
         lead_text=item.lead, cooperating_text=item.cooperating, lead=lead, cooperating=cooperating,
-        deadline=deadline, output=item.output, note=item.note, extra=dict(item.extra),
+        deadline=deadline, output=item.output, note=item.note, description=item.description, extra=dict(item.extra),
         evidence_required=evidence, warnings=warnings, errors=errors,
     )
 
@@ -386,6 +389,7 @@ def _values(preview: PreviewTask, section: Section | None, order: int) -> dict[s
         "number": preview.number,
         "order": order,
         "title": preview.title,
+        "description": preview.description,
         "output": preview.output,
         "note": preview.note,
         "lead_text": preview.lead_text,
@@ -407,7 +411,7 @@ def _fill(task: Task, preview: PreviewTask, section: Section | None, order: int)
     task.evidence_required = task.evidence_required or preview.evidence_required
 
 
-_COMPARED = ["section_id", "number", "order", "title", "output", "note", "lead_text", "cooperating_text", "deadline_text",
+_COMPARED = ["section_id", "number", "order", "title", "description", "output", "note", "lead_text", "cooperating_text", "deadline_text",
              "due_date", "due_kind", "due_needs_confirmation", "unresolved_names", "evidence_required", "source_row"]
 
 

@@ -60,6 +60,9 @@ class Task(models.Model):
     number = models.CharField(_("số thứ tự"), max_length=20, blank=True)
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     title = models.TextField(_("nhiệm vụ / sản phẩm"))
+    description = models.TextField(
+        _("nội dung, mô tả"), blank=True, help_text=_("Cột nội dung hoặc mô tả của bảng, khi bảng có riêng cột tên nhiệm vụ.")
+    )
     output = models.TextField(_("sản phẩm đầu ra"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     lead_text = models.TextField(_("cơ quan chủ trì (như văn bản ghi)"), blank=True)

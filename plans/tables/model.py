@@ -128,6 +128,7 @@ class TableItem:
     note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     level: int = 1
+    description: str = ""  # a content column next to the name column ("Nội dung", "Mô tả")
     section_path: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
 
