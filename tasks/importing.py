@@ -29,7 +29,7 @@ from plans.areas import area_for_title
 from plans.deadlines import Deadline, parse_deadline
 from plans.models import Document, Section
 from plans.tables import RowMessage, TableItem, TaskTable
-from tasks import matching
+from tasks import matching, parties
 from tasks.models import Assignment, AssignmentRole, ProgressUpdate, Task, deadline_values, task_search_text
 from tasks.services import after_import
 
@@ -67,6 +67,7 @@ class PreviewTask:
     output: str = ""
     note: str = ""
     description: str = ""
+    other_parties: list[str] = field(default_factory=list)  # enterprises, residents, associations… (not agencies)
     extra: dict[str, str] = field(default_factory=dict)
     evidence_required: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -155,6 +156,7 @@ class TaskImportPreview:
                             "title": task.title,
                             "lead": names(task.lead),
                             "cooperating": names(task.cooperating),
+                            "other_parties": task.other_parties,
                             "deadline_text": task.deadline.text,
                             "due_date": task.deadline.due_date.isoformat() if task.deadline.due_date else None,
                             "due_kind": str(task.deadline.kind),
@@ -217,10 +219,11 @@ def build_preview(
     mapped = {fold(text): target for text, target in (mappings or {}).items()}
 
     def resolve(cell: str) -> list[Resolved]:
+        resolved = resolver.resolve_cell(parties.prepare_cell(cell))
         if not mapped:
-            return resolver.resolve_cell(cell)
+            return resolved
         out = []
-        for r in resolver.resolve_cell(cell):
+        for r in resolved:
             target = mapped.get(fold(r.text))
             if not r.known and target is not None:
                 r = Resolved(r.text, agency=target if isinstance(target, Agency) else None,
@@ -340,8 +343,9 @@ def _preview_task(item: TableItem, path: str, document: Document, resolve: Calla
                       % {"row": item.row, "text": deadline.text, "year": bad_year, "min": MIN_YEAR, "max": MAX_YEAR})
     elif deadline.needs_confirmation or deadline.year_inferred:
         warnings.append(_("Hàng %(row)s: thời hạn '%(text)s' – %(reason)s") % {"row": item.row, "text": deadline.text, "reason": deadline.reason})
-    lead = resolve(item.lead)
-    cooperating = resolve(item.cooperating)
+    lead, others = _agencies_and_others(resolve(item.lead))
+    cooperating, more = _agencies_and_others(resolve(item.cooperating))
+    others += [name for name in more if name not in others]
     for r in (*lead, *cooperating):
         if not r.known:
             warnings.append(_("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": r.text})
@@ -351,10 +355,22 @@ def _preview_task(item: TableItem, path: str, document: Document, resolve: Calla
     evidence = ("chứng" in low or "chung" in low) and "kiem chung" in fold(text)
     return PreviewTask(
         row=item.row, section_path=path, number=item.number, title=item.title,
-        lead_text=item.lead, cooperating_text=item.cooperating, lead=lead, cooperating=cooperating,
+        lead_text=item.lead, cooperating_text=item.cooperating, lead=lead, cooperating=cooperating, other_parties=others,
         deadline=deadline, output=item.output, note=item.note, description=item.description, extra=dict(item.extra),
         evidence_required=evidence, warnings=warnings, errors=errors,
     )
+
+
+def _agencies_and_others(resolved: list[Resolved]) -> tuple[list[Resolved], list[str]]:
+    """Split a cell's names into agencies (known or to map) and other parties: enterprises, residents, associations
+    that no directory lists (tasks.parties). A name the directory knows stays an agency."""
+    agencies, others = [], []
+    for r in resolved:
+        if not r.known and parties.is_other_party(r.text):
+            others.append(r.text)
+        else:
+            agencies.append(r)
+    return agencies, others
 
 
 def _members(groups: Iterable[AgencyGroup], day: datetime.date) -> dict[int, list[Agency]]:
@@ -369,14 +385,21 @@ def _members(groups: Iterable[AgencyGroup], day: datetime.date) -> dict[int, lis
 
 
 def _wanted_assignments(task: PreviewTask, members: dict[int, list[Agency]]) -> dict[int, tuple[str, int | None]]:
-    """Agency id -> (role, group id) for one task; a lead agency stays lead even when a group also names it."""
+    """Agency id -> (role, group id) for one task.
+
+    An agency the cell names takes the role it is named in (lead over cooperating when named in both); a group
+    gives its members a role only when they are not named themselves: "chủ trì: Các sở, ban, ngành; phối hợp: Sở
+    Nội vụ" keeps Sở Nội vụ cooperating (KH 275, III.4).
+    """
     wanted: dict[int, tuple[str, int | None]] = {}
-    for role, resolved in ((AssignmentRole.LEAD, task.lead), (AssignmentRole.COOPERATING, task.cooperating)):
+    roles = ((AssignmentRole.LEAD, task.lead), (AssignmentRole.COOPERATING, task.cooperating))
+    for role, resolved in roles:
         for r in resolved:
-            if r.agency is not None:
-                if r.agency.pk not in wanted or (role == AssignmentRole.LEAD and wanted[r.agency.pk][0] != AssignmentRole.LEAD):
-                    wanted[r.agency.pk] = (role, None)
-            elif r.group is not None:
+            if r.agency is not None and r.agency.pk not in wanted:
+                wanted[r.agency.pk] = (role, None)
+    for role, resolved in roles:
+        for r in resolved:
+            if r.agency is None and r.group is not None:
                 for agency in members.get(r.group.pk, []):
                     wanted.setdefault(agency.pk, (role, r.group.pk))
     return wanted
@@ -396,6 +419,7 @@ def _values(preview: PreviewTask, section: Section | None, order: int) -> dict[s
         "cooperating_text": preview.cooperating_text,
         **deadline_values(preview.deadline),
         "unresolved_names": preview.unresolved,
+        "other_parties": preview.other_parties,
         "source_row": preview.row,
         "extra": preview.extra,
     }
@@ -412,7 +436,7 @@ def _fill(task: Task, preview: PreviewTask, section: Section | None, order: int)
 
 
 _COMPARED = ["section_id", "number", "order", "title", "description", "output", "note", "lead_text", "cooperating_text", "deadline_text",
-             "due_date", "due_kind", "due_needs_confirmation", "unresolved_names", "evidence_required", "source_row"]
+             "due_date", "due_kind", "due_needs_confirmation", "unresolved_names", "other_parties", "evidence_required", "source_row"]
 
 
 @transaction.atomic

@@ -82,6 +82,10 @@ class Task(models.Model):
         _("tên cơ quan chưa xác định"), default=list, blank=True,
         help_text=_("Tên trong văn bản chưa khớp với cơ quan nào; cần gán trong trang nhập hoặc thêm tên gọi khác."),
     )
+    other_parties = models.JSONField(
+        _("các bên khác"), default=list, blank=True,
+        help_text=_("Doanh nghiệp, người dân, hiệp hội, tổ chức chính trị - xã hội… mà văn bản nêu cùng nhiệm vụ (không phải cơ quan nhà nước)."),
+    )
     source_row = models.PositiveIntegerField(_("hàng trong tệp nhập"), null=True, blank=True)
     extra = models.JSONField(_("cột khác"), default=dict, blank=True)
     search_text = models.TextField(editable=False, default="")
