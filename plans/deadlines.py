@@ -154,7 +154,8 @@ def _key(text: str) -> str:
 _DOC_DATE = r"(?: ngay (?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2} thang \d{1,2} nam \d{4}))?"
 _DOCNUM_RE = re.compile(
     r"(?<![\w/.-])\d+(?:[/.-]\d+)*[/-]"
-    r"(?!(?:qu[yi]|thang|nam|ngay|tu|den|toi|giai|va)\b)[a-z][a-z0-9]*(?:[/.-][a-z0-9]+)*" + _DOC_DATE
+    r"(?!(?:qu[yi]|thang|nam|ngay|tu|den|toi|giai|va|thuong|hang|lien|dinh|moi|sau|truoc|bat|ke|trien|thuc|hoan)\b)"
+    r"[a-z][a-z0-9]*(?:[/.-][a-z0-9]+)*" + _DOC_DATE
 )
 # "Kế hoạch số 02", "Số: 275 /KH-UBND": a number after "số" is a document number.
 _NUMBERED_RE = re.compile(r"\bso:? \d+(?:[/.-][a-z0-9]+)*" + _DOC_DATE)

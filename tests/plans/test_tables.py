@@ -41,7 +41,9 @@ def test_random_bytes_are_not_an_office_file():
     noise = b"".join(hashlib.sha256(str(i).encode()).digest() for i in range(64))
     with pytest.raises(TableError) as error:
         read_table(noise, "bang.xlsx")
-    assert error.value.message == "Tệp không phải là bảng tính Excel (.xlsx) hoặc tài liệu Word (.docx) hợp lệ."
+    assert error.value.message == (
+        "Tệp không phải là bảng tính Excel (.xlsx, .xls), OpenDocument (.ods) hoặc tài liệu Word (.docx) hợp lệ."
+    )
 
 
 def test_truncated_zip_is_not_an_office_file():
@@ -76,11 +78,12 @@ def ole2(*stream_names: str) -> bytes:
     return header + b"".join(name.encode("utf-16-le") + b"\x00" * 40 for name in stream_names)
 
 
-def test_old_xls_is_refused_with_advice_to_save_as_xlsx():
+def test_a_damaged_xls_is_refused_with_advice_to_save_as_xlsx():
+    """Old .xls workbooks are read (tests/plans/test_tables_formats.py); a damaged one gets a clear message."""
     with pytest.raises(TableError) as error:
         read_table(ole2("Workbook", "SummaryInformation"), "phu-luc.xls")
-    assert error.value.code == "legacy"
-    assert ".xls cũ" in error.value.message and ".xlsx" in error.value.message
+    assert error.value.code == "corrupt"
+    assert ".xls" in error.value.message and ".xlsx" in error.value.message
 
 
 def test_old_doc_is_refused_with_advice_to_save_as_docx():
