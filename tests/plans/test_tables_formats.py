@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import resource
+
 import pytest
+import xlwt
 
 from plans.tables import TableError, parse_task_table, read_table
 from tests.plans import tablefiles as tf
@@ -86,3 +90,20 @@ def test_an_xls_appendix_is_imported_through_the_web(client, demo):
     client.post(reverse("plans:import_confirm", args=[job.pk]), follow=True)
     assert Task.objects.filter(document=document).count() == 3
     assert Task.objects.get(document=document, section__number="II").due_date.isoformat() == "2026-05-15"
+
+
+def test_an_xls_with_one_cell_at_its_last_row_and_column_is_refused_not_read_into_memory():
+    """5 KB on disk, 1 GB in calamine's memory: the reading child hits its ceiling and the file gets a message."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("Phụ lục")
+    for column, text in enumerate(["STT", "Tên nhiệm vụ", "Cơ quan chủ trì"]):
+        sheet.write(0, column, text)
+    sheet.write(65535, 255, "lạc")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert len(buffer.getvalue()) < 10_000
+    with pytest.raises(TableError) as error:
+        read_table(buffer.getvalue())
+    assert error.value.code == "too_big" and "vùng dữ liệu quá lớn" in error.value.message
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KB: this process stayed small
