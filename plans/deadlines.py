@@ -54,6 +54,7 @@ class DueKind(models.TextChoices):
     RECURRING = "recurring", _("Định kỳ")
     ONGOING = "ongoing", _("Thường xuyên")
     EVENT = "event", _("Theo sự kiện")
+    START = "start", _("Chỉ nêu thời điểm bắt đầu")
     NONE = "none", _("Không nêu thời hạn")
     UNKNOWN = "unknown", _("Chưa đọc được")
 
@@ -78,6 +79,7 @@ class Deadline:
     year_inferred: bool = False
     recurrence: Recurrence = Recurrence.NONE
     reason: str = ""
+    impossible_year: int | None = None  # a year written that no plan can mean (0001, 9999): the import refuses it
 
 
 # Reasons are shown to the admin next to the text. They are plain strings, not
@@ -97,6 +99,17 @@ REASON_MID_YEAR = "“Giữa năm” được hiểu là hết 6 tháng đầu n
 REASON_EARLY_QUARTER = "“Đầu quý” được hiểu là hết tháng đầu của quý: cần người xác nhận."
 REASON_EARLY_MONTH = "“Đầu tháng” không nêu ngày: lấy cuối tháng, cần người xác nhận."
 REASON_SIX_MONTHS = "“6 tháng” không nói đầu hay cuối năm: hiểu là 6 tháng đầu năm, cần người xác nhận."
+REASON_TAIL = "Sau mốc hoàn thành, việc còn tiếp tục (%(tail)s): đã ghi nhận, hạn là mốc hoàn thành."
+REASON_START_ONLY = "Chỉ nêu thời điểm bắt đầu (%(start)s), không nêu hạn hoàn thành: cần người xác nhận."
+REASON_START_AND_DEADLINE = (
+    "Văn bản nêu nhiều mốc (bắt đầu %(start)s); lấy mốc của sản phẩm đầu tiên (%(due)s): cần người xác nhận."
+)
+REASON_BEFORE_YEAR = "“Trước năm %(year)s” được hiểu là hết năm %(previous)s: cần người xác nhận."
+REASON_FIRST_OF_SEVERAL = "Văn bản nêu nhiều thời hạn cho nhiều việc; lấy thời hạn của việc đầu tiên (%(due)s): cần người xác nhận."
+REASON_RECURRING_WITH_DATE = (
+    "Văn bản vừa nêu việc thường xuyên hoặc định kỳ vừa nêu thời điểm: cần người xác nhận hạn của từng kỳ."
+)
+REASON_IMPOSSIBLE_YEAR = "Năm %(year)s không hợp lệ (chỉ nhận năm %(min)s–%(max)s)."
 REASON_NO_PERIOD = "Định kỳ nhưng không nêu chu kỳ: cần người xác nhận."
 
 
@@ -141,7 +154,8 @@ def _key(text: str) -> str:
 _DOC_DATE = r"(?: ngay (?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2} thang \d{1,2} nam \d{4}))?"
 _DOCNUM_RE = re.compile(
     r"(?<![\w/.-])\d+(?:[/.-]\d+)*[/-]"
-    r"(?!(?:qu[yi]|thang|nam|ngay|tu|den|toi|giai|va)\b)[a-z][a-z0-9]*(?:[/.-][a-z0-9]+)*" + _DOC_DATE
+    r"(?!(?:qu[yi]|thang|nam|ngay|tu|den|toi|giai|va|thuong|hang|lien|dinh|moi|sau|truoc|bat|ke|trien|thuc|hoan)\b)"
+    r"[a-z][a-z0-9]*(?:[/.-][a-z0-9]+)*" + _DOC_DATE
 )
 # "Kế hoạch số 02", "Số: 275 /KH-UBND": a number after "số" is a document number.
 _NUMBERED_RE = re.compile(r"\bso:? \d+(?:[/.-][a-z0-9]+)*" + _DOC_DATE)
@@ -180,6 +194,12 @@ _PERIODIC_RE = re.compile(r"\bdinh ky\b")
 # "Hằng tuần" has no Recurrence value; weekly work is ongoing for the portal.
 _ONGOING_RE = re.compile(r"\bthuong xuyen\b|\blien tuc\b|\b(?:hang|moi) (?:ngay|tuan)\b")
 _YEAR_WORD_RE = re.compile(r"\bnam\b")
+# A year as a person writes it in a date or after "năm"/"quý …/"/"tháng …/": checked against the sane range, so
+# that "01/01/0001" or "Năm 9999" is refused instead of read (the readers below only know 19xx and 20xx).
+_WRITTEN_YEAR_RE = re.compile(
+    r"(?:(?<![\d/.-])\d{1,2}([/.-])\d{1,2}\1|\bnam |\bqu[yi] [ivx\d]+ ?/ ?|\bthang \d{1,2} ?/ ?)(\d{4,})(?!\d)"
+)
+_MIN_YEAR, _MAX_YEAR = 1945, 2100  # core.dates; this module stays free of Django and of the apps
 _ANY_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
@@ -296,6 +316,11 @@ def _read_year_range(m: re.Match[str]) -> _Hit | str:
     return _Hit(DueKind.YEAR_RANGE, first, last)
 
 
+def _read_before_year(m: re.Match[str]) -> _Hit | str:
+    year = int(m[1])
+    return _Hit(DueKind.YEAR, 0, 0, year - 1, note=REASON_BEFORE_YEAR % {"year": year, "previous": year - 1})
+
+
 def _year_hit(prefix: str | None, year: int | None) -> _Hit:
     if prefix == "dau":
         return _Hit(DueKind.QUARTER, 1, 1, year, note=REASON_EARLY_YEAR)
@@ -322,7 +347,8 @@ _READERS = (
     (re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), _read_iso_date),
     # "30/12/2021", "15-3-2024", "15.3.2024", "30/12/21": one separator throughout,
     # so "01-02/2024" stays a month range.
-    (re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)"), _read_date),
+    # A "-" right before is the dash of a range of dates ("01/4/2026 - 15/5/2026").
+    (re.compile(r"(?<![\d/.])(?<![^\d]-)(?<!^-)(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)"), _read_date),
     # "ngày 15 tháng 3 năm 2024"
     (re.compile(rf"\bngay (\d{{1,2}}) thang (\d{{1,2}})(?:(?: nam |/)({_Y4}))?(?!\d)"), _read_spoken_date),
     # "6 tháng đầu năm 2024", "6 tháng cuối năm", "nửa đầu năm 2024", "6 tháng năm 2024"
@@ -348,6 +374,8 @@ _READERS = (
     (re.compile(rf"(?<![\d/.-])(\d{{1,2}})/({_Y4})(?![\d/])"), _read_bare_month),
     # "2026 - 2030", "Giai đoạn 2021-2025", "Năm 2024-2025", "Từ năm 2024 đến năm 2025"
     (re.compile(rf"(?<![\d/.-])({_Y4}) ?(?:-|den|toi) ?(?:het )?(?:nam )?({_Y4})(?!\d)"), _read_year_range),
+    # "Trước năm 2028", "Trước 2028": before that year starts
+    (re.compile(rf"\btruoc (?:nam )?({_Y4})(?!\d)"), _read_before_year),
     # "Trước ngày 30/6", "30/6": a day without a year, only after a deadline word
     # or alone, so "3/4 nhiệm vụ" is not read as a date.
     (
@@ -363,11 +391,17 @@ _READERS = (
 
 # "Quý I/2024 - Quý III/2024", "Tháng 3/2024 đến tháng 5/2024": two periods of
 # one kind joined like this are one stretch, not alternatives.
-_RANGE_GAP_RE = re.compile(r" ?(?:-|den|toi|den het) ?")
+_RANGE_GAP_RE = re.compile(r" ?(?:-|den|toi|den het)(?: ngay)? ?")
 
 
 def _scan(key: str) -> tuple[list[_Hit], list[str]]:
     """Return the periods written in a key, and why any of them cannot exist."""
+    hits, problems, _rest = _scan_rest(key)
+    return hits, problems
+
+
+def _scan_rest(key: str) -> tuple[list[_Hit], list[str], str]:
+    """Return the periods written in a key, why any of them cannot exist, and the key with the periods blanked."""
     hits: list[_Hit] = []
     problems: list[str] = []
     for pattern, read in _READERS:
@@ -383,7 +417,7 @@ def _scan(key: str) -> tuple[list[_Hit], list[str]]:
             end = match.end()
         if pieces:
             key = " # ".join([*pieces, key[end:]])
-    return hits, problems
+    return hits, problems, key
 
 
 # --- Deciding ----------------------------------------------------------------------
@@ -444,6 +478,7 @@ def _decide(text: str, hits: list[_Hit], default_year: int | None) -> Deadline:
     ]
     start, due, hit = max(kept, key=lambda span: span[1])
     kind = hit.kind
+    date_range = False
     notes = [h.note for _, _, h in kept]
     if len(kept) > 1:
         start = min(s for s, _, _ in kept)
@@ -451,9 +486,12 @@ def _decide(text: str, hits: list[_Hit], default_year: int | None) -> Deadline:
         # stretch ("Năm 2024 và năm 2025" is a year range); two dates, or
         # periods with a gap between them, are alternatives a person must
         # choose from.
-        stretch = _contiguous(kept) or all(h.joined for *_, h in sorted(kept, key=lambda span: span[0])[1:])
+        joined = all(h.joined for *_, h in sorted(kept, key=lambda span: span[0])[1:])
+        stretch = _contiguous(kept) or joined
         if kind is not DueKind.DATE and {h.kind for *_, h in kept} == {kind} and stretch:
             kind = DueKind.YEAR_RANGE if kind is DueKind.YEAR else kind
+        elif len(kept) == 2 and joined and {h.kind for *_, h in kept} == {DueKind.DATE}:
+            date_range = True  # "01/4/2026 - 15/5/2026": due at its end
         else:
             notes.append(REASON_SEVERAL % {"due": due.strftime("%d/%m/%Y")})
     if missing:
@@ -465,7 +503,7 @@ def _decide(text: str, hits: list[_Hit], default_year: int | None) -> Deadline:
         text,
         kind,
         due,
-        start_date=None if kind is DueKind.DATE else start,
+        start_date=None if kind is DueKind.DATE and not date_range else start,
         needs_confirmation=confirm,
         year_inferred=inferred,
         reason=_join(notes),
@@ -479,15 +517,29 @@ def _parse(text: str, default_year: int | None) -> Deadline:
     key = _EDGES_RE.sub("", raw)
     key = _FILLER_RE.sub("", key)
     key = _NUMBERED_RE.sub(" # ", _DOCNUM_RE.sub(" # ", key))
+    for match in _WRITTEN_YEAR_RE.finditer(key):
+        year = int(match[2])
+        if not _MIN_YEAR <= year <= _MAX_YEAR:
+            reason = REASON_IMPOSSIBLE_YEAR % {"year": year, "min": _MIN_YEAR, "max": _MAX_YEAR}
+            return replace(_unknown(text, reason), impossible_year=year)
     if _EVENT_RE.search(key):
         return _event(text, key, default_year)
+    if (milestone := _milestone_then_ongoing(text, key, default_year)) is not None:
+        return milestone
+    dated = bool(_ANY_YEAR_RE.search(key))  # "Hằng năm, trước ngày 15/12" is the day of each year: not a date
     for recurrence, pattern in _RECURRENCES:
         if pattern.search(key):
+            if dated:  # "Hằng năm, trước ngày 15/12/2026": which date is the deadline of which period?
+                return Deadline(text, DueKind.RECURRING, None, recurrence=recurrence, needs_confirmation=True, reason=REASON_RECURRING_WITH_DATE)
             return Deadline(text, DueKind.RECURRING, None, recurrence=recurrence)
     if _PERIODIC_RE.search(key):
         return Deadline(text, DueKind.RECURRING, None, needs_confirmation=True, reason=REASON_NO_PERIOD)
     if _ONGOING_RE.search(key):
+        if dated:
+            return Deadline(text, DueKind.ONGOING, None, needs_confirmation=True, reason=REASON_RECURRING_WITH_DATE)
         return Deadline(text, DueKind.ONGOING, None)
+    if (started := _start(text, key, default_year)) is not None:
+        return started
     if _CONDITION_RE.search(key):
         return _event(text, key, default_year)
     hits, problems = _scan(key)
@@ -495,7 +547,122 @@ def _parse(text: str, default_year: int | None) -> Deadline:
         return _unknown(text, problems[0])
     if not hits:
         return _unknown(text)
+    if len(hits) > 1 and (first := _first_of_several(text, key, default_year)) is not None:
+        return first
     return _decide(text, hits, default_year)
+
+
+# "…, sau đó duy trì thường xuyên", "… và vận hành thường xuyên", "…, thực hiện hằng năm": work that goes on after a
+# milestone. The milestone before it is the deadline.
+_TAIL_WORDS = {
+    "thuong xuyen": "thường xuyên",
+    "hang nam": "hằng năm",
+    "moi nam": "hằng năm",
+    "hang quy": "hằng quý",
+    "hang thang": "hằng tháng",
+    "lien tuc": "liên tục",
+    "dinh ky": "định kỳ",
+}
+_TAIL_RE = re.compile(
+    r"(?:,|;|\bsau do\b|\bva\b|\broi\b)[ ,;]*"
+    r"(?:(?:sau do|tiep tuc|duy tri|van hanh|thuc hien|trien khai|to chuc|cap nhat|khai thac|su dung|ap dung|"
+    r"bao cao|kiem tra|theo doi)[ ,]*){0,4}"
+    r"(" + "|".join(_TAIL_WORDS) + r")\b"
+)
+
+
+def _milestone_then_ongoing(text: str, key: str, default_year: int | None) -> Deadline | None:
+    """Return the deadline of a milestone followed by ongoing work, or None if the text is not written so."""
+    tail = _TAIL_RE.search(key)
+    if tail is None:
+        return None
+    hits, problems = _scan(key[: tail.start()])
+    if problems or not hits:
+        return None
+    found = _decide(text, hits, default_year)
+    reasons = [found.reason, REASON_TAIL % {"tail": _TAIL_WORDS[tail[1]]}]
+    return replace(found, reason=_join(reasons))
+
+
+# "Bắt đầu từ Quý II/2026", "Thực hiện từ năm 2027", "Kể từ ngày 01/7/2026", "Triển khai từ năm 2026", "Sau năm 2028":
+# when work starts, not when it is due.
+_START_RE = re.compile(r"\b(bat dau tu|bat dau|ke tu|tu|sau) (?=(?:ngay |nam |thang |qu[yi] )?(?:\d|[ivx]+\b))")
+_CLAUSE_END_RE = re.compile(r"[,;]| va | sau do | roi ")
+_RANGE_END_RE = re.compile(r"(?:\b(?:den|toi)|-) ?(?:het )?(?:ngay |nam |thang |qu[yi] )?(?:\d|[ivx]+\b)")
+
+
+def _start(text: str, key: str, default_year: int | None) -> Deadline | None:
+    """Return a START (or, when the text also names a deliverable, that deliverable flagged), or None."""
+    match = _START_RE.search(key)
+    if match is None:
+        return None
+    end = _CLAUSE_END_RE.search(key, match.end())
+    stop = end.start() if end else len(key)
+    segment = key[match.end() : stop]
+    if _RANGE_END_RE.search(segment):
+        return None  # "Từ quý I đến quý III/2024": a stretch, read as such below
+    hits, problems = _scan(segment)
+    if problems or len(hits) != 1 or hits[0].kind is DueKind.YEAR_RANGE or hits[0].first != hits[0].last:
+        return None  # "Từ năm 2024 đến năm 2025" is a range; "kể từ ngày Đề án được duyệt" a condition
+    period = _decide(text, hits, default_year)
+    if period.due_date is None:
+        return None
+    if match[1] == "sau":
+        begins = period.due_date + timedelta(days=1)
+    else:
+        begins = period.start_date or period.due_date
+    shown = begins.strftime("%d/%m/%Y")
+    rest, rest_problems = _scan(key[: match.start()] + " # " + key[stop:])
+    if rest and not rest_problems:  # "Thí điểm năm 2026, nhân rộng từ năm 2027": the first deliverable
+        found = _decide(text, rest, default_year)
+        if found.due_date is not None:
+            due = found.due_date.strftime("%d/%m/%Y")
+            reason = _join([found.reason, REASON_START_AND_DEADLINE % {"start": shown, "due": due}])
+            return replace(found, needs_confirmation=True, reason=reason)
+    return Deadline(
+        text,
+        DueKind.START,
+        None,
+        start_date=begins,
+        needs_confirmation=True,
+        year_inferred=period.year_inferred,
+        reason=REASON_START_ONLY % {"start": shown},
+    )
+
+
+# What a clause may hold besides its period and still be only a deadline ("trong năm 2021, trước ngày 30/12/2021").
+_PERIOD_WORDS = frozenset(
+    "nam quy qui thang ngay truoc trong den het va giai doan cuoi dau giua tu toi hoan thanh thuc hien xong chat "
+    "nhat muon cham ca dot lan # -".split()
+)
+_WORD_RE = re.compile(r"[a-z]{2,}")
+
+
+def _first_of_several(text: str, key: str, default_year: int | None) -> Deadline | None:
+    """Return the first deliverable's deadline, flagged, when clauses name different work each with its own period
+    ("Thí điểm năm 2026, nhân rộng năm 2027"); None otherwise."""
+    if "," not in key and ";" not in key:
+        return None
+    clauses = []
+    for clause in re.split(r"[,;]", key):
+        hits, problems, rest = _scan_rest(clause)
+        if problems:
+            return None
+        if hits:
+            found = _decide(text, hits, default_year)
+            if found.due_date is None:
+                return None
+            work = any(w not in _PERIOD_WORDS for w in _WORD_RE.findall(rest))
+            clauses.append((found, found.start_date or found.due_date, work))
+    if len(clauses) < 2 or not all(work for *_, work in clauses):
+        return None
+    for a, a_start, _work in clauses:  # a period inside another is that one made precise, not another deadline
+        for b, b_start, _other in clauses:
+            if a is not b and a_start <= b_start and b.due_date <= a.due_date:
+                return None
+    first = clauses[0][0]
+    reason = _join([first.reason, REASON_FIRST_OF_SEVERAL % {"due": first.due_date.strftime("%d/%m/%Y")}])
+    return replace(first, needs_confirmation=True, reason=reason)
 
 
 def parse_deadline(text: str | date | None, *, default_year: int | None = None) -> Deadline:
@@ -509,7 +676,11 @@ def parse_deadline(text: str | date | None, *, default_year: int | None = None) 
     if isinstance(text, datetime):
         text = text.date()
     if isinstance(text, date):
-        return Deadline(text.strftime("%d/%m/%Y"), DueKind.DATE, text)
+        written = f"{text.day:02d}/{text.month:02d}/{text.year:04d}"
+        if not _MIN_YEAR <= text.year <= _MAX_YEAR:
+            reason = REASON_IMPOSSIBLE_YEAR % {"year": text.year, "min": _MIN_YEAR, "max": _MAX_YEAR}
+            return replace(_unknown(written, reason), impossible_year=text.year)
+        return Deadline(written, DueKind.DATE, text)
     if text is None:
         text = ""
     elif not isinstance(text, str):  # an Excel number cell such as 2025

@@ -17,20 +17,38 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Agency, AgencyGroup
 from agencies.resolver import Resolved, Resolver
 from core.bulk import copy_history, insert_tuples
+from core.dates import MAX_YEAR, MIN_YEAR, is_sane_date
 from core.text import fold
 from plans.areas import area_for_title
 from plans.deadlines import Deadline, parse_deadline
 from plans.models import Document, Section
 from plans.tables import RowMessage, TableItem, TaskTable
-from tasks.models import Assignment, AssignmentRole, Task, deadline_values, task_search_text
+from tasks import matching, parties
+from tasks.models import Assignment, AssignmentRole, ProgressUpdate, Task, deadline_values, task_search_text
 from tasks.services import after_import
 
 Target = Agency | AgencyGroup
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+# The fields of a task a row of the file sets and a person reads, in the order the preview lists changes.
+CHANGE_LABELS = {
+    "section": _lazy("Mục"),
+    "number": _lazy("Số thứ tự"),
+    "title": _lazy("Tên nhiệm vụ"),
+    "description": _lazy("Nội dung, mô tả"),
+    "output": _lazy("Sản phẩm"),
+    "note": _lazy("Ghi chú"),
+    "lead_text": _lazy("Cơ quan chủ trì"),
+    "cooperating_text": _lazy("Cơ quan phối hợp"),
+    "deadline_text": _lazy("Thời hạn"),
+    "due_date": _lazy("Hạn hoàn thành"),
+}
 
 
 @dataclass
@@ -48,10 +66,22 @@ class PreviewTask:
     deadline: Deadline
     output: str = ""
     note: str = ""
+    description: str = ""
+    other_parties: list[str] = field(default_factory=list)  # enterprises, residents, associations… (not agencies)
     extra: dict[str, str] = field(default_factory=dict)
     evidence_required: bool = False
     warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     existing_id: int | None = None
+    match: str = NEW  # NEW, CHANGED or UNCHANGED against the task it is bound to
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # field -> (old, new), for a changed task
+    ask_about: Task | None = None  # a task with reports this row would retitle: a person chooses same or new task
+    chosen: str = ""  # matching.SAME or matching.NEW once chosen
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(label, old, new) of each changed field, for the preview."""
+        return [(CHANGE_LABELS[name], old, new) for name, (old, new) in self.changes.items()]
 
     @property
     def unresolved(self) -> list[str]:
@@ -87,6 +117,18 @@ class TaskImportPreview:
     def tasks(self) -> list[PreviewTask]:
         return [task for section in self.sections for task in section.tasks]
 
+    @property
+    def undecided(self) -> list[PreviewTask]:
+        """Rows that would retitle a task with reports and wait for a person to choose same task or new task."""
+        return [task for task in self.tasks if task.ask_about is not None and not task.chosen]
+
+    def counts(self) -> dict[str, int]:
+        """How many rows are new, changed, unchanged; how many tasks are missing from the file."""
+        out = {NEW: 0, CHANGED: 0, UNCHANGED: 0}
+        for task in self.tasks:
+            out[task.match] += 1
+        return {**out, "missing": len(self.missing)}
+
     def unknown_names(self) -> dict[str, list[int]]:
         """Each name no agency or group matched, with the rows that write it."""
         unknown: dict[str, list[int]] = defaultdict(list)
@@ -114,11 +156,17 @@ class TaskImportPreview:
                             "title": task.title,
                             "lead": names(task.lead),
                             "cooperating": names(task.cooperating),
+                            "other_parties": task.other_parties,
                             "deadline_text": task.deadline.text,
                             "due_date": task.deadline.due_date.isoformat() if task.deadline.due_date else None,
                             "due_kind": str(task.deadline.kind),
                             "needs_confirmation": task.deadline.needs_confirmation,
                             "warnings": task.warnings,
+                            "match": task.match,
+                            **({"changes": {k: list(v) for k, v in task.changes.items()}} if task.match == CHANGED else {}),
+                            **({"ask_about": {"id": task.ask_about.pk, "number": task.ask_about.full_number,
+                                              "title": task.ask_about.title, "chosen": task.chosen or None}}
+                               if task.ask_about is not None else {}),
                         }
                         for task in section.tasks
                     ],
@@ -159,19 +207,23 @@ def build_preview(
     *,
     resolver: Resolver | None = None,
     mappings: dict[str, Target] | None = None,
+    choices: dict[int, str] | None = None,
 ) -> TaskImportPreview:
     """Turn a parsed table into a preview: names resolved, deadlines read, rows matched to existing tasks.
 
-    Queries: 3 to load the province's names, 2 for the document's sections and tasks; none per row.
+    ``choices`` maps a row to matching.SAME or matching.NEW where a person decided about a reported task.
+    Queries: 3 to load the province's names, 2 for the document's sections and tasks, 1 for their reports (on a
+    re-import); none per row.
     """
     resolver = resolver or Resolver(document.province)
     mapped = {fold(text): target for text, target in (mappings or {}).items()}
 
     def resolve(cell: str) -> list[Resolved]:
+        resolved = resolver.resolve_cell(parties.prepare_cell(cell))
         if not mapped:
-            return resolver.resolve_cell(cell)
+            return resolved
         out = []
-        for r in resolver.resolve_cell(cell):
+        for r in resolved:
             target = mapped.get(fold(r.text))
             if not r.known and target is not None:
                 r = Resolved(r.text, agency=target if isinstance(target, Agency) else None,
@@ -182,8 +234,6 @@ def build_preview(
     saved = document.pk is not None  # a dry run previews against a draft that is not written
     existing_sections = {s.path: s for s in document.sections.all()} if saved else {}
     existing_tasks = list(document.tasks.select_related("section")) if saved else []
-    by_number = {((t.section.path if t.section_id else ""), t.number): t for t in existing_tasks if t.number}
-    by_title = {fold(t.title): t for t in existing_tasks}
 
     sections: dict[str, PreviewSection] = {}
     order: list[PreviewSection] = []
@@ -201,21 +251,75 @@ def build_preview(
             continue
         path = "/".join(item.section_path)
         target_section = sections.get(path, loose) if path else loose
-        task = _preview_task(item, path, document, resolve)
-        match = by_number.get((path, task.number)) if task.number else None
-        if match is None and by_title:  # a re-import: match by title when the number changed
-            match = by_title.get(fold(task.title))
-        task.existing_id = match.pk if match else None
-        target_section.tasks.append(task)
+        target_section.tasks.append(_preview_task(item, path, document, resolve))
 
     all_sections = ([loose] if loose.tasks else []) + order
-    seen = {t.existing_id for s in all_sections for t in s.tasks if t.existing_id}
-    missing = [t for t in existing_tasks if t.pk not in seen]
+    missing = _match(all_sections, existing_tasks, choices or {}) if existing_tasks else []
     warnings = list(table.warnings)
     for text, rows in _unknown(all_sections).items():
         warnings.append(RowMessage(rows[0], _("Hàng %(rows)s: chưa xác định được cơ quan '%(name)s'; hãy chọn cơ quan tương ứng.")
                                    % {"rows": ", ".join(map(str, rows)), "name": text}))
-    return TaskImportPreview(document, all_sections, list(table.errors), warnings, missing)
+    errors = list(table.errors) + [RowMessage(t.row, message) for s in all_sections for t in s.tasks for message in t.errors]
+    return TaskImportPreview(document, all_sections, errors, warnings, missing)
+
+
+def _match(sections: list[PreviewSection], existing: list[Task], choices: dict[int, str]) -> list[Task]:
+    """Bind each row to the task it is (tasks.matching), say what would change; return the tasks no row takes.
+
+    Queries: 1 (which tasks have reports).
+    """
+    reported = set(
+        ProgressUpdate.objects.filter(assignment__task__in=[t.pk for t in existing]).values_list("assignment__task_id", flat=True)
+    )
+    by_id = {t.pk: t for t in existing}
+    keys = [matching.TaskKey(t.pk, t.section.path if t.section_id else "", t.number, t.title, t.pk in reported) for t in existing]
+    rows = [matching.RowKey(t.row, t.section_path, t.number, t.title) for s in sections for t in s.tasks]
+    bindings = matching.bind_rows(rows, keys, choices)
+    for section in sections:
+        for task in section.tasks:
+            binding = bindings[task.row]
+            task.ask_about = by_id.get(binding.ask_about) if binding.ask_about else None
+            task.chosen = binding.chosen
+            if binding.task_id is None:
+                continue
+            old = by_id[binding.task_id]
+            task.existing_id = old.pk
+            task.changes = _changes(old, task)
+            task.match = CHANGED if task.changes else UNCHANGED
+            if task.ask_about is None and old.pk in reported and "title" in task.changes:
+                task.warnings.append(_("Hàng %(row)s: nhiệm vụ đã có báo cáo được sửa tên (sửa nhỏ): '%(old)s' → '%(new)s'.")
+                                     % {"row": task.row, "old": old.title, "new": task.title})
+            if task.ask_about is not None and task.chosen == matching.SAME:
+                task.warnings.append(_("Hàng %(row)s: đã chọn giữ là nhiệm vụ cũ (đã có báo cáo) với tên mới.") % {"row": task.row})
+        for task in section.tasks:
+            if task.ask_about is not None and not task.chosen:
+                task.warnings.append(_(
+                    "Hàng %(row)s: nhiệm vụ %(number)s '%(old)s' đã có báo cáo nhưng tên mới khác hẳn ('%(new)s'); "
+                    "hãy chọn đây là cùng nhiệm vụ hay nhiệm vụ mới."
+                ) % {"row": task.row, "number": task.ask_about.full_number, "old": task.ask_about.title, "new": task.title})
+    bound = {b.task_id for b in bindings.values() if b.task_id}
+    return [t for t in existing if t.pk not in bound]
+
+
+def _day(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _changes(old: Task, new: PreviewTask) -> dict[str, tuple[str, str]]:
+    """Field -> (old, new) for each field a person reads that the row changes."""
+    values = {
+        "section": (old.section.path if old.section_id else "", new.section_path),
+        "number": (old.number, new.number),
+        "title": (old.title, new.title),
+        "description": (old.description, new.description),
+        "output": (old.output, new.output),
+        "note": (old.note, new.note),
+        "lead_text": (old.lead_text, new.lead_text),
+        "cooperating_text": (old.cooperating_text, new.cooperating_text),
+        "deadline_text": (old.deadline_text, new.deadline.text),
+        "due_date": (_day(old.due_date), _day(new.deadline.due_date)),
+    }
+    return {name: pair for name, pair in values.items() if pair[0] != pair[1]}
 
 
 def _unknown(sections: list[PreviewSection]) -> dict[str, list[int]]:
@@ -230,10 +334,18 @@ def _unknown(sections: list[PreviewSection]) -> dict[str, list[int]]:
 def _preview_task(item: TableItem, path: str, document: Document, resolve: Callable[[str], list[Resolved]]) -> PreviewTask:
     deadline = parse_deadline(item.deadline, default_year=document.year)
     warnings = list(item.warnings)
-    if deadline.needs_confirmation or deadline.year_inferred:
+    errors = []
+    bad_year = deadline.impossible_year or next(
+        (day.year for day in (deadline.due_date, deadline.start_date) if not is_sane_date(day)), None
+    )
+    if bad_year is not None:
+        errors.append(_("Hàng %(row)s: thời hạn '%(text)s' có năm %(year)s không hợp lệ (chỉ nhận năm %(min)s–%(max)s).")
+                      % {"row": item.row, "text": deadline.text, "year": bad_year, "min": MIN_YEAR, "max": MAX_YEAR})
+    elif deadline.needs_confirmation or deadline.year_inferred:
         warnings.append(_("Hàng %(row)s: thời hạn '%(text)s' – %(reason)s") % {"row": item.row, "text": deadline.text, "reason": deadline.reason})
-    lead = resolve(item.lead)
-    cooperating = resolve(item.cooperating)
+    lead, others = _agencies_and_others(resolve(item.lead))
+    cooperating, more = _agencies_and_others(resolve(item.cooperating))
+    others += [name for name in more if name not in others]
     for r in (*lead, *cooperating):
         if not r.known:
             warnings.append(_("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": r.text})
@@ -243,10 +355,22 @@ def _preview_task(item: TableItem, path: str, document: Document, resolve: Calla
     evidence = ("chứng" in low or "chung" in low) and "kiem chung" in fold(text)
     return PreviewTask(
         row=item.row, section_path=path, number=item.number, title=item.title,
-        lead_text=item.lead, cooperating_text=item.cooperating, lead=lead, cooperating=cooperating,
-        deadline=deadline, output=item.output, note=item.note, extra=dict(item.extra),
-        evidence_required=evidence, warnings=warnings,
+        lead_text=item.lead, cooperating_text=item.cooperating, lead=lead, cooperating=cooperating, other_parties=others,
+        deadline=deadline, output=item.output, note=item.note, description=item.description, extra=dict(item.extra),
+        evidence_required=evidence, warnings=warnings, errors=errors,
     )
+
+
+def _agencies_and_others(resolved: list[Resolved]) -> tuple[list[Resolved], list[str]]:
+    """Split a cell's names into agencies (known or to map) and other parties: enterprises, residents, associations
+    that no directory lists (tasks.parties). A name the directory knows stays an agency."""
+    agencies, others = [], []
+    for r in resolved:
+        if not r.known and parties.is_other_party(r.text):
+            others.append(r.text)
+        else:
+            agencies.append(r)
+    return agencies, others
 
 
 def _members(groups: Iterable[AgencyGroup], day: datetime.date) -> dict[int, list[Agency]]:
@@ -261,14 +385,21 @@ def _members(groups: Iterable[AgencyGroup], day: datetime.date) -> dict[int, lis
 
 
 def _wanted_assignments(task: PreviewTask, members: dict[int, list[Agency]]) -> dict[int, tuple[str, int | None]]:
-    """Agency id -> (role, group id) for one task; a lead agency stays lead even when a group also names it."""
+    """Agency id -> (role, group id) for one task.
+
+    An agency the cell names takes the role it is named in (lead over cooperating when named in both); a group
+    gives its members a role only when they are not named themselves: "chủ trì: Các sở, ban, ngành; phối hợp: Sở
+    Nội vụ" keeps Sở Nội vụ cooperating (KH 275, III.4).
+    """
     wanted: dict[int, tuple[str, int | None]] = {}
-    for role, resolved in ((AssignmentRole.LEAD, task.lead), (AssignmentRole.COOPERATING, task.cooperating)):
+    roles = ((AssignmentRole.LEAD, task.lead), (AssignmentRole.COOPERATING, task.cooperating))
+    for role, resolved in roles:
         for r in resolved:
-            if r.agency is not None:
-                if r.agency.pk not in wanted or (role == AssignmentRole.LEAD and wanted[r.agency.pk][0] != AssignmentRole.LEAD):
-                    wanted[r.agency.pk] = (role, None)
-            elif r.group is not None:
+            if r.agency is not None and r.agency.pk not in wanted:
+                wanted[r.agency.pk] = (role, None)
+    for role, resolved in roles:
+        for r in resolved:
+            if r.agency is None and r.group is not None:
                 for agency in members.get(r.group.pk, []):
                     wanted.setdefault(agency.pk, (role, r.group.pk))
     return wanted
@@ -281,12 +412,14 @@ def _values(preview: PreviewTask, section: Section | None, order: int) -> dict[s
         "number": preview.number,
         "order": order,
         "title": preview.title,
+        "description": preview.description,
         "output": preview.output,
         "note": preview.note,
         "lead_text": preview.lead_text,
         "cooperating_text": preview.cooperating_text,
         **deadline_values(preview.deadline),
         "unresolved_names": preview.unresolved,
+        "other_parties": preview.other_parties,
         "source_row": preview.row,
         "extra": preview.extra,
     }
@@ -302,8 +435,8 @@ def _fill(task: Task, preview: PreviewTask, section: Section | None, order: int)
     task.evidence_required = task.evidence_required or preview.evidence_required
 
 
-_COMPARED = ["section_id", "number", "order", "title", "output", "note", "lead_text", "cooperating_text", "deadline_text",
-             "due_date", "due_kind", "due_needs_confirmation", "unresolved_names", "evidence_required", "source_row"]
+_COMPARED = ["section_id", "number", "order", "title", "description", "output", "note", "lead_text", "cooperating_text", "deadline_text",
+             "due_date", "due_kind", "due_needs_confirmation", "unresolved_names", "other_parties", "evidence_required", "source_row"]
 
 
 @transaction.atomic
@@ -346,9 +479,10 @@ def apply_preview(
             fresh_sections.append(section)
             result.sections_created += 1
         else:
-            section.title, section.order, section.parent = ps.title, index, parent
-            section.area = area_for_title(ps.title) if not section.area or section.area == "other" else section.area
-            section.save()
+            area = area_for_title(ps.title) if not section.area or section.area == "other" else section.area
+            if (section.title, section.order, section.parent_id, section.area) != (ps.title, index, parent.pk if parent else None, area):
+                section.title, section.order, section.parent, section.area = ps.title, index, parent, area
+                section.save()  # only when the file changed it: an identical re-import writes nothing
         sections_by_path[ps.path] = section
     Section.objects.bulk_create(fresh_sections)
 

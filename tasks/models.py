@@ -60,6 +60,9 @@ class Task(models.Model):
     number = models.CharField(_("số thứ tự"), max_length=20, blank=True)
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     title = models.TextField(_("nhiệm vụ / sản phẩm"))
+    description = models.TextField(
+        _("nội dung, mô tả"), blank=True, help_text=_("Cột nội dung hoặc mô tả của bảng, khi bảng có riêng cột tên nhiệm vụ.")
+    )
     output = models.TextField(_("sản phẩm đầu ra"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     lead_text = models.TextField(_("cơ quan chủ trì (như văn bản ghi)"), blank=True)
@@ -78,6 +81,10 @@ class Task(models.Model):
     unresolved_names = models.JSONField(
         _("tên cơ quan chưa xác định"), default=list, blank=True,
         help_text=_("Tên trong văn bản chưa khớp với cơ quan nào; cần gán trong trang nhập hoặc thêm tên gọi khác."),
+    )
+    other_parties = models.JSONField(
+        _("các bên khác"), default=list, blank=True,
+        help_text=_("Doanh nghiệp, người dân, hiệp hội, tổ chức chính trị - xã hội… mà văn bản nêu cùng nhiệm vụ (không phải cơ quan nhà nước)."),
     )
     source_row = models.PositiveIntegerField(_("hàng trong tệp nhập"), null=True, blank=True)
     extra = models.JSONField(_("cột khác"), default=dict, blank=True)

@@ -15,7 +15,9 @@ def parse_import(job_id: int) -> None:
 
 
 @shared_task(acks_late=True, time_limit=900, soft_time_limit=870)
-def apply_import(job_id: int, mappings: dict[str, str], remember: bool, remove_missing: list[int]) -> None:
+def apply_import(
+    job_id: int, mappings: dict[str, str], remember: bool, remove_missing: list[int], choices: dict[str, str] | None = None
+) -> None:
     """Write a confirmed large import in the background, in one transaction."""
     job = (
         ImportJob.objects.select_related("document__province")
@@ -23,4 +25,10 @@ def apply_import(job_id: int, mappings: dict[str, str], remember: bool, remove_m
         .first()
     )
     if job is not None:
-        services.apply_job(job, mappings=services.targets_from_keys(job.document.province, mappings), remember=remember, remove_missing=remove_missing)
+        services.apply_job(
+            job,
+            mappings=services.targets_from_keys(job.document.province, mappings),
+            remember=remember,
+            remove_missing=remove_missing,
+            choices={int(row): choice for row, choice in (choices or {}).items()},  # JSON keys are strings
+        )

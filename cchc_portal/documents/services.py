@@ -140,13 +140,25 @@ def parse_job(job: ImportJob) -> ImportJob:
     return job
 
 
-def preview_job(job: ImportJob, mappings: dict[str, Agency | AgencyGroup] | None = None):
+def preview_job(
+    job: ImportJob,
+    mappings: dict[str, Agency | AgencyGroup] | None = None,
+    choices: dict[int, str] | None = None,
+):
     """Rebuild the preview of a parsed job (no file read): TaskImportPreview or IndicatorImportPreview."""
     table = table_from_json(job.kind, job.table)
     resolver = Resolver(job.document.province)
     if job.kind == ImportKind.INDICATORS:
         return indicator_import.build_preview(job.document, table, resolver=resolver)
-    return task_import.build_preview(job.document, table, resolver=resolver, mappings=mappings)
+    return task_import.build_preview(job.document, table, resolver=resolver, mappings=mappings, choices=choices)
+
+
+def claim_job(job: ImportJob) -> bool:
+    """Take a read job for writing; False when another confirmation took it first (one UPDATE, no lock held)."""
+    claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READY).update(state=ImportJob.State.APPLYING, progress=0)
+    if claimed:
+        job.state, job.progress = ImportJob.State.APPLYING, 0
+    return bool(claimed)
 
 
 @gc_paused()
@@ -156,14 +168,25 @@ def apply_job(
     mappings: dict[str, Agency | AgencyGroup] | None = None,
     remember: bool = True,
     remove_missing: list[int] | None = None,
+    choices: dict[int, str] | None = None,
 ) -> ImportJob:
-    """Write a previewed job in one transaction (all rows or none) and record the result on the job."""
-    job.state, job.progress = ImportJob.State.APPLYING, 0
-    job.save(update_fields=["state", "progress"])
+    """Write a previewed job in one transaction (all rows or none) and record the result on the job.
 
-    preview = preview_job(job, mappings)
+    The job's row is locked for the transaction and its state checked under the lock, and DONE is written in the
+    same transaction as the rows: of two confirmations (two admins, or a worker's task delivered twice) one
+    writes and the other finds the job done and writes nothing.
+    """
+    preview = preview_job(job, mappings, choices)
     try:
         with transaction.atomic():
+            locked = (
+                ImportJob.objects.select_for_update()
+                .filter(pk=job.pk, state__in=[ImportJob.State.READY, ImportJob.State.APPLYING])
+                .first()
+            )
+            if locked is None:  # another confirmation wrote it (or the job was cancelled) while we waited
+                job.refresh_from_db()
+                return job
             if job.kind == ImportKind.INDICATORS:
                 written = indicator_import.apply_preview(preview)
                 result = {"indicators": written}
@@ -176,21 +199,20 @@ def apply_job(
                     reason=(_("Nhập từ tệp %(name)s") % {"name": job.original_name} if job.original_name else _("Nhập từ bảng dán"))[:100],
                 )
                 result = dataclasses.asdict(outcome)
+            job.state, job.result, job.progress, job.error = ImportJob.State.DONE, result, job.total, ""
+            job.save(update_fields=["state", "result", "progress", "error"])
     except ValueError as error:
-        job.state, job.error = ImportJob.State.FAILED, str(error)
-        job.save(update_fields=["state", "error"])
-        return job
+        _fail(job, str(error))
     except DatabaseError:
         # Something changed under the preview (an agency deleted, a task edited): the transaction is rolled back.
-        job.state = ImportJob.State.FAILED
-        job.error = _(
-            "Không ghi được vì dữ liệu trong cổng vừa thay đổi trong lúc xem trước; không có gì được ghi. Hãy nhập lại tệp."
-        )
-        job.save(update_fields=["state", "error"])
-        return job
-    job.state, job.result, job.progress = ImportJob.State.DONE, result, job.total
-    job.save(update_fields=["state", "result", "progress"])
+        _fail(job, _("Không ghi được vì dữ liệu trong cổng vừa thay đổi trong lúc xem trước; không có gì được ghi. Hãy nhập lại tệp."))
     return job
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    """Mark a job failed, unless another confirmation finished it meanwhile (a finished job is never 'failed')."""
+    ImportJob.objects.filter(pk=job.pk).exclude(state=ImportJob.State.DONE).update(state=ImportJob.State.FAILED, error=message)
+    job.refresh_from_db()
 
 
 # --- documents named on the command line
@@ -244,18 +266,22 @@ def _guess_type(number: str) -> str:
     return DocumentType.LETTER
 
 
-def preview_file(document: Document, data: bytes, filename: str, kind: str):
+def preview_file(document: Document, data: bytes, filename: str, kind: str, *, choices: dict[int, str] | None = None):
     """Read and preview a file for the command line (the document may be unsaved in a dry run)."""
     table = read_source(data, "", filename, kind)
     if kind == ImportKind.INDICATORS:
         return indicator_import.build_preview(document, table)
-    return task_import.build_preview(document, table)
+    return task_import.build_preview(document, table, choices=choices)
 
 
 @gc_paused()
-def import_file(document: Document, data: bytes, filename: str, kind: str):
-    """Read, preview and write a file in one transaction; return (preview, result)."""
-    preview = preview_file(document, data, filename, kind)
+def import_file(document: Document, data: bytes, filename: str, kind: str, *, choices: dict[int, str] | None = None):
+    """Read, preview and write a file in one transaction; return (preview, result).
+
+    A row that would retitle a task with reports and has no choice (``choices``) is written as a new task; the
+    preview's warning names it and the reported task stays as it was.
+    """
+    preview = preview_file(document, data, filename, kind, choices=choices)
     if preview.errors:
         return preview, None
     if kind == ImportKind.INDICATORS:

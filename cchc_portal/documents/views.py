@@ -19,6 +19,7 @@ from cchc_portal.documents import jobs, services
 from cchc_portal.documents.forms import ImportForm
 from core.params import whole_number
 from plans.models import Document, ImportJob, ImportKind, Section
+from tasks import matching
 from tasks.models import Task
 
 # Tables this small are read and written while the admin waits; larger ones go to the worker.
@@ -121,12 +122,29 @@ def import_status(request, pk: int):
     return JsonResponse({"state": job.state, "progress": job.progress, "total": job.total, "error": job.error})
 
 
+def _choices(post) -> dict[int, str]:
+    """Row -> "same" | "new" from the preview's radio buttons ``bind_<row>``."""
+    out = {}
+    for field, value in post.items():
+        row = whole_number(field[5:]) if field.startswith("bind_") else None
+        if row is not None and value in (matching.SAME, matching.NEW):
+            out[row] = value
+    return out
+
+
 @login_required
 @require_POST
 def import_confirm(request, pk: int):
-    """Write the previewed table (one transaction), with the names the admin mapped and the removals chosen."""
+    """Write the previewed table (one transaction), with the names the admin mapped and the removals chosen.
+
+    The job is claimed before anything is written: a second confirmation (another admin, a double click) is told
+    the import is already done or under way, and writes nothing.
+    """
     job = _visible_job(request, pk)
     if job.state != ImportJob.State.READY:
+        if job.state in (ImportJob.State.APPLYING, ImportJob.State.DONE):
+            messages.info(request, _("Lần nhập này đã được xác nhận (đang ghi hoặc đã ghi xong); không ghi thêm lần nữa."))
+            return redirect(job)
         raise Http404
     keys = {}
     for field, value in request.POST.items():
@@ -137,12 +155,21 @@ def import_confirm(request, pk: int):
     mappings = services.targets_from_keys(job.document.province, keys)
     remember = request.POST.get("remember") == "on"
     remove = [n for n in map(whole_number, request.POST.getlist("remove")) if n is not None]
+    choices = _choices(request.POST)
+    if job.kind == ImportKind.TASKS:
+        undecided = services.preview_job(job, mappings, choices).undecided
+        if undecided:
+            rows = ", ".join(str(task.row) for task in undecided)
+            messages.error(request, _("Hàng %(rows)s: hãy chọn cùng nhiệm vụ hay nhiệm vụ mới trước khi ghi; chưa ghi gì.") % {"rows": rows})
+            return redirect(job)
+    if not services.claim_job(job):
+        messages.info(request, _("Lần nhập này đã được xác nhận (đang ghi hoặc đã ghi xong); không ghi thêm lần nữa."))
+        return redirect(job)
     if job.total > SYNC_MAX_ROWS:
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.APPLYING, progress=0)
-        transaction.on_commit(lambda: jobs.apply_import.delay(job.pk, keys, remember, remove))
+        transaction.on_commit(lambda: jobs.apply_import.delay(job.pk, keys, remember, remove, {str(k): v for k, v in choices.items()}))
         messages.info(request, _("Đang ghi %(n)s dòng ở chế độ nền; trang sẽ tự cập nhật.") % {"n": job.total})
         return redirect(job)
-    services.apply_job(job, mappings=mappings, remember=remember, remove_missing=remove)
+    services.apply_job(job, mappings=mappings, remember=remember, remove_missing=remove, choices=choices)
     if job.state == ImportJob.State.DONE:
         messages.success(request, _("Đã nhập xong bảng vào văn bản %(doc)s.") % {"doc": job.document.display_number})
     return redirect(job)

@@ -35,6 +35,20 @@ class Role:
         return any(key.startswith(p) for p in self.prefixes) or any(f" {c} " in f" {key} " for c in self.contains)
 
 
+# A footnote mark glued to a header ("Cơ quan chủ trì[1]", "Thời hạn(*)", "Ghi chú*", "Sản phẩm²", "chủ trì1").
+_FOOTNOTE_MARK = re.compile(r"(?:\s*(?:\[\s*\w{1,3}\s*\]|\(\s*(?:\*+|\d{1,2})\s*\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)|(?<=[^\W\d_])\d{1,2})+\s*$")
+
+
+def without_mark(text: str) -> str:
+    """Return a header text without the footnote mark glued to its end."""
+    return _FOOTNOTE_MARK.sub("", text) if text else text
+
+
+def header_key(text: str) -> str:
+    """Return the folded header text, footnote mark dropped."""
+    return fold(without_mark(text))
+
+
 def _role(name: str, exact: Sequence[str], **kwargs: object) -> Role:
     return Role(name, frozenset(fold(text) for text in exact), **kwargs)  # type: ignore[arg-type]
 
@@ -44,21 +58,29 @@ _LEADISH = re.compile(r"(co quan |don vi )+(chu tri )?thuc hien( chinh)?")
 
 TASK_ROLES: tuple[Role, ...] = (
     _NUMBER,
+    # The task's name: "Tên", "Nhiệm vụ", "Dự án", "Đề án" in any combination ("Tên nhiệm vụ, đề án", "Tên đề án/dự
+    # án", "Nhiệm vụ/Dự án"). A content column ("Nội dung…", "Mô tả…") is the title only when no name column exists.
     _role(
         "title",
         [
             "Tên sản phẩm",
             "Nhiệm vụ",
             "Tên nhiệm vụ",
-            "Nội dung",
             "Nhiệm vụ, giải pháp",
-            "Nội dung công việc",
-            "Nội dung nhiệm vụ",
             "Chỉ tiêu",
             "Công việc",
             "Tên công việc",
         ],
-        prefixes=("ten nhiem vu", "noi dung", "nhiem vu", "ten san pham", "ten cong viec"),
+        prefixes=("ten nhiem vu", "nhiem vu", "ten san pham", "ten cong viec", "ten de an", "ten du an"),
+        pattern=re.compile(
+            r"(?:ten(?: goi)?|nhiem vu|du an|de an|chuong trinh)"
+            r"(?: (?:ten|nhiem vu|du an|de an|chuong trinh|san pham|cong viec|giai phap|va|hoac))*"
+        ),
+    ),
+    _role(
+        "description",
+        ["Nội dung", "Nội dung công việc", "Nội dung nhiệm vụ", "Mô tả", "Nội dung thực hiện", "Nội dung chủ yếu"],
+        prefixes=("noi dung", "mo ta"),
     ),
     _role(
         "lead",
@@ -150,7 +172,7 @@ def _row_roles(row: SourceRow, roles: Sequence[Role], *, strict: bool) -> set[st
     """
     found: set[str] = set()
     for column in range(row.width):
-        key = fold(row.filled(column))
+        key = header_key(row.filled(column))
         if not key:
             continue
         for role in roles:
@@ -211,7 +233,7 @@ def _joins_band(candidate: SourceRow, band_row: SourceRow, roles: Sequence[Role]
         if not text:
             continue
         same = text == band_row.filled(column)
-        named = any(role.matches(fold(text)) for role in roles)
+        named = any(role.matches(header_key(text)) for role in roles)
         grouped = _spans(candidate, column) if above else _spans(band_row, column)
         if not (same or named or grouped):
             return False
@@ -255,12 +277,12 @@ def _map_columns(band: Sequence[SourceRow], roles: Sequence[Role], start: int, e
     for column in range(width):
         texts: list[str] = []
         for row in band:
-            text = row.filled(column).replace("\n", " ")
+            text = without_mark(row.filled(column).replace("\n", " "))
             if text and (not texts or texts[-1] != text):
                 texts.append(text)
         if not texts:
             continue
-        keys.update(fold(text) for text in texts)
+        keys.update(header_key(text) for text in texts)
         labels[column] = texts[-1]
         role = _pick_role(texts, roles, columns)
         if role:
@@ -268,6 +290,8 @@ def _map_columns(band: Sequence[SourceRow], roles: Sequence[Role], start: int, e
         else:
             extras[column] = " - ".join(texts)
             labels[column] = extras[column]
+    if "title" not in columns and header_key(labels.get(columns.get("description", -1), "")).startswith("noi dung"):
+        columns["title"] = columns.pop("description")  # "Nội dung" alone is the task's name ("Mô tả" alone is not)
     return HeaderBand(
         columns=columns,
         extras=extras,
@@ -282,7 +306,7 @@ def _map_columns(band: Sequence[SourceRow], roles: Sequence[Role], start: int, e
 def _pick_role(texts: list[str], roles: Sequence[Role], taken: dict[str, int]) -> str:
     """Return the first free role named by the lowest text that names one."""
     for text in reversed(texts):
-        key = fold(text)
+        key = header_key(text)
         names = [role.name for role in roles if role.matches(key)]
         if names:
             free = [name for name in names if name not in taken]
@@ -308,7 +332,7 @@ def is_repeated_header(row: SourceRow, band: HeaderBand, roles: Sequence[Role]) 
         text = row.filled(column)
         if not text:
             continue
-        key = fold(text)
+        key = header_key(text)
         if key in band.keys or any(role.matches(key, strict=True) for role in roles):
             hits += 1
     return hits >= 2

@@ -12,6 +12,7 @@ from .structure import (
     SectionStack,
     data_rows,
     formula_errors,
+    long_cell_errors,
     only_texts,
     require_header,
     value,
@@ -60,6 +61,7 @@ class _IndicatorReader:
     def read(self, rows: Sequence[SourceRow]) -> None:
         """Read every row, then settle each indicator's units and targets."""
         for row in rows:
+            self.table.errors.extend(long_cell_errors(row, self.band))
             self.table.errors.extend(formula_errors(row, self.band))
             self._read_row(row)
         for item in self.table.items:

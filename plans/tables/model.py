@@ -12,6 +12,10 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 10_000
 MAX_COLUMNS = 50
 MAX_MERGED_RANGES = 20_000
+# A cell of an appendix is a few sentences; the longest in the real 2025 tables has about 1,500 characters.
+MAX_CELL_CHARS = 4_000
+# What is kept of a refused cell, for the message and the preview.
+SHOWN_CHARS = 200
 # How many non-blank rows the header search looks at.
 HEADER_SCAN_ROWS = 30
 # Readers stop after this many non-blank rows: the data-row limit plus room
@@ -124,6 +128,7 @@ class TableItem:
     note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     level: int = 1
+    description: str = ""  # a content column next to the name column ("Nội dung", "Mô tả")
     section_path: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
 

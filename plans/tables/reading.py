@@ -8,6 +8,7 @@ import zipfile
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from .calamine import read_calamine
 from .excel import read_xlsx
 from .model import (
     MAX_UNCOMPRESSED_BYTES,
@@ -19,7 +20,7 @@ from .model import (
 from .pasted import read_pasted
 from .word import read_docx
 
-NOT_OFFICE = "Tệp không phải là bảng tính Excel (.xlsx) hoặc tài liệu Word (.docx) hợp lệ."
+NOT_OFFICE = "Tệp không phải là bảng tính Excel (.xlsx, .xls), OpenDocument (.ods) hoặc tài liệu Word (.docx) hợp lệ."
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 
@@ -41,7 +42,7 @@ _MACRO_TYPES = {
 
 
 def read_table(data: bytes, filename: str = "") -> list[SourceRow]:
-    """Return the rows of the table in an .xlsx or .docx file (or tab-separated text).
+    """Return the rows of the table in an .xlsx, .xls, .ods or .docx file (or tab-separated text).
 
     The format is recognised from the content, never from ``filename``
     (kept for the caller's logs). Refused with a TableError, before any XML
@@ -55,6 +56,8 @@ def read_table(data: bytes, filename: str = "") -> list[SourceRow]:
         limit = MAX_UPLOAD_BYTES // 1024 // 1024
         raise TableError(f"Tệp quá lớn ({size} MB); chỉ nhận tệp đến {limit} MB.", "too_big")
     if data.startswith(OLE2_SIGNATURE):
+        if _is_xls(data):
+            return read_calamine(data, ".xls")
         raise _ole2_error(data)
     if data.startswith(ZIP_SIGNATURES):
         return _read_ooxml(data)
@@ -63,6 +66,13 @@ def read_table(data: bytes, filename: str = "") -> list[SourceRow]:
     if text is not None and "\t" in text and not text.lstrip().startswith("<"):
         return read_pasted(text)
     raise TableError(NOT_OFFICE, "not_office")
+
+
+def _is_xls(data: bytes) -> bool:
+    """An old Excel workbook (BIFF in OLE2), not encrypted OOXML nor a Word document."""
+    if "EncryptionInfo".encode("utf-16-le") in data or "WordDocument".encode("utf-16-le") in data:
+        return False
+    return "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data
 
 
 def _ole2_error(data: bytes) -> TableError:
@@ -97,6 +107,8 @@ def _read_ooxml(data: bytes) -> list[SourceRow]:
         kind = _package_kind(archive)
         if kind == "xlsx":
             return read_xlsx(data, archive)
+        if kind == "ods":
+            return read_calamine(data, ".ods")
         return read_docx(data)
 
 
@@ -121,6 +133,11 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
 
 def _package_kind(archive: zipfile.ZipFile) -> str:
     """Return "xlsx" or "docx" from [Content_Types].xml; refuse anything else."""
+    names = set(archive.namelist())
+    if "[Content_Types].xml" not in names and "mimetype" in names:  # OpenDocument
+        if archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.spreadsheet":
+            return "ods"
+        raise TableError(NOT_OFFICE, "not_office")
     try:
         content_types = fromstring(archive.read("[Content_Types].xml"))
     except DefusedXmlException as exc:

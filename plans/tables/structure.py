@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .header import HeaderBand, Role, find_header, is_column_number_row, is_repeated_header, usable
-from .model import MAX_ROWS, RowMessage, SourceRow, TableError, TableItem
+from .model import MAX_CELL_CHARS, MAX_ROWS, SHOWN_CHARS, RowMessage, SourceRow, TableError, TableItem
 from .text import ARABIC, LOWER, ROMAN, UPPER, RowNumber, read_number, split_heading
 
 NO_HEADER_MESSAGE = (
@@ -113,6 +113,33 @@ def formula_errors(row: SourceRow, band: HeaderBand) -> list[RowMessage]:
                 label,
             )
         )
+    return errors
+
+
+def long_cell_errors(row: SourceRow, band: HeaderBand) -> list[RowMessage]:
+    """Return an error for each cell longer than MAX_CELL_CHARS, and shorten it in ``row``.
+
+    A real cell of an appendix is a few sentences; a longer one is a paste gone wrong (or an attack). Refusing it
+    keeps the import all or nothing, and shortening it keeps the stored table and the preview page small.
+    """
+    errors = []
+    for column, text in enumerate(row.cells):
+        if len(text) <= MAX_CELL_CHARS:
+            continue
+        label = band.label(column) or f"{column + 1}"
+        errors.append(
+            RowMessage(
+                row.number,
+                f"Hàng {row.number}, cột '{label}': ô dài {thousands(len(text))} ký tự, vượt quá giới hạn "
+                f"{thousands(MAX_CELL_CHARS)} ký tự; hãy rút gọn nội dung ô.",
+                label,
+            )
+        )
+        row.cells[column] = text[:SHOWN_CHARS].rstrip() + "…"
+    for merged in (row.hmerged, row.vmerged):
+        for column, text in merged.items():
+            if len(text) > MAX_CELL_CHARS:
+                merged[column] = text[:SHOWN_CHARS].rstrip() + "…"
     return errors
 
 

@@ -11,13 +11,14 @@ from .structure import (
     SectionStack,
     data_rows,
     formula_errors,
+    long_cell_errors,
     only_texts,
     require_header,
     value,
 )
 from .text import ARABIC, BULLET, EMPTY, LOWER, OTHER, ROMAN, UPPER, RowNumber, read_number, split_heading
 
-_FIELDS = ("lead", "cooperating", "deadline", "output", "note")
+_FIELDS = ("lead", "cooperating", "deadline", "output", "note", "description")
 
 
 def parse_task_table(rows: list[SourceRow]) -> TaskTable:
@@ -58,6 +59,7 @@ class _TaskReader:
         """Read every row; ``rows[i + 1]`` tells whether row i heads a section."""
         for index, row in enumerate(rows):
             following = rows[index + 1] if index + 1 < len(rows) else None
+            self.table.errors.extend(long_cell_errors(row, self.band))
             self.table.errors.extend(formula_errors(row, self.band))
             self._read_row(row, following)
 
@@ -68,6 +70,10 @@ class _TaskReader:
             return
         number = self.sections.reread(read_number(row.cell(self.number_col)))
         title = row.cell(self.title_col)
+        if not title and number.kind in (ROMAN, UPPER):  # "I" then its title merged from another column
+            title = row.hmerged.get(self.title_col, "") or next(
+                (text for column, text in sorted(texts.items()) if column != self.number_col), ""
+            )
         if number.kind == OTHER and not title and (heading := split_heading(number.text)):
             number, title = heading  # "1. Ban hành…" typed in the number cell
         elif number.kind == EMPTY and (heading := split_heading(title)) and heading[0].kind == ARABIC:
@@ -83,7 +89,12 @@ class _TaskReader:
 
     def _read_single(self, row: SourceRow, column: int, text: str, following: SourceRow | None) -> bool:
         """Read a row with one text; return False to read it as an ordinary row."""
+        if column not in (self.number_col, self.title_col) and self.title_col in row.hmerged:
+            column = self.title_col  # a section title merged across the table from another column (often the 2nd)
         heading = split_heading(text) if column in (self.number_col, self.title_col) or row.paragraph else None
+        if heading is None and column not in (self.number_col, self.title_col):
+            # "I. Cải cách thể chế" alone in the content column (its merge lost in a paste): a section, not data
+            heading = found if (found := split_heading(text)) and found[0].kind in (ROMAN, UPPER) else None
         if heading:
             number, title = heading
             typed_in_title = column == self.title_col and number.kind == ARABIC and not row.paragraph

@@ -91,6 +91,7 @@ OTHER = "other"  # anything else written in the number column
 _ROMAN_RE = re.compile(r"[IVXL]+")
 _ARABIC_RE = re.compile(r"\d{1,4}(?:\.\d{1,4}){0,4}")
 _LOWER_RE = re.compile(r"[a-zđ]")
+_SUB_HEADING_RE = re.compile(r"([IVXL]+|[A-ZĐ])((?:\.\d{1,3}){1,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
@@ -152,6 +153,9 @@ def read_number(text: str) -> RowNumber:
         return RowNumber(bare, ARABIC, 0)
     if _ARABIC_RE.fullmatch(inner):
         return RowNumber(bare, ARABIC, inner.count("."))
+    if sub := _SUB_HEADING_RE.fullmatch(inner):  # "III.1", "III.1.1", "A.2": a heading nested in a section
+        depth = sub[2].count(".")
+        return RowNumber(bare, ROMAN if roman_value(sub[1]) else UPPER, depth)
     if len(inner) == 1 and inner in "IVX":
         return RowNumber(bare, ROMAN)  # the caller may reread it as a letter
     if len(inner) == 1 and ("A" <= inner <= "Z" or inner == "Đ"):
@@ -168,7 +172,7 @@ def read_number(text: str) -> RowNumber:
 # that "1.000 hồ sơ" or "2.5%" are not split.
 _HEADING_RE = re.compile(
     r"(?:(?:PHẦN|Phần|phần)\s+)?"
-    r"(?P<num>[IVXL]+|[A-ZĐ]|\d{1,3}(?:\.\d{1,3}){0,3})"
+    r"(?P<num>(?:[IVXL]+|[A-ZĐ])(?:\.\d{1,3}){1,3}|[IVXL]+|[A-ZĐ]|\d{1,3}(?:\.\d{1,3}){0,3})"
     r"(?P<sep>\s*[.):–-]\s*|\s+)"
     r"(?P<title>[^\W\d_].*)",
     re.DOTALL,

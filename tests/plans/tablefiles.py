@@ -676,3 +676,70 @@ def sheet_xml(data: bytes) -> tuple[str, bytes]:
     archive = zipfile.ZipFile(io.BytesIO(data))
     name = next(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
     return name, archive.read(name)
+
+
+def xls(rows: Iterable[Row], *, merges: Iterable[tuple[int, int, int, int]] = (), title: str = "Phụ lục") -> bytes:
+    """Return an old Excel 97-2003 workbook (.xls, BIFF8) holding ``rows``; ``merges`` are 0-based
+    (first row, last row, first column, last column), the text in the first cell."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet(title)
+    merged = {(r0, c0): (r1, c1) for r0, r1, c0, c1 in merges}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if (r, c) in merged:
+                r1, c1 = merged[(r, c)]
+                sheet.write_merge(r, r1, c, c1, value)
+            elif value is not None and not any(
+                r0 <= r <= rr and c0 <= c <= cc for (r0, c0), (rr, cc) in merged.items()
+            ):
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def ods(rows: Iterable[Row], *, merges: dict[tuple[int, int], tuple[int, int]] | None = None) -> bytes:
+    """Return an OpenDocument spreadsheet (.ods) holding ``rows``; ``merges`` maps a 0-based (row, column) to the
+    (rows, columns) it spans."""
+    from xml.sax.saxutils import escape
+
+    merges = merges or {}
+    body = []
+    for r, row in enumerate(rows):
+        cells = []
+        for c, value in enumerate(row):
+            span = merges.get((r, c))
+            attrs = f' table:number-rows-spanned="{span[0]}" table:number-columns-spanned="{span[1]}"' if span else ""
+            if value is None or value == "":
+                cells.append(f"<table:table-cell{attrs}/>")
+            elif isinstance(value, int | float):
+                cells.append(
+                    f'<table:table-cell office:value-type="float" office:value="{value}"{attrs}><text:p>{value}</text:p></table:table-cell>'
+                )
+            else:
+                cells.append(
+                    f'<table:table-cell office:value-type="string"{attrs}><text:p>{escape(str(value))}</text:p></table:table-cell>'
+                )
+        body.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Phụ lục">{"".join(body)}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

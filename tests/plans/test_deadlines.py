@@ -10,7 +10,6 @@ first day, must a person confirm, was the year inferred, recurrence).
 import os
 import subprocess
 import sys
-import time
 import unicodedata
 from datetime import date, datetime
 from pathlib import Path
@@ -257,8 +256,7 @@ SEVERAL_DATES = [
     case("30/06/2025; 31/12/2025", K.DATE, D(2025, 12, 31), confirm=True),
     case("Đợt 1: 31/03/2024, đợt 2: 30/09/2024", K.DATE, D(2024, 9, 30), confirm=True),
     case("Trước 30/6 và 31/12/2024", K.DATE, D(2024, 12, 31), confirm=True),
-    # Decision: even a from-to pair of dates is flagged; the end date is due.
-    case("Từ ngày 01/3/2024 đến ngày 30/6/2024", K.DATE, D(2024, 6, 30), confirm=True),
+    # A from-to pair of dates is one stretch, due at its end (issue 13; it was flagged before): see DATE_RANGES.
     # Different kinds: the latest is due, from the first day of the earliest.
     case("Quý I/2024; tháng 5/2024", K.MONTH, D(2024, 5, 31), D(2024, 1, 1), confirm=True),
 ]
@@ -582,6 +580,7 @@ def test_choices_values_are_stable():
         "recurring",
         "ongoing",
         "event",
+        "start",
         "none",
         "unknown",
     ]
@@ -693,19 +692,19 @@ ADVERSARIAL = [
 
 
 @pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
-def test_long_adversarial_text_is_read_in_linear_time(text):
-    """No catastrophic backtracking: 100,000 characters in well under a second."""
-    started = time.perf_counter()
-    parse_deadline(text)
-    assert time.perf_counter() - started < 1.5
+def test_long_adversarial_text_is_read_without_error(text):
+    """Long crafted texts come back as a Deadline (their speed is measured by bench/parsing.py)."""
+    deadline = parse_deadline(text)
+    assert deadline.text == text.strip()
 
 
-def test_an_import_of_5000_rows_is_fast():
-    rows = [f"Quý {('I', 'II', 'III', 'IV')[i % 4]}/{2000 + i % 50} - nhiệm vụ {i}" for i in range(5000)]
-    started = time.perf_counter()
-    for row in rows:  # all different: the cache does not help
-        parse_deadline(row, default_year=2024)
-    assert time.perf_counter() - started < 2
+def test_5000_distinct_rows_are_each_read_as_their_quarter():
+    """Every row different (the cache does not help); bench/parsing.py measures how long this takes."""
+    rows = [f"Quý {('I', 'II', 'III', 'IV')[i % 4]}/{2000 + i % 50} - nhiệm vụ {i:05d}" for i in range(5000)]
+    for i, row in enumerate(rows):
+        deadline = parse_deadline(row, default_year=2024)
+        assert deadline.kind == DueKind.QUARTER
+        assert deadline.due_date.year == 2000 + i % 50
 
 
 def test_needs_neither_settings_nor_database():
@@ -721,3 +720,135 @@ def test_needs_neither_settings_nor_database():
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+# The grammar of the plans issued from late 2025 on: each form read, or flagged for a person, never silently wrong.
+MILESTONE_THEN_ONGOING = [
+    case(
+        "Xây dựng xong trong giai đoạn 2026 - 2028, sau đó duy trì thường xuyên",
+        K.YEAR_RANGE,
+        D(2028, 12, 31),
+        D(2026, 1, 1),
+    ),
+    case(
+        "Hoàn thành trong giai đoạn 2026 - 2027 và vận hành thường xuyên", K.YEAR_RANGE, D(2027, 12, 31), D(2026, 1, 1)
+    ),
+    case(
+        "Hoàn thành giai đoạn 2026-2027; vận hành, khai thác thường xuyên", K.YEAR_RANGE, D(2027, 12, 31), D(2026, 1, 1)
+    ),
+    case("Năm 2026, thực hiện hằng năm", K.YEAR, D(2026, 12, 31), D(2026, 1, 1)),
+    case("Quý II/2026 và thực hiện liên tục", K.QUARTER, D(2026, 6, 30), D(2026, 4, 1)),
+    case("Quý IV/2026, sau đó cập nhật thường xuyên", K.QUARTER, D(2026, 12, 31), D(2026, 10, 1)),
+    case("Ban hành trong năm 2026 và tổ chức triển khai thực hiện", K.YEAR, D(2026, 12, 31), D(2026, 1, 1)),
+    case("Ban hành trong Quý I/2026 và tổ chức triển khai hằng năm", K.QUARTER, D(2026, 3, 31), D(2026, 1, 1)),
+    case("Trước ngày 30/6/2026, sau đó thực hiện thường xuyên", K.DATE, D(2026, 6, 30)),
+]
+STARTS = [
+    case("Bắt đầu từ Quý II/2026", K.START, None, D(2026, 4, 1), confirm=True),
+    case("Thực hiện từ năm 2027", K.START, None, D(2027, 1, 1), confirm=True),
+    case("Triển khai từ năm 2026", K.START, None, D(2026, 1, 1), confirm=True),
+    case("Từ năm 2027", K.START, None, D(2027, 1, 1), confirm=True),
+    case("Kể từ ngày 01/7/2026", K.START, None, D(2026, 7, 1), confirm=True),
+    case("Bắt đầu từ tháng 9/2026", K.START, None, D(2026, 9, 1), confirm=True),
+    case("Sau năm 2028", K.START, None, D(2029, 1, 1), confirm=True),
+    case("Sau ngày 15/3/2026", K.START, None, D(2026, 3, 16), confirm=True),
+    # still ranges, not starts
+    case("Từ năm 2024 đến năm 2025", K.YEAR_RANGE, D(2025, 12, 31), D(2024, 1, 1)),
+    case("Từ quý I đến quý III/2024", K.QUARTER, D(2024, 9, 30), D(2024, 1, 1)),
+    case("Từ 01/4/2026 đến 15/5/2026", K.DATE, D(2026, 5, 15), D(2026, 4, 1)),
+]
+BEFORE_A_YEAR = [
+    case("Trước năm 2028", K.YEAR, D(2027, 12, 31), D(2027, 1, 1), confirm=True),
+    case("Trước 2028", K.YEAR, D(2027, 12, 31), D(2027, 1, 1), confirm=True),
+    case("Hoàn thành trước năm 2030", K.YEAR, D(2029, 12, 31), D(2029, 1, 1), confirm=True),
+    case("trước năm 2028.", K.YEAR, D(2027, 12, 31), D(2027, 1, 1), confirm=True),
+]
+DATE_RANGES = [
+    case("01/4/2026 - 15/5/2026", K.DATE, D(2026, 5, 15), D(2026, 4, 1)),
+    case("01/4/2026 – 15/5/2026", K.DATE, D(2026, 5, 15), D(2026, 4, 1)),
+    case("15/3/2024-30/4/2024", K.DATE, D(2024, 4, 30), D(2024, 3, 15)),
+    case("Từ ngày 01/4/2026 đến ngày 15/5/2026", K.DATE, D(2026, 5, 15), D(2026, 4, 1)),
+    case("Từ ngày 01/3/2024 đến ngày 30/6/2024", K.DATE, D(2024, 6, 30), D(2024, 3, 1)),
+]
+SEVERAL_DELIVERABLES = [
+    case("Thí điểm năm 2026, nhân rộng từ năm 2027", K.YEAR, D(2026, 12, 31), D(2026, 1, 1), confirm=True),
+    case("Thí điểm năm 2026, nhân rộng năm 2027", K.YEAR, D(2026, 12, 31), D(2026, 1, 1), confirm=True),
+    case("Xây dựng đề án Quý II/2026; triển khai Quý IV/2026", K.QUARTER, D(2026, 6, 30), D(2026, 4, 1), confirm=True),
+    case("Ban hành năm 2026, thực hiện từ năm 2027", K.YEAR, D(2026, 12, 31), D(2026, 1, 1), confirm=True),
+]
+RECURRING_WITH_A_YEAR = [
+    case("Hằng năm, trước ngày 15/12/2026", K.RECURRING, confirm=True, recurrence=R.YEARLY),
+    case("Thường xuyên trong năm 2026", K.ONGOING, confirm=True),
+    case("Hằng năm, trước ngày 15/12", K.RECURRING, recurrence=R.YEARLY),  # the day of each year: no flag needed
+]
+NEW_PLANS = [
+    *MILESTONE_THEN_ONGOING,
+    *STARTS,
+    *BEFORE_A_YEAR,
+    *DATE_RANGES,
+    *SEVERAL_DELIVERABLES,
+    *RECURRING_WITH_A_YEAR,
+]
+
+
+@pytest.mark.parametrize(("text", "default_year", "expected"), NEW_PLANS)
+def test_reads_the_deadline_grammar_of_the_new_plans(text, default_year, expected):
+    check(text, default_year, expected)
+
+
+def test_an_ongoing_tail_is_noted_next_to_the_date():
+    deadline = parse_deadline("Xây dựng xong trong giai đoạn 2026 - 2028, sau đó duy trì thường xuyên")
+    assert "thường xuyên" in deadline.reason and not deadline.needs_confirmation
+
+
+def test_a_start_says_when_in_its_reason():
+    assert "01/07/2026" in parse_deadline("Kể từ ngày 01/7/2026").reason
+    assert "31/12/2026" in parse_deadline("Thí điểm năm 2026, nhân rộng từ năm 2027").reason
+
+
+@pytest.mark.parametrize("text", ["01/01/0001", "31/12/9999", "Năm 9999", "Quý I/3024", "Tháng 5/0202"])
+def test_an_impossible_year_is_named(text):
+    deadline = parse_deadline(text)
+    assert deadline.impossible_year is not None and str(deadline.impossible_year) in deadline.reason
+    assert deadline.due_date is None and deadline.needs_confirmation
+
+
+_YEARS = st.integers(min_value=1990, max_value=2099).map(str)
+_DATES = st.builds(lambda d, m, y: f"{d}/{m}/{y}", st.integers(1, 28), st.integers(1, 12), st.integers(1990, 2099))
+_WORDS = st.sampled_from(
+    [
+        "thường xuyên",
+        "hằng năm",
+        "hằng quý",
+        "định kỳ",
+        "liên tục",
+        "sau đó duy trì",
+        "và",
+        ",",
+        ";",
+        "năm",
+        "Quý II/",
+        "trước",
+        "từ",
+        "triển khai",
+        "hằng tháng",
+        "mỗi năm",
+        "ngày",
+        "giai đoạn",
+        "-",
+        "thực hiện",
+        "báo cáo",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_WORDS, _YEARS, _DATES), min_size=1, max_size=8), st.none() | st.just(2026))
+def test_no_text_with_a_year_or_date_is_ongoing_without_a_date_and_without_a_flag(parts, default_year):
+    """A year or a full date in the text is never dropped silently behind "thường xuyên" or "hằng năm"."""
+    text = " ".join(parts)
+    if not any(part.isdigit() or part.count("/") == 2 for part in parts):
+        return
+    deadline = parse_deadline(text, default_year=default_year)
+    if deadline.kind in (K.ONGOING, K.RECURRING) and deadline.due_date is None:
+        assert deadline.needs_confirmation, text

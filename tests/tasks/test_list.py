@@ -82,8 +82,12 @@ def test_a_task_given_to_a_group_appears_for_each_member_with_its_own_part(clien
     assert len(ours) == len(theirs) == 1
     assert ours[0].pk != theirs[0].pk
     assert ours[0].group == theirs[0].group == departments
+    # Every member has its part through the group, except Văn phòng UBND tỉnh, which the cell also names as
+    # cooperating: it keeps that role (issue 13).
+    office = Agency.objects.get(province=demo.province, name="Văn phòng UBND tỉnh")
     members = set(departments.members.values_list("pk", flat=True))
-    assert members == set(task.assignments.filter(group=departments).values_list("agency_id", flat=True))
+    assert members - {office.pk} == set(task.assignments.filter(group=departments).values_list("agency_id", flat=True))
+    assert task.assignments.get(agency=office).role == "cooperating"
 
 
 def test_reviewers_see_their_whole_province_and_nothing_else(client, sonoivu, demo):

@@ -24,8 +24,18 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--year", type=int, help="Năm của văn bản mới (mặc định: năm nay).")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ đọc và kiểm tra, không ghi gì.")
         parser.add_argument("--json", action="store_true", help="In bản xem trước dạng JSON.")
+        if self.kind == "tasks":
+            parser.add_argument(
+                "--same-task", type=int, action="append", default=[], metavar="HÀNG",
+                help="Hàng của tệp sửa tên một nhiệm vụ đã có báo cáo: vẫn là nhiệm vụ đó (có thể lặp lại).",
+            )
+            parser.add_argument(
+                "--new-task", type=int, action="append", default=[], metavar="HÀNG",
+                help="Hàng của tệp đứng chỗ một nhiệm vụ đã có báo cáo: là nhiệm vụ mới (có thể lặp lại).",
+            )
 
     def handle(self, *args, file: str, document: str, province: str | None, year: int | None, dry_run: bool, json: bool, **options):
+        choices = {row: "same" for row in options.get("same_task") or []} | {row: "new" for row in options.get("new_task") or []}
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}.")
@@ -34,9 +44,9 @@ class ImportCommand(BaseCommand):
                 doc = services.find_or_draft_document(document, province_code=province, year=year, create=not dry_run)
                 data = path.read_bytes()
                 if dry_run:
-                    preview, result = services.preview_file(doc, data, path.name, self.kind), None
+                    preview, result = services.preview_file(doc, data, path.name, self.kind, choices=choices), None
                 else:
-                    preview, result = services.import_file(doc, data, path.name, self.kind)
+                    preview, result = services.import_file(doc, data, path.name, self.kind, choices=choices)
                     if preview.errors:
                         transaction.set_rollback(True)  # nothing, not even the draft document, is written
         except TableError as error:
