@@ -47,9 +47,9 @@ class ProvinceQuerySet(models.QuerySet):
         found = self.filter(query).first()
         if found is not None:
             return found
-        codes = list(self.order_by("code").values_list("code", flat=True))
+        codes = list(self.local().order_by("code").values_list("code", flat=True))
         wanted = slugify(fold(text)) or text
-        close = difflib.get_close_matches(wanted, codes, n=3, cutoff=0.5)
+        close = difflib.get_close_matches(wanted, codes, n=3, cutoff=0.7)
         close += [c for c in codes if wanted and wanted in c and c not in close][: 3 - len(close)]
         if close:
             message = _("Không có tỉnh '%(text)s'; có phải: %(codes)s?") % {"text": text, "codes": ", ".join(close)}

@@ -55,7 +55,7 @@ class Command(BaseCommand):
 
             from agencies.names import fold
 
-            close = difflib.get_close_matches(slugify(fold(text)), sorted(codes), n=3, cutoff=0.5)
+            close = difflib.get_close_matches(slugify(fold(text)), sorted(codes), n=3, cutoff=0.7)
             if close:
                 raise CommandError(f"Không có tỉnh '{text}'; có phải: {', '.join(close)}?") from error
             raise CommandError(str(error)) from error
