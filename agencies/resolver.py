@@ -97,10 +97,16 @@ class Resolver:
         for group in sorted(groups.values(), key=lambda g: (g.province_id != self.province.pk, g.pk)):
             if group.kind != GroupKind.CUSTOM:
                 self._by_kind.setdefault(group.kind, group)
-        self._committees = [a for a in agencies.values() if a.province_id == self.province.pk and a.kind == AgencyKind.PROVINCIAL_COMMITTEE]
+        self._committees = [
+            a
+            for a in agencies.values()
+            if a.province_id == self.province.pk and a.kind == AgencyKind.PROVINCIAL_COMMITTEE
+        ]
         ended = [a.pk for a in agencies.values() if a.valid_to is not None]
         self._successions = {}
-        for row in Succession.objects.filter(predecessor_id__in=ended).select_related("successor").order_by("-is_main", "pk"):
+        for row in (
+            Succession.objects.filter(predecessor_id__in=ended).select_related("successor").order_by("-is_main", "pk")
+        ):
             self._successions.setdefault(row.predecessor_id, []).append(row)
         self._cells = {}
         self._province_names = (self.province.name, fold(self.province.name))
@@ -153,22 +159,48 @@ class Resolver:
             following = choose_successor(parts, context) if parts else agency.successor
             if following is None or following.pk in seen:
                 if agency.valid_from and self.day < agency.valid_from:
-                    note = _("'%(name)s' chỉ có từ ngày %(start)s, sau ngày của văn bản (%(day)s); hãy chọn cơ quan tương ứng.")
-                    return Resolved(text, qualifier=qualifier, replaced=ended,
-                                    note=note % {"name": ended.name, "start": _date(agency.valid_from), "day": _date(self.day)})
+                    note = _(
+                        "'%(name)s' chỉ có từ ngày %(start)s, sau ngày của văn bản (%(day)s); hãy chọn cơ quan tương ứng."
+                    )
+                    return Resolved(
+                        text,
+                        qualifier=qualifier,
+                        replaced=ended,
+                        note=note % {"name": ended.name, "start": _date(agency.valid_from), "day": _date(self.day)},
+                    )
                 if parts and len(parts) > 1:
-                    note = _("'%(name)s' đã kết thúc hoạt động ngày %(end)s và nhiệm vụ được chia cho: %(parts)s; "
-                             "hãy chọn cơ quan tiếp nhận nhiệm vụ này.")
+                    note = _(
+                        "'%(name)s' đã kết thúc hoạt động ngày %(end)s và nhiệm vụ được chia cho: %(parts)s; "
+                        "hãy chọn cơ quan tiếp nhận nhiệm vụ này."
+                    )
                     names = ", ".join(p.successor.name for p in parts)
-                    return Resolved(text, qualifier=qualifier, replaced=ended,
-                                    note=note % {"name": agency.name, "end": _date(agency.valid_to), "parts": names})
-                note = _("'%(name)s' đã kết thúc hoạt động ngày %(end)s và không có cơ quan kế thừa; hãy chọn cơ quan tương ứng.")
-                return Resolved(text, qualifier=qualifier, replaced=ended, note=note % {"name": agency.name, "end": _date(agency.valid_to)})
+                    return Resolved(
+                        text,
+                        qualifier=qualifier,
+                        replaced=ended,
+                        note=note % {"name": agency.name, "end": _date(agency.valid_to), "parts": names},
+                    )
+                note = _(
+                    "'%(name)s' đã kết thúc hoạt động ngày %(end)s và không có cơ quan kế thừa; hãy chọn cơ quan tương ứng."
+                )
+                return Resolved(
+                    text,
+                    qualifier=qualifier,
+                    replaced=ended,
+                    note=note % {"name": agency.name, "end": _date(agency.valid_to)},
+                )
             seen.add(following.pk)
             agency = following
-        note = _("'%(name)s' đã kết thúc hoạt động ngày %(end)s; nhiệm vụ được giao cho cơ quan kế thừa: %(successor)s.")
-        return Resolved(text, agency=agency, qualifier=qualifier, replaced=ended,
-                        note=note % {"name": ended.name, "end": _date(ended.valid_to), "successor": agency.name})
+        note = _(
+            "'%(name)s' đã kết thúc hoạt động ngày %(end)s; nhiệm vụ được giao cho cơ quan kế thừa: %(successor)s."
+        )
+        return Resolved(
+            text,
+            agency=agency,
+            qualifier=qualifier,
+            replaced=ended,
+            note=note % {"name": ended.name, "end": _date(ended.valid_to), "successor": agency.name},
+        )
 
     def resolve_cell(self, cell: str, context: str = "") -> list[Resolved]:
         """Split a cell into names and resolve each; order kept, unknown names kept as unknown.
