@@ -542,3 +542,28 @@ def _load_groups(
     through.objects.bulk_create(links, ignore_conflicts=True)
     Alias.objects.bulk_create(aliases)
     report.aliases_added += len(aliases)
+
+
+def current_province_code(text: str) -> str:
+    """Return the code of the current province ``text`` names (code or official number), loaded or not.
+
+    Raise ProvinceNotFound with the closest codes ("Không có tỉnh 'dak lak'; có phải: dak-lak?").
+    """
+    import difflib
+
+    import vietnam_provinces
+
+    from agencies.models import ProvinceNotFound
+
+    text = (text or "").strip()
+    codes = {province_code(p.name): int(p.code) for p in vietnam_provinces.Province.iter_all()}
+    if text in codes:
+        return text
+    if text.isascii() and text.isdigit():
+        for code, number in codes.items():
+            if number == int(text):
+                return code
+    close = difflib.get_close_matches(slugify(fold(text)) or text, sorted(codes), n=3, cutoff=0.7)
+    if close:
+        raise ProvinceNotFound(f"Không có tỉnh '{text}'; có phải: {', '.join(close)}?")
+    raise ProvinceNotFound(f"Không có tỉnh '{text}'. Xem danh sách mã: python manage.py load_directory --list")

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies.directory import load_directory, plan_country
-from agencies.models import Province, ProvinceNotFound
+from agencies.directory import current_province_code, load_directory, plan_country
+from agencies.models import ProvinceNotFound
 
 
 class Command(BaseCommand):
@@ -31,34 +31,11 @@ class Command(BaseCommand):
             return
         only = None
         if province:
-            only = [self._code(text, specs) for text in province]
+            try:
+                only = [current_province_code(text) for text in province]
+            except ProvinceNotFound as error:
+                raise CommandError(str(error)) from error
         report = load_directory(only)
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Đã nạp xong danh mục."))
-
-    @staticmethod
-    def _code(text: str, specs) -> str:
-        by_number = {str(s.number): s.code for s in specs} | {f"{s.number:02d}": s.code for s in specs}
-        codes = {s.code for s in specs}
-        text = text.strip()
-        if text in codes:
-            return text
-        if text.lstrip("0") in by_number or text in by_number:
-            return by_number.get(text) or by_number[text.lstrip("0")]
-        try:  # the message names the closest codes; a province known to the database is accepted
-            found = Province.objects.lookup(text)
-        except ProvinceNotFound as error:
-            import difflib
-
-            from django.utils.text import slugify
-
-            from agencies.names import fold
-
-            close = difflib.get_close_matches(slugify(fold(text)), sorted(codes), n=3, cutoff=0.7)
-            if close:
-                raise CommandError(f"Không có tỉnh '{text}'; có phải: {', '.join(close)}?") from error
-            raise CommandError(str(error)) from error
-        if found.code not in codes:
-            raise CommandError(f"Tỉnh '{found.name}' không còn là đơn vị hành chính hiện hành; hãy nạp tỉnh kế thừa.")
-        return found.code
