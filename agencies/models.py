@@ -404,6 +404,25 @@ class User(AbstractUser):
     def province_id(self) -> int | None:
         return self.agency.province_id if self.agency_id else None
 
+    def province_scope(self) -> models.QuerySet:
+        """The user's province and the provinces merged into it, as a subquery (no query of its own).
+
+        A successor province's reviewers see and follow their predecessors' documents and tasks (Đắk Lắk sees
+        Phú Yên's). The 2025 merger has one generation, so one level of ``successor`` is enough.
+        """
+        return Province.objects.filter(Q(pk=self.province_id) | Q(successor_id=self.province_id)).values("pk")
+
+    def sees_province(self, province_id: int | None) -> bool:
+        """``province_scope`` for one province in Python; a query only for a province other than the user's own."""
+        if province_id is None or self.province_id is None:
+            return False
+        if province_id == self.province_id:
+            return True
+        cached = getattr(self, "_province_scope_ids", None)
+        if cached is None:
+            cached = self._province_scope_ids = set(self.province_scope().values_list("pk", flat=True))
+        return province_id in cached
+
     @property
     def agency_dissolved(self) -> bool:
         """The account's agency has ended: the account keeps its history but may no longer act."""
