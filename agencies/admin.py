@@ -11,12 +11,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin_scope import ProvinceScopedAdmin, ScopedFormfieldsMixin, ScopedInline
-from agencies.models import Agency, AgencyGroup, Alias, Province, User
+from agencies.models import Agency, AgencyGroup, Alias, Province, Succession, User
 from agencies.resources import AgencyResource, UserResource
 from agencies.roles import can_manage, is_province_admin, make_province_admin, revoke_province_admin
 from core.admin_mixins import CappedCountPaginator, FoldedSearchMixin
@@ -47,6 +48,16 @@ class AliasInline(ScopedInline, admin.TabularInline):
     extra = 1
 
 
+class SuccessionInline(ScopedInline, admin.TabularInline):
+    """The successors of an agency that ended; several when its duties were split (agencies.models.Succession)."""
+
+    model = Succession
+    fk_name = "predecessor"
+    fields = ["successor", "on", "is_main", "duties"]
+    autocomplete_fields = ["successor"]
+    extra = 0
+
+
 @admin.register(Agency)
 class AgencyAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
     resource_classes = [AgencyResource]
@@ -54,7 +65,7 @@ class AgencyAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, Sim
     list_filter = ["province", "kind", "level"]
     list_select_related = ["province", "successor"]
     autocomplete_fields = ["parent", "successor"]
-    inlines = [AliasInline]
+    inlines = [AliasInline, SuccessionInline]
     fieldsets = [
         (None, {"fields": ["province", "name", "short_name", "code", "kind", "level", "parent", "email"]}),
         (_("Hiệu lực và sáp nhập"), {"fields": ["valid_from", "valid_to", "successor"]}),
@@ -125,13 +136,31 @@ class UserAddWithRoleForm(RoleFormMixin, AdminUserCreationForm):
     pass
 
 
+class DissolvedAgencyFilter(admin.SimpleListFilter):
+    """Accounts whose agency has ended: they can no longer sign in (agencies.backends) and wait for an administrator."""
+
+    title = _("cơ quan đã kết thúc")
+    parameter_name = "ended"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Cơ quan đã kết thúc hoạt động")), ("no", _("Cơ quan đang hoạt động"))]
+
+    def queryset(self, request, queryset):
+        ended = Q(agency__valid_to__lt=timezone.localdate())
+        if self.value() == "yes":
+            return queryset.filter(ended)
+        if self.value() == "no":
+            return queryset.exclude(ended)
+        return queryset
+
+
 @admin.register(User)
 class PortalUserAdmin(ScopedFormfieldsMixin, ImportExportMixin, UserAdmin):
     resource_classes = [UserResource]
     form = UserChangeWithRoleForm
     add_form = UserAddWithRoleForm
-    list_display = ["username", "get_full_name", "email", "agency", "role", "is_active"]
-    list_filter = ["role", "is_active", "agency__province"]
+    list_display = ["username", "get_full_name", "email", "agency", "role", "is_active", "agency_state"]
+    list_filter = ["role", "is_active", DissolvedAgencyFilter, "agency__province"]
     list_select_related = ["agency__province"]
     autocomplete_fields = ["agency"]
     search_fields = ["username"]
@@ -175,7 +204,15 @@ class PortalUserAdmin(ScopedFormfieldsMixin, ImportExportMixin, UserAdmin):
     def get_list_filter(self, request):
         if request.user.is_superuser:
             return self.list_filter
-        return ["role", "is_active"]
+        return ["role", "is_active", DissolvedAgencyFilter]
+
+    @admin.display(description=_("tình trạng cơ quan"))
+    def agency_state(self, user):
+        if user.agency_id and user.agency.is_dissolved_on():
+            return _("Đã kết thúc ngày %(day)s: tài khoản không còn đăng nhập được") % {
+                "day": user.agency.valid_to.strftime("%d/%m/%Y")
+            }
+        return "—"
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -16,21 +16,80 @@ from agencies.names import name_key
 from core.text import fold
 
 
+class ProvinceNotFound(LookupError):
+    """An unknown province code; the message names the closest codes."""
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def local(self) -> ProvinceQuerySet:
+        """Provinces and centrally-run cities, without the central level."""
+        return self.filter(is_central=False)
+
+    def current(self, day: datetime.date | None = None) -> ProvinceQuerySet:
+        """The local units valid on ``day`` (today by default): the 34 since 1 July 2025."""
+        day = day or timezone.localdate()
+        return self.local().filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def lookup(self, text: str) -> Province:
+        """Return the province a user named by its code ("dak-lak") or official number ("66", "066").
+
+        Raise ProvinceNotFound with a Vietnamese message naming the closest codes otherwise (two queries).
+        """
+        import difflib
+
+        from django.utils.text import slugify
+
+        text = (text or "").strip()
+        query = Q(code=text)
+        if text.isascii() and text.isdigit():
+            query |= Q(number=int(text))
+        found = self.filter(query).first()
+        if found is not None:
+            return found
+        codes = list(self.local().order_by("code").values_list("code", flat=True))
+        wanted = slugify(fold(text)) or text
+        close = difflib.get_close_matches(wanted, codes, n=3, cutoff=0.7)
+        close += [c for c in codes if wanted and wanted in c and c not in close][: 3 - len(close)]
+        if close:
+            message = _("Không có tỉnh '%(text)s'; có phải: %(codes)s?") % {"text": text, "codes": ", ".join(close)}
+        else:
+            message = _("Không có tỉnh '%(text)s'. Xem danh sách mã tỉnh bằng lệnh: python manage.py load_directory --list") % {"text": text}
+        raise ProvinceNotFound(str(message))
+
+
 class Province(models.Model):
-    """A province; since 1 July 2025 many were merged, so each has a validity and a successor."""
+    """A province; since 1 July 2025 many were merged, so each has a validity and a successor.
+
+    ``code`` is the readable address used everywhere (``dak-lak``, ``ha-noi``); ``number`` the official code of the
+    statistics office (66 for Đắk Lắk), kept for the 34 current units only (the old numbers were reused).
+    One row, ``trung-uong``, holds the central level (ministries…), whose names resolve from every province.
+    """
 
     code = models.SlugField(_("mã"), max_length=40, unique=True)
+    number = models.PositiveSmallIntegerField(_("mã số thống kê"), null=True, blank=True)
     name = models.CharField(_("tên"), max_length=100)
+    is_central = models.BooleanField(_("cấp Trung ương"), default=False)
+    directory_keys = models.JSONField(
+        _("đơn vị chuẩn đã nạp"), default=list, blank=True, editable=False,
+        help_text=_("Các đơn vị của danh mục chuẩn đã được tạo cho tỉnh; đơn vị đã xóa sẽ không được tạo lại."),
+    )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     successor = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="predecessors", verbose_name=_("tỉnh kế thừa")
     )
 
+    objects = ProvinceQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("tỉnh")
         verbose_name_plural = _("tỉnh")
+        constraints = [
+            models.UniqueConstraint(fields=["number"], condition=Q(number__isnull=False), name="province_unique_number")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -44,6 +103,7 @@ class AgencyKind(models.TextChoices):
     DEPARTMENT = "department", _("Sở, ban, ngành")
     BOARD = "board", _("Ban quản lý")
     CENTRAL = "central", _("Cơ quan Trung ương đóng trên địa bàn")
+    MINISTRY = "ministry", _("Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ")
     DISTRICT_COMMITTEE = "district_committee", _("UBND cấp huyện")
     COMMUNE_COMMITTEE = "commune_committee", _("UBND cấp xã")
     PUBLIC_UNIT = "public_unit", _("Đơn vị sự nghiệp")
@@ -52,6 +112,7 @@ class AgencyKind(models.TextChoices):
 
 
 class AgencyLevel(models.TextChoices):
+    CENTRAL = "central", _("Trung ương")
     PROVINCE = "province", _("Cấp tỉnh")
     DISTRICT = "district", _("Cấp huyện")
     COMMUNE = "commune", _("Cấp xã")
@@ -101,6 +162,10 @@ class Agency(models.Model):
         help_text=_("Cơ quan tiếp nhận nhiệm vụ khi cơ quan này hợp nhất hoặc giải thể."),
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
+    directory_key = models.CharField(
+        _("mã trong danh mục"), max_length=80, blank=True, default="", editable=False,
+        help_text=_("Khóa của đơn vị trong danh mục chuẩn (agencies/data); đổi tên không làm mất liên kết."),
+    )
     search_text = models.TextField(editable=False, default="")
 
     objects = AgencyQuerySet.as_manager()
@@ -117,6 +182,9 @@ class Agency(models.Model):
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="agency_validity_ordered",
             ),
+            models.UniqueConstraint(
+                fields=["directory_key"], condition=~Q(directory_key=""), name="agency_unique_directory_key"
+            ),
         ]
         indexes = [models.Index(fields=["province", "kind"], name="agency_province_kind")]
 
@@ -124,8 +192,17 @@ class Agency(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = fold(" ".join(filter(None, [self.name, self.short_name])))
+        self.search_text = self.folded(self.name, self.short_name)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def folded(name: str, short_name: str = "") -> str:
+        """The search column of an agency (bulk paths fill it without save())."""
+        return fold(" ".join(filter(None, [name, short_name])))
+
+    def is_dissolved_on(self, day: datetime.date | None = None) -> bool:
+        """The agency ended before ``day`` (today by default): its accounts may no longer act."""
+        return self.valid_to is not None and self.valid_to < (day or timezone.localdate())
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
@@ -148,6 +225,64 @@ class Agency(models.Model):
         return ids
 
 
+class Succession(models.Model):
+    """One successor of an agency that was merged, split or dissolved, and which duties it took over.
+
+    When duties were split ("Sở Lao động - Thương binh và Xã hội": most to Sở Nội vụ, vocational training to Sở
+    Giáo dục và Đào tạo), each part is a row; ``duties`` lists the words of a task that send it to this part, and
+    the row marked ``is_main`` takes what no words decide (``Agency.successor`` points to it). A task matching
+    the words of several parts, or of none when no part is main, is left for a person to decide.
+    """
+
+    predecessor = models.ForeignKey(
+        Agency, models.CASCADE, related_name="successions", verbose_name=_("cơ quan trước")
+    )
+    successor = models.ForeignKey(
+        Agency, models.PROTECT, related_name="taken_over", verbose_name=_("cơ quan kế thừa")
+    )
+    on = models.DateField(_("từ ngày"), null=True, blank=True)
+    is_main = models.BooleanField(_("kế thừa chính"), default=False)
+    duties = models.TextField(
+        _("nhiệm vụ tiếp nhận"), blank=True,
+        help_text=_("Các từ khóa, cách nhau bởi dấu phẩy (ví dụ: giáo dục nghề nghiệp, dạy nghề)."),
+    )
+
+    class Meta:
+        ordering = ["predecessor__name", "-is_main", "successor__name"]
+        verbose_name = _("kế thừa")
+        verbose_name_plural = _("kế thừa")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair"),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="succession_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+    def duty_words(self) -> list[str]:
+        return [fold(word) for word in self.duties.split(",") if word.strip()]
+
+
+def choose_successor(successions: list[Succession], text: str) -> Agency | None:
+    """Pick the successor that takes over a task described by ``text``; None means a person must decide.
+
+    One successor: it. Several: the only one whose duty words occur in the task; failing that, the main one,
+    unless the words point to two or more parts at once.
+    """
+    if not successions:
+        return None
+    if len(successions) == 1:
+        return successions[0].successor
+    folded = f" {fold(text)} "
+    hits = [s for s in successions if any(f" {word} " in folded for word in s.duty_words())]
+    if len(hits) == 1:
+        return hits[0].successor
+    if hits:
+        return None
+    main = [s for s in successions if s.is_main]
+    return main[0].successor if len(main) == 1 else None
+
+
 class GroupKind(models.TextChoices):
     DEPARTMENTS = "departments", _("Các sở, ban, ngành")
     DISTRICT_COMMITTEES = "district_committees", _("UBND cấp huyện")
@@ -156,6 +291,9 @@ class GroupKind(models.TextChoices):
     RELATED = "related", _("Các cơ quan, đơn vị liên quan")
     INSPECTED = "inspected", _("Đơn vị được kiểm tra")
     LOCALITIES = "localities", _("Địa phương")
+    ALL = "all", _("Các cơ quan, đơn vị, địa phương")
+    MINISTRIES = "ministries", _("Các bộ, ngành Trung ương")
+    NATIONAL = "national", _("Các bộ, ngành, địa phương")
     CUSTOM = "custom", _("Nhóm khác")
 
 
@@ -266,6 +404,30 @@ class User(AbstractUser):
     @property
     def province_id(self) -> int | None:
         return self.agency.province_id if self.agency_id else None
+
+    def province_scope(self) -> models.QuerySet:
+        """The user's province and the provinces merged into it, as a subquery (no query of its own).
+
+        A successor province's reviewers see and follow their predecessors' documents and tasks (Đắk Lắk sees
+        Phú Yên's). The 2025 merger has one generation, so one level of ``successor`` is enough.
+        """
+        return Province.objects.filter(Q(pk=self.province_id) | Q(successor_id=self.province_id)).values("pk")
+
+    def sees_province(self, province_id: int | None) -> bool:
+        """``province_scope`` for one province in Python; a query only for a province other than the user's own."""
+        if province_id is None or self.province_id is None:
+            return False
+        if province_id == self.province_id:
+            return True
+        cached = getattr(self, "_province_scope_ids", None)
+        if cached is None:
+            cached = self._province_scope_ids = set(self.province_scope().values_list("pk", flat=True))
+        return province_id in cached
+
+    @property
+    def agency_dissolved(self) -> bool:
+        """The account's agency has ended: the account keeps its history but may no longer act."""
+        return self.agency_id is not None and self.agency.is_dissolved_on()
 
     @property
     def is_reviewer(self) -> bool:

@@ -190,11 +190,11 @@ _ALWAYS_STRONG_HEADS = frozenset({"Các", "các", "UBND", "VP", "UB"})
 # ("Các sở, ban, ngành", "UBND các phường, xã có liên quan", "Cơ quan, đơn vị liên quan").
 _BARE_RE = re.compile(
     r"^(?:(?:các|và|hoặc|có|liên quan|tương đương|ngang|trực thuộc|thuộc|sở|ban|ngành|bộ|cơ quan|đơn vị"
-    r"|địa phương|phòng|huyện|quận|xã|phường|thị trấn|thị xã|thành phố|tổ chức|đoàn thể|hội|doanh nghiệp"
+    r"|địa phương|phòng|huyện|quận|xã|phường|đặc khu|thị trấn|thị xã|thành phố|tổ chức|đoàn thể|hội|doanh nghiệp"
     r"|tỉnh|cấp)(?:\s+|$))+$",
     re.IGNORECASE,
 )
-_LEVEL_END_RE = re.compile(r"(?:^|\s)(?:huyện|quận|xã|phường|thị trấn|thị xã|thành phố)$", re.IGNORECASE)
+_LEVEL_END_RE = re.compile(r"(?:^|\s)(?:huyện|quận|xã|phường|đặc khu|thị trấn|thị xã|thành phố)$", re.IGNORECASE)
 _COLLECTIVE_START_RE = re.compile(r"^(?:[Cc]ác\s|.*\s[Cc]ác\s)")
 # Ellipsis: "UBND cấp huyện, cấp xã" -> "UBND cấp xã"; "UBND cấp huyện, xã" -> "UBND cấp xã".
 _CAP_PIECE_RE = re.compile(r"^cấp\s+\S")
@@ -300,7 +300,8 @@ def _is_bare(piece: str) -> bool:
 
 def _is_collective(name: str) -> bool:
     """Tell whether ``name`` is a collective that a bare piece ("ban", "thành phố") extends."""
-    return bool(_COLLECTIVE_START_RE.match(name) or _LEVEL_END_RE.search(name) or _is_bare(name))
+    # "Sở, ban" (no "Các") is collective too: every piece of it is a collective word.
+    return bool(_COLLECTIVE_START_RE.match(name) or _LEVEL_END_RE.search(name) or all(_is_bare(p.strip()) for p in name.split(",")))
 
 
 def _starts_new(piece: str, previous: str) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from agencies.directory import DirectoryReport, load_directory
 from agencies.models import Agency, AgencyGroup, Alias, Province, Role, User
 from agencies.names import name_key
 from agencies.resolver import Resolver
@@ -47,6 +48,7 @@ class DemoReport:
     tasks: int = 0
     indicators: int = 0
     users: list[str] = field(default_factory=list)
+    directory: DirectoryReport | None = None
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -67,6 +69,10 @@ def load_agencies(data: dict, report: DemoReport) -> None:
 
     agencies: dict[str, Agency] = {}
     for row in data["agencies"]:
+        # A directory loaded first (load_directory) may already hold the unit under its own code: take it over.
+        same = Agency.objects.filter(province=provinces[row["province"]], name=row["name"]).exclude(code=row["key"]).first()
+        if same is not None and not Agency.objects.filter(code=row["key"]).exists():
+            Agency.objects.filter(pk=same.pk).update(code=row["key"])
         agency, _ = Agency.objects.update_or_create(
             code=row["key"],
             defaults={
@@ -75,15 +81,15 @@ def load_agencies(data: dict, report: DemoReport) -> None:
                 "short_name": row.get("short_name") or "",
                 "kind": row["kind"],
                 "level": row["level"],
-                "valid_from": _date(row.get("valid_from")),
-                "valid_to": _date(row.get("valid_to")),
+                # The directory (loaded after) completes validity and successors: a blank here never erases them.
+                **{k: _date(row.get(k)) for k in ("valid_from", "valid_to") if row.get(k)},
             },
         )
         agencies[row["key"]] = agency
     for row in data["agencies"]:  # second pass: references to agencies defined later in the file
-        parent = agencies.get(row.get("parent") or "")
-        successor = agencies.get(row.get("successor") or "")
-        Agency.objects.filter(pk=agencies[row["key"]].pk).update(parent=parent, successor=successor)
+        links = {k: agencies[row[k]] for k in ("parent", "successor") if row.get(k) in agencies}
+        if links:
+            Agency.objects.filter(pk=agencies[row["key"]].pk).update(**links)
     report.agencies = len(agencies)
 
     # Aliases: the first writer of a key wins, in the fixture's order (groups first); one query to know
@@ -98,6 +104,9 @@ def load_agencies(data: dict, report: DemoReport) -> None:
             new_aliases.append(Alias(province=province, text=text, key=key, agency=agency, group=group))
 
     for row in data["groups"]:
+        same = AgencyGroup.objects.filter(province=provinces[row["province"]], name=row["name"]).exclude(code=row["key"]).first()
+        if same is not None and not AgencyGroup.objects.filter(code=row["key"]).exists():
+            AgencyGroup.objects.filter(pk=same.pk).update(code=row["key"])
         group, _ = AgencyGroup.objects.update_or_create(
             code=row["key"], defaults={"province": provinces[row["province"]], "name": row["name"], "kind": row["kind"]}
         )
@@ -170,11 +179,22 @@ def _prose_indicators(row: dict) -> IndicatorTable:
     return IndicatorTable(columns={}, header_rows=[], items=items, sections=[], errors=[], warnings=[])
 
 
+# The current provinces the demo needs (with their predecessors and the central level): what tests load.
+DEMO_PROVINCES = ["dak-lak", "gia-lai", "tuyen-quang"]
+
+
 @transaction.atomic
-def load_demo(*, create_users: bool | None = None) -> DemoReport:
-    """Load (or refresh) everything; demo users only when ``create_users`` or DEMO_MODE."""
+def load_demo(
+    *, create_users: bool | None = None, country: bool = False, users_province: str | None = None
+) -> DemoReport:
+    """Load (or refresh) everything; demo users only when ``create_users`` or DEMO_MODE.
+
+    The directory (agencies.directory) is loaded after the demo's own agencies, which it merges with by name; the
+    whole country with ``country``, else only the demo's provinces (what tests need, in a fraction of the time).
+    """
     report = DemoReport()
     load_agencies(json.loads((FIXTURES / "agencies.json").read_text(encoding="utf-8")), report)
+    report.directory = load_directory(None if country else DEMO_PROVINCES)
     agencies = {a.code: a for a in Agency.objects.all()}
     documents = json.loads((FIXTURES / "documents.json").read_text(encoding="utf-8"))["documents"]
     for row in documents:
@@ -201,7 +221,7 @@ def load_demo(*, create_users: bool | None = None) -> DemoReport:
         report.tasks += document.tasks.count()
         report.indicators += document.indicators.count()
     if create_users if create_users is not None else settings.DEMO_MODE:
-        report.users = create_demo_users()
+        report.users = create_demo_users(users_province or DEMO_USERS_PROVINCE)
     return report
 
 
@@ -243,19 +263,27 @@ def _apply_tasks(document: Document, table: TaskTable, resolver: Resolver, row: 
 
 
 DEMO_USERS = [
-    # username, role, province code, agency name as documents write it, full name
-    ("sonoivu", Role.REVIEWER, "phu-yen", "Sở Nội vụ", "Cán bộ Sở Nội vụ"),
-    ("vpubnd", Role.REVIEWER, "phu-yen", "Văn phòng UBND tỉnh", "Cán bộ Văn phòng UBND tỉnh"),
-    ("sotuphap", Role.STAFF, "phu-yen", "Sở Tư pháp", "Cán bộ đầu mối Sở Tư pháp"),
-    ("sotuphap_lanhdao", Role.LEADER, "phu-yen", "Sở Tư pháp", "Lãnh đạo Sở Tư pháp"),
+    # username, role, agency name as documents write it, full name. In DEMO_USERS_PROVINCE: Đắk Lắk's reviewers
+    # see Phú Yên's documents, its Sở Tư pháp the tasks of Phú Yên's (lineage).
+    ("sonoivu", Role.REVIEWER, "Sở Nội vụ", "Cán bộ Sở Nội vụ"),
+    ("vpubnd", Role.REVIEWER, "Văn phòng UBND tỉnh", "Cán bộ Văn phòng UBND tỉnh"),
+    ("sotuphap", Role.STAFF, "Sở Tư pháp", "Cán bộ đầu mối Sở Tư pháp"),
+    ("sotuphap_lanhdao", Role.LEADER, "Sở Tư pháp", "Lãnh đạo Sở Tư pháp"),
 ]
 
 # Reviewers who also run the portal for their province in /admin/ (agencies.roles).
 DEMO_PROVINCE_ADMINS = {"sonoivu", "vpubnd"}
 
 
-def create_demo_users() -> list[str]:
-    """Create or reset the documented demo accounts (password demo12345)."""
+DEMO_USERS_PROVINCE = "dak-lak"
+
+
+def create_demo_users(province_code: str = DEMO_USERS_PROVINCE) -> list[str]:
+    """Create or reset the documented demo accounts (password demo12345), in ``province_code``.
+
+    Đắk Lắk for the demo (Phú Yên merged into it on 1/7/2025: its agencies have ended and their accounts can no
+    longer sign in); the test suite keeps them in Phú Yên, the 2024 world its tests are written against.
+    """
     admin, _ = User.objects.get_or_create(username="admin", defaults={"role": Role.ADMIN})
     admin.is_staff = admin.is_superuser = True
     admin.role = Role.ADMIN
@@ -263,7 +291,7 @@ def create_demo_users() -> list[str]:
     admin.set_password(DEMO_PASSWORD)
     admin.save()
     names = ["admin"]
-    for username, role, province_code, agency_name, full_name in DEMO_USERS:
+    for username, role, agency_name, full_name in DEMO_USERS:
         agency = Resolver(Province.objects.get(code=province_code)).resolve_name(agency_name).agency
         user, _ = User.objects.get_or_create(username=username, defaults={"agency": agency, "role": role})
         user.agency, user.role = agency, role

@@ -136,7 +136,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "agencies.User"
 # django-axes first: it refuses a locked-out login before the password is even checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# agencies.backends: the accounts of an agency that has ended can no longer sign in or act (issue 12). The test
+# suite's 2024 world (demo users in Phú Yên, merged away since) turns it off; its own tests turn it on.
+DISSOLVED_ACCOUNTS_LOCKED = env_bool("DISSOLVED_ACCOUNTS_LOCKED", "True")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "agencies.backends.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

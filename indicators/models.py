@@ -41,7 +41,7 @@ def _scoped(queryset: models.QuerySet, user, province_path: str) -> models.Query
         return queryset
     if not user.is_authenticated or user.province_id is None:
         return queryset.none()
-    return queryset.filter(**{f"{province_path}_id": user.province_id})
+    return queryset.filter(**{f"{province_path}_id__in": user.province_scope()})
 
 
 class IndicatorQuerySet(models.QuerySet):

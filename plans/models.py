@@ -42,7 +42,7 @@ class DocumentQuerySet(models.QuerySet):
             return self
         if not user.is_authenticated or user.province_id is None:
             return self.none()
-        return self.filter(province_id=user.province_id)
+        return self.filter(province_id__in=user.province_scope())
 
     def search(self, text: str) -> DocumentQuerySet:
         return self.filter(search_text__contains=fold(text)) if text.strip() else self
@@ -208,7 +208,7 @@ class PeriodicReportQuerySet(models.QuerySet):
         if not user.is_authenticated or user.agency_id is None:
             return self.none()
         if user.is_reviewer:
-            return self.filter(duty__document__province_id=user.province_id)
+            return self.filter(duty__document__province_id__in=user.province_scope())
         lineage = getattr(user, "_tasks_agency_ids", None)
         if lineage is None:
             lineage = user._tasks_agency_ids = user.agency.lineage_ids()

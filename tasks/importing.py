@@ -196,6 +196,25 @@ def _format_message(message: RowMessage) -> str:
     return message.message
 
 
+def province_ended_warning(document: Document) -> str:
+    """Issue 12: the document is dated after its province ended (merged): say so and name the successor."""
+    province = document.province
+    day = _reference_day(document)
+    if province.valid_to is None or day <= province.valid_to:
+        return ""
+    if province.successor_id:
+        return _(
+            "Tỉnh %(province)s đã sáp nhập vào %(successor)s từ ngày %(start)s, trước ngày của văn bản (%(day)s): "
+            "hãy nhập văn bản vào %(successor)s (mã %(code)s)."
+        ) % {
+            "province": province.name, "successor": province.successor.name, "code": province.successor.code,
+            "start": (province.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y"), "day": day.strftime("%d/%m/%Y"),
+        }
+    return _("Tỉnh %(province)s đã kết thúc từ ngày %(end)s, trước ngày của văn bản (%(day)s).") % {
+        "province": province.name, "end": province.valid_to.strftime("%d/%m/%Y"), "day": day.strftime("%d/%m/%Y"),
+    }
+
+
 def _reference_day(document: Document) -> datetime.date:
     """The day whose agencies a document addresses: its date, else 1 January of its year."""
     return document.issued_on or datetime.date(document.year, 1, 1)
@@ -215,11 +234,13 @@ def build_preview(
     Queries: 3 to load the province's names, 2 for the document's sections and tasks, 1 for their reports (on a
     re-import); none per row.
     """
-    resolver = resolver or Resolver(document.province)
+    # Issue 12: names resolve to the units valid on the document's day; the task's title chooses among the
+    # successors of a unit whose duties were split.
+    resolver = resolver or Resolver(document.province, day=_reference_day(document))
     mapped = {fold(text): target for text, target in (mappings or {}).items()}
 
-    def resolve(cell: str) -> list[Resolved]:
-        resolved = resolver.resolve_cell(parties.prepare_cell(cell))
+    def resolve(cell: str, context: str = "") -> list[Resolved]:
+        resolved = resolver.resolve_cell(parties.prepare_cell(cell), context)
         if not mapped:
             return resolved
         out = []
@@ -256,6 +277,9 @@ def build_preview(
     all_sections = ([loose] if loose.tasks else []) + order
     missing = _match(all_sections, existing_tasks, choices or {}) if existing_tasks else []
     warnings = list(table.warnings)
+    ended = province_ended_warning(document)
+    if ended:
+        warnings.insert(0, RowMessage(0, ended))
     for text, rows in _unknown(all_sections).items():
         warnings.append(RowMessage(rows[0], _("Hàng %(rows)s: chưa xác định được cơ quan '%(name)s'; hãy chọn cơ quan tương ứng.")
                                    % {"rows": ", ".join(map(str, rows)), "name": text}))
@@ -331,7 +355,7 @@ def _unknown(sections: list[PreviewSection]) -> dict[str, list[int]]:
     return unknown
 
 
-def _preview_task(item: TableItem, path: str, document: Document, resolve: Callable[[str], list[Resolved]]) -> PreviewTask:
+def _preview_task(item: TableItem, path: str, document: Document, resolve: Callable[..., list[Resolved]]) -> PreviewTask:
     deadline = parse_deadline(item.deadline, default_year=document.year)
     warnings = list(item.warnings)
     errors = []
@@ -343,10 +367,12 @@ def _preview_task(item: TableItem, path: str, document: Document, resolve: Calla
                       % {"row": item.row, "text": deadline.text, "year": bad_year, "min": MIN_YEAR, "max": MAX_YEAR})
     elif deadline.needs_confirmation or deadline.year_inferred:
         warnings.append(_("Hàng %(row)s: thời hạn '%(text)s' – %(reason)s") % {"row": item.row, "text": deadline.text, "reason": deadline.reason})
-    lead, others = _agencies_and_others(resolve(item.lead))
-    cooperating, more = _agencies_and_others(resolve(item.cooperating))
+    lead, others = _agencies_and_others(resolve(item.lead, item.title))
+    cooperating, more = _agencies_and_others(resolve(item.cooperating, item.title))
     others += [name for name in more if name not in others]
     for r in (*lead, *cooperating):
+        if r.note:  # issue 12: a unit that had ended on the document's day, and its successor
+            warnings.append(_("Hàng %(row)s: %(note)s") % {"row": item.row, "note": r.note})
         if not r.known:
             warnings.append(_("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": r.text})
     text = f"{item.note} {item.output} {item.title}"

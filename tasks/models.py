@@ -43,7 +43,7 @@ class TaskQuerySet(models.QuerySet):
         if not user.is_authenticated or user.agency_id is None:
             return self.none()
         if user.is_reviewer:
-            return self.filter(document__province_id=user.province_id)
+            return self.filter(document__province_id__in=user.province_scope())
         return self.filter(pk__in=Assignment.objects.filter(agency_id__in=agency_ids_of(user)).values("task_id"))
 
     def search(self, text: str) -> TaskQuerySet:
@@ -245,7 +245,7 @@ class AssignmentQuerySet(models.QuerySet):
         if not user.is_authenticated or user.agency_id is None:
             return self.none()
         if user.is_reviewer:
-            return self.filter(task__document__province_id=user.province_id)
+            return self.filter(task__document__province_id__in=user.province_scope())
         return self.filter(agency_id__in=agency_ids_of(user))
 
     def readable_by(self, user) -> AssignmentQuerySet:
@@ -445,7 +445,7 @@ class Assignment(models.Model):
         return user.is_leader and self.is_own(user)
 
     def can_review(self, user) -> bool:
-        return user.is_reviewer and (user.is_superuser or self.task.document.province_id == user.province_id)
+        return user.is_reviewer and (user.is_superuser or user.sees_province(self.task.document.province_id))
 
     def can_request_extension(self, user) -> bool:
         return self.is_own(user) and self.state != WorkState.DONE

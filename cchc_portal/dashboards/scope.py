@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, QueryDict
 from django.urls import reverse
 
@@ -160,10 +160,11 @@ def resolve_scope(user, params: QueryDict | dict, today: datetime.date) -> Scope
         if document is None:
             raise Http404
     province = _province(user, params, document, agency)
-    if document is not None and document.province_id != province.pk:
+    if document is not None and document.province_id != province.pk and document.province.successor_id != province.pk:
         raise Http404
 
-    choices_qs = visible.filter(province=province).select_related("issuer")
+    # A province's page includes the documents of the provinces merged into it (issue 12): no extra query.
+    choices_qs = visible.filter(Q(province=province) | Q(province__successor=province)).select_related("issuer")
     if user.agency_id is not None:
         choices_qs = choices_qs.annotate(
             is_followed=Exists(

@@ -115,7 +115,7 @@ def can_decide(user, duty: ReportingDuty) -> bool:
         return True
     if not user.is_authenticated or user.role not in (Role.REVIEWER, Role.ADMIN) or user.agency_id is None:
         return False
-    if user.province_id != duty.document.province_id:
+    if not user.sees_province(duty.document.province_id):  # own province, or one merged into it (issue 12)
         return False
     return duty.recipient.current().pk == user.agency.current().pk or is_standing_agency(user.agency)
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_USERS_PROVINCE
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -50,7 +52,7 @@ def site(live_server, transactional_db, settings, tmp_path):
     from cchc_portal.demo import load_demo
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo(create_users=True)
+    load_demo(create_users=True, users_province=TEST_USERS_PROVINCE)
     return live_server.url
 
 

@@ -10,6 +10,7 @@ from agencies.models import Agency, AgencyGroup, Alias, Role, User
 from indicators.models import Indicator, Target
 from plans.models import Document, ReportingDuty, Section
 from tasks.models import Assignment, AssignmentRole, Task
+from tests.conftest import TEST_USERS_PROVINCE
 
 D = datetime.date
 
@@ -150,7 +151,7 @@ def test_demo_users_have_their_roles(demo):
     for username, (role, agency) in expected.items():
         user = User.objects.get(username=username)
         assert (user.role, user.agency.name if user.agency else None) == (role, agency)
-        assert user.agency is None or user.agency.province.code == "phu-yen"
+        assert user.agency is None or user.agency.province.code == TEST_USERS_PROVINCE
         login = RequestFactory().post("/accounts/login/")  # django-axes needs the request
         assert authenticate(login, username=username, password="demo12345") == user
     assert User.objects.get(username="admin").is_superuser
@@ -165,7 +166,7 @@ def test_loading_twice_changes_nothing(demo):
         ]
 
     before = counts()
-    load_demo(create_users=True)
+    load_demo(create_users=True, users_province=TEST_USERS_PROVINCE)
     assert counts() == before
 
 
@@ -177,3 +178,15 @@ def test_demo_users_are_not_created_outside_demo_mode(db, settings):
     report = load_demo()
     assert report.users == [] and not User.objects.filter(username="sonoivu").exists()
     assert Task.objects.filter(document__province__code__in=["phu-yen", "binh-dinh", "tuyen-quang"]).count() == 96
+
+
+def test_the_demo_puts_its_users_in_dak_lak_which_phu_yen_merged_into(demo):
+    """Phú Yên's agencies ended on 30/06/2025; the demo's accounts work where its documents now belong."""
+    from cchc_portal.demo import load_demo
+
+    load_demo(create_users=True)
+    for username in ("sonoivu", "vpubnd", "sotuphap", "sotuphap_lanhdao"):
+        user = User.objects.get(username=username)
+        assert user.agency.province.code == "dak-lak" and not user.agency_dissolved
+    assert Task.objects.for_user(User.objects.get(username="sonoivu")).filter(document=demo).count() == 56
+    assert Task.objects.for_user(User.objects.get(username="sotuphap")).filter(document=demo).exists()

@@ -31,6 +31,7 @@ from cchc_portal.backup import counted_models
 from cchc_portal.demo import load_demo
 from indicators.models import Indicator, Measurement
 from tasks.models import Assignment, Evidence, ProgressUpdate, Task, WorkState
+from tests.conftest import TEST_USERS_PROVINCE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,7 +49,7 @@ def media(settings, tmp_path):
 def build_portal():
     """The demo data plus what a year of use adds: reports with evidence files, a measurement with its file,
     corrections (history rows), a group with permissions, an admin log entry, a schedule of our own."""
-    load_demo(create_users=True)
+    load_demo(create_users=True, users_province=TEST_USERS_PROVINCE)
     staff = User.objects.get(username="sotuphap")
     assignment = Assignment.objects.filter(agency=staff.agency).order_by("pk").first()
     update = ProgressUpdate.objects.create(

@@ -6,15 +6,21 @@ from cchc_portal.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu mẫu: cơ quan của 3 tỉnh, 4 văn bản mẫu và (ở chế độ demo) các tài khoản demo; chạy lại không tạo trùng."
+    help = "Nạp dữ liệu mẫu: danh mục cả nước, cơ quan của các tỉnh mẫu, 4 văn bản mẫu và (ở chế độ demo) các tài khoản demo; chạy lại không tạo trùng."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-users", action="store_true", help="Không tạo tài khoản demo.")
         parser.add_argument("--users", action="store_true", help="Tạo tài khoản demo kể cả khi DEMO_MODE=False.")
+        parser.add_argument(
+            "--demo-provinces-only", action="store_true",
+            help="Chỉ nạp danh mục của các tỉnh dùng trong dữ liệu mẫu (nhanh hơn); mặc định nạp cả nước.",
+        )
 
-    def handle(self, *args, no_users: bool, users: bool, **options):
+    def handle(self, *args, no_users: bool, users: bool, demo_provinces_only: bool, **options):
         create = False if no_users else (True if users else None)
-        report = load_demo(create_users=create)
+        report = load_demo(create_users=create, country=not demo_provinces_only)
+        for line in report.directory.lines()[:4]:
+            self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã nạp: {report.provinces} tỉnh, {report.agencies} cơ quan, {report.groups} nhóm, "
