@@ -14,7 +14,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export.widgets import DateWidget
 
+import core.lookups  # noqa: F401 - registers ``__in_array``
 from agencies.names import fold
 from core.dates import validate_sane_date
 
@@ -64,7 +65,8 @@ def scoped(model, user, queryset=None):
     path = SCOPE_THROUGH.get(model._meta.label)
     if path is None:
         return queryset.none()  # a model nobody classified: nothing, rather than everything
-    return queryset.filter(**{f"{path}__in": scoped(_model_at(model, path), user).values("pk")})
+    # ``in_array`` (core.lookups): the province's rows through the relation's index, not a walk of the table.
+    return queryset.filter(**{f"{path}__in_array": scoped(_model_at(model, path), user).values("pk")})
 
 
 # Models without a for_user() queryset reach their province through this relation (issue 14's walk test fails
@@ -289,7 +291,47 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()  # counting needs no order: stop at the cap
+
+    def page(self, number):
+        """The page's ids first (one narrow query, no joins but the order's), then its rows with their relations:
+        joining 100,000 rows of a province to their task, section, agency and author before keeping 50 took 1.2 s."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        object_list = self.object_list
+        if (
+            hasattr(object_list, "values_list")
+            and object_list.query.select_related
+            and not object_list.query.annotations
+        ):
+            ids = list(object_list.values_list("pk", flat=True)[bottom:top])
+            rows = {
+                obj.pk: obj
+                for obj in object_list.model._default_manager.filter(pk__in=ids).select_related(
+                    *_select_related_of(object_list)
+                )
+            }
+            return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page(object_list[bottom:top], number, self)
+
+
+def _select_related_of(queryset) -> list[str]:
+    """The relation paths of a queryset's ``select_related`` (``True``, Django's "every non-null FK", gives [])."""
+    tree = queryset.query.select_related
+    if tree is True:
+        return []
+
+    def walk(node: dict, prefix: str) -> list[str]:
+        paths = []
+        for name, child in node.items():
+            path = f"{prefix}{name}"
+            paths += walk(child, f"{path}__") if child else [path]
+        return paths
+
+    return walk(tree, "")
 
 
 class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
@@ -310,7 +352,11 @@ class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             # Who reported, reviewed, decided: a record of the portal, not a choice among the province's accounts.
-            fields += [f.name for f in self.model._meta.fields if f.is_relation and f.related_model is get_user_model() and f.name not in fields]
+            fields += [
+                f.name
+                for f in self.model._meta.fields
+                if f.is_relation and f.related_model is get_user_model() and f.name not in fields
+            ]
         return fields
 
     def get_list_filter(self, request):
@@ -334,7 +380,9 @@ class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         if not is_visible(self.model, request.user, object_id):
             raise Http404
         history = self.model.history
-        if not is_visible(history.model, request.user, version_id, queryset=history.filter(**{self.model._meta.pk.attname: object_id})):
+        if not is_visible(
+            history.model, request.user, version_id, queryset=history.filter(**{self.model._meta.pk.attname: object_id})
+        ):
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -376,6 +424,18 @@ class SafeChangeListMixin:
         except OverflowError as error:
             raise IncorrectLookupParameters(error) from error
 
+    def get_ordering_field(self, field_name):
+        """A relation column of a big table sorts by the related row's id (an index: the rows of each agency or
+        task together), not by the related model's own order, which sorted 290,000 joined rows (0.6–1 s)."""
+        if getattr(self.model_admin, "sort_relations_by_id", False):
+            try:
+                field = self.lookup_opts.get_field(field_name)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and field.many_to_one:
+                return field.attname
+        return super().get_ordering_field(field_name)
+
 
 def _safe(get_changelist):
     """Wrap a ModelAdmin's get_changelist so the class it returns (Django's or its own) gets SafeChangeListMixin."""
@@ -409,7 +469,9 @@ class PortalAdminSite(admin.AdminSite):
 
         urls = super().get_urls()
         # Django's "view on site" shortcut redirects to any object of the country; only to visible ones here.
-        shortcut = path("r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site")
+        shortcut = path(
+            "r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"
+        )
         return [shortcut if getattr(u, "name", None) == "view_on_site" else u for u in urls]
 
     def view_on_site(self, request, content_type_id, object_id):
@@ -460,8 +522,11 @@ class ScopedImportMixin:
         instance, new = super().get_or_init_instance(instance_loader, row)
         if not new and self._restricted() and not is_visible(type(instance), self._importer, instance.pk):
             raise ValidationError(
-                _("Hàng này sửa một %(model)s ngoài phạm vi quản lý (của tỉnh khác, tài khoản quản trị hệ thống hoặc "
-                  "có quyền cao hơn người nhập): không được nhập.") % {"model": instance._meta.verbose_name}
+                _(
+                    "Hàng này sửa một %(model)s ngoài phạm vi quản lý (của tỉnh khác, tài khoản quản trị hệ thống hoặc "
+                    "có quyền cao hơn người nhập): không được nhập."
+                )
+                % {"model": instance._meta.verbose_name}
             )
         return instance, new
 
