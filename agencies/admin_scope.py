@@ -16,6 +16,7 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+import core.lookups  # noqa: F401 - registers ``__in_array``
 from core.admin_mixins import (
     FILTER_CHOICES,
     CappedCountPaginator,
@@ -63,7 +64,8 @@ def scoped(model, user, queryset=None):
     path = SCOPE_THROUGH.get(model._meta.label)
     if path is None:
         return queryset.none()  # a model nobody classified: nothing, rather than everything
-    return queryset.filter(**{f"{path}__in": scoped(_model_at(model, path), user).values("pk")})
+    # ``in_array`` (core.lookups): the province's rows through the relation's index, not a walk of the table.
+    return queryset.filter(**{f"{path}__in_array": scoped(_model_at(model, path), user).values("pk")})
 
 
 # Models without a for_user() queryset reach their province through this relation (issue 14's walk test fails
@@ -262,7 +264,11 @@ class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             # Who reported, reviewed, decided: a record of the portal, not a choice among the province's accounts.
-            fields += [f.name for f in self.model._meta.fields if f.is_relation and f.related_model is get_user_model() and f.name not in fields]
+            fields += [
+                f.name
+                for f in self.model._meta.fields
+                if f.is_relation and f.related_model is get_user_model() and f.name not in fields
+            ]
         return fields
 
     def get_list_filter(self, request):
@@ -286,7 +292,9 @@ class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         if not is_visible(self.model, request.user, object_id):
             raise Http404
         history = self.model.history
-        if not is_visible(history.model, request.user, version_id, queryset=history.filter(**{self.model._meta.pk.attname: object_id})):
+        if not is_visible(
+            history.model, request.user, version_id, queryset=history.filter(**{self.model._meta.pk.attname: object_id})
+        ):
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -336,8 +344,11 @@ class ScopedImportMixin:
         instance, new = super().get_or_init_instance(instance_loader, row)
         if not new and self._restricted() and not is_visible(type(instance), self._importer, instance.pk):
             raise ValidationError(
-                _("Hàng này sửa một %(model)s ngoài phạm vi quản lý (của tỉnh khác, tài khoản quản trị hệ thống hoặc "
-                  "có quyền cao hơn người nhập): không được nhập.") % {"model": instance._meta.verbose_name}
+                _(
+                    "Hàng này sửa một %(model)s ngoài phạm vi quản lý (của tỉnh khác, tài khoản quản trị hệ thống hoặc "
+                    "có quyền cao hơn người nhập): không được nhập."
+                )
+                % {"model": instance._meta.verbose_name}
             )
         return instance, new
 

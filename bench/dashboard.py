@@ -436,21 +436,29 @@ GROUP BY a.agency_id
 """
 
 
-def measure_national(runs: int) -> None:
-    """A synthetic province (bench/run.py, generate_synthetic): its yearly dashboard against the raw SQL above."""
+def measure_national(runs: int) -> dict[str, float]:
+    """A synthetic province (bench/run.py, generate_synthetic): its yearly dashboard against the raw SQL above.
+
+    Prints and returns the figures (ms, and bytes of HTML raw and gzipped) so that ``main`` can compare the same
+    figures measured on a database of one province and on the national one, in the same run.
+    """
+    import gzip
+
     import time_machine
     from django.db import connection
     from django.test import Client
 
-    from agencies.models import User
+    from agencies.models import Province, User
+    from indicators.models import Target
     from tasks.models import Assignment
 
     reviewer = User.objects.filter(username__endswith="-snv", username__startswith="syn-").order_by("username").first()
     if reviewer is None:
-        raise SystemExit("Chưa có dữ liệu tổng hợp: python manage.py generate_synthetic --provinces 34")
+        raise SystemExit("Chưa có dữ liệu tổng hợp: python manage.py generate_synthetic --provinces 34 --indicators 20")
     staff = User.objects.filter(agency__province_id=reviewer.agency.province_id, username__endswith="-s05-cb").get()
     province, year, today = reviewer.agency.province, 2025, datetime.date(2025, 12, 20)
     shares = Assignment.objects.filter(task__document__province=province, task__document__year=year).count()
+    targets = Target.objects.filter(indicator__document__province=province).count()
     params = {"province": province.pk, "year": year, "today": today}
 
     def raw() -> float:
@@ -461,11 +469,15 @@ def measure_national(runs: int) -> None:
                 assert cursor.fetchall()
         return (time.perf_counter() - started) * 1000
 
-    def page(client, url: str) -> float:
+    sizes: dict[str, tuple[int, int]] = {}
+
+    def page(client, url: str, label: str = "") -> float:
         started = time.perf_counter()
         response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (url, response.status_code)
-        return (time.perf_counter() - started) * 1000
+        sizes[label] = (len(response.content), len(gzip.compress(response.content)))
+        return elapsed
 
     clients = {}
     for user in (reviewer, staff):
@@ -475,6 +487,7 @@ def measure_national(runs: int) -> None:
         ("Tổng quan cả năm của tỉnh (Sở Nội vụ)", reviewer, f"/dashboard/?year={year}"),
         ("Trang của một cơ quan (cán bộ đầu mối)", staff, f"/dashboard/?year={year}"),
         ("Danh sách nhiệm vụ quá hạn của tỉnh", reviewer, f"/dashboard/tasks/?year={year}&status=overdue"),
+        ("Trang chỉ tiêu của tỉnh (25 cơ quan)", reviewer, f"/dashboard/indicators/?year={year}"),
     ]
     with time_machine.travel(datetime.datetime(2025, 12, 20, 2, 0, tzinfo=datetime.UTC), tick=True):
         for _ in range(2):  # warm-up
@@ -486,15 +499,26 @@ def measure_national(runs: int) -> None:
         for _ in range(runs):  # interleaved, so machine load hits both alike
             sql.append(raw())
             for label, user, url in pages:
-                times[label].append(page(clients[user.pk], url))
+                times[label].append(page(clients[user.pk], url, label))
     base = statistics.median(sql)
-    print(f"Cơ sở dữ liệu tổng hợp: {province.name}, năm {year}: {shares:,} phần việc · trung vị của {runs} lần".replace(f"{shares:,}", f"{shares:,}".replace(",", ".")))
+    count = Province.objects.count()
+    print(f"Cơ sở dữ liệu tổng hợp: {count} tỉnh; {province.name}, năm {year}: {shares:,} phần việc, {targets:,} mục tiêu chỉ tiêu · trung vị của {runs} lần".replace(",", "."))
     print(f"{'Hai truy vấn SQL tổng hợp viết tay (mốc so sánh)':<52} {base:7.1f} ms   1.00x")
-    for label, values in times.items():
-        median = statistics.median(values)
-        print(f"{label:<52} {median:7.1f} ms   {median / base:.2f}x")
-    overview = statistics.median(times[pages[0][0]])
-    print(f"dashboard of a province ({shares:,} shares) {overview:.0f} ms vs its raw SQL aggregates {base:.1f} ms: {overview / base:.1f}x")
+    figures = {"raw SQL": base}
+    for label, _user, _url in pages:
+        median = statistics.median(times[label])
+        figures[label] = median
+        raw_size, zipped = sizes[label]
+        print(f"{label:<52} {median:7.1f} ms   {median / base:.2f}x   HTML {raw_size / 1024:6.1f} KB, gzip {zipped / 1024:5.1f} KB")
+    overview = figures[pages[0][0]]
+    dashboard_html = sizes[pages[0][0]][0]
+    figures["HTML KB"] = dashboard_html / 1024
+    print(
+        f"dashboard of a province ({shares:,} shares, {count} provinces) {overview:.0f} ms vs its raw SQL aggregates "
+        f"{base:.1f} ms: {overview / base:.1f}x (limit 2x and 150 ms); agency page {figures[pages[1][0]] / base:.1f}x; "
+        f"HTML {dashboard_html / 1024:.0f} KB (limit 200 KB)"
+    )
+    return figures
 
 
 def main() -> None:
@@ -505,11 +529,26 @@ def main() -> None:
         "--province-from-synthetic", action="store_true",
         help="measure a province of the national synthetic data (DATABASE_URL, default cchc_national) against its raw SQL",
     )
+    parser.add_argument(
+        "--one-province-db", default="",
+        help="also measure a database holding one synthetic province (same shape) and compare the figures",
+    )
     args = parser.parse_args()
     if args.province_from_synthetic:
         os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_national")
         setup(False)
-        measure_national(args.runs)
+        national = measure_national(args.runs)
+        if args.one_province_db:
+            from django.db import connection
+
+            connection.close()
+            connection.settings_dict["NAME"] = args.one_province_db.rsplit("/", 1)[1]
+            print()
+            one = measure_national(args.runs)
+            print("\n34 tỉnh so với 1 tỉnh, cùng một lần chạy (giới hạn 1,5x):")
+            for key, value in national.items():
+                ratio = value / one[key] if one[key] else float("nan")
+                print(f"  {key:<50} {one[key]:8.1f} → {value:8.1f}   {ratio:.2f}x")
         return
     url = setup(args.rebuild)
     from plans.models import Document

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
@@ -66,7 +66,47 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()  # counting needs no order: stop at the cap
+
+    def page(self, number):
+        """The page's ids first (one narrow query, no joins but the order's), then its rows with their relations:
+        joining 100,000 rows of a province to their task, section, agency and author before keeping 50 took 1.2 s."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        object_list = self.object_list
+        if (
+            hasattr(object_list, "values_list")
+            and object_list.query.select_related
+            and not object_list.query.annotations
+        ):
+            ids = list(object_list.values_list("pk", flat=True)[bottom:top])
+            rows = {
+                obj.pk: obj
+                for obj in object_list.model._default_manager.filter(pk__in=ids).select_related(
+                    *_select_related_of(object_list)
+                )
+            }
+            return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page(object_list[bottom:top], number, self)
+
+
+def _select_related_of(queryset) -> list[str]:
+    """The relation paths of a queryset's ``select_related`` (``True``, Django's "every non-null FK", gives [])."""
+    tree = queryset.query.select_related
+    if tree is True:
+        return []
+
+    def walk(node: dict, prefix: str) -> list[str]:
+        paths = []
+        for name, child in node.items():
+            path = f"{prefix}{name}"
+            paths += walk(child, f"{path}__") if child else [path]
+        return paths
+
+    return walk(tree, "")
 
 
 class SafeChangeListMixin:
@@ -78,6 +118,18 @@ class SafeChangeListMixin:
             return super().get_filters(request)
         except OverflowError as error:
             raise IncorrectLookupParameters(error) from error
+
+    def get_ordering_field(self, field_name):
+        """A relation column of a big table sorts by the related row's id (an index: the rows of each agency or
+        task together), not by the related model's own order, which sorted 290,000 joined rows (0.6–1 s)."""
+        if getattr(self.model_admin, "sort_relations_by_id", False):
+            try:
+                field = self.lookup_opts.get_field(field_name)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and field.many_to_one:
+                return field.attname
+        return super().get_ordering_field(field_name)
 
 
 def safe_changelist(get_changelist):

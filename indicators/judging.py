@@ -103,19 +103,28 @@ class Judgement:
         return ""
 
 
-def judge(targets: QuerySet[Target] | Iterable[Target], *, today: datetime.date) -> list[Judgement]:
+def judge(
+    targets: QuerySet[Target] | Iterable[Target], *, today: datetime.date, agency_ids: Iterable[int] | None = None
+) -> list[Judgement]:
     """Return one judgement per (target, agency it applies to), targets in the given order, agencies by name.
+
+    ``agency_ids`` keeps the agencies a page shows (a dashboard's page of 25 of a province's 131): the targets
+    of other agencies are not judged and their measurements not loaded; province targets always are.
 
     At most four queries whatever the number of targets, agencies and measurements: the targets (with indicator,
     document, agency and group), the members of the groups, the measurements, the index results (only when an
     indicator is linked to an index).
     """
-    return _Judge(_load(targets), today).run()
+    return _Judge(_load(targets), today, agency_ids=None if agency_ids is None else set(agency_ids)).run()
 
 
-def judge_document(document, *, today: datetime.date) -> list[Judgement]:
-    """Judge every target of ``document`` (see ``judge``; at most four queries)."""
-    return judge(Target.objects.filter(indicator__document=document), today=today)
+def judge_document(document, *, today: datetime.date, agency_ids: Iterable[int] | None = None) -> list[Judgement]:
+    """Judge every target of ``document`` (see ``judge``; at most four queries), or those of ``agency_ids``."""
+    targets = Target.objects.filter(indicator__document=document)
+    agency_ids = None if agency_ids is None else list(agency_ids)
+    if agency_ids is not None:  # other agencies' own targets are not even loaded
+        targets = targets.filter(~Q(scope=TargetScope.AGENCY) | Q(agency_id__in=agency_ids))
+    return judge(targets, today=today, agency_ids=agency_ids)
 
 
 def judge_agency(agency: Agency, *, year: int, today: datetime.date) -> list[Judgement]:
@@ -199,16 +208,23 @@ def _line(points: list[tuple[int, Decimal]]) -> tuple[Decimal, Decimal] | None:
 class _Judge:
     """One judging run: load what the targets need in bulk, then decide each (target, agency) pair in memory."""
 
-    def __init__(self, targets: list[Target], today: datetime.date, only_agency: Agency | None = None) -> None:
+    def __init__(
+        self,
+        targets: list[Target],
+        today: datetime.date,
+        only_agency: Agency | None = None,
+        agency_ids: set[int] | None = None,
+    ) -> None:
         self.targets = targets
         self.today = today
         self.only_agency = only_agency
+        self.agency_ids = agency_ids  # None: every agency
 
     def run(self) -> list[Judgement]:
         if not self.targets:
             return []
         pairs = self._pairs()
-        agency_ids = {self.only_agency.pk} if self.only_agency else None
+        agency_ids = {self.only_agency.pk} if self.only_agency else self.agency_ids
         self.measurements = self._measurements(agency_ids)
         self.index_results = self._index_results()
         return [self._judge(target, agency) for target, agency in pairs]
@@ -220,6 +236,8 @@ class _Judge:
         group_ids = {t.group_id for t in self.targets if t.scope == TargetScope.GROUP and t.group_id}
         if group_ids and self.only_agency is None:
             through = AgencyGroup.members.through.objects.filter(agencygroup_id__in=group_ids).select_related("agency")
+            if self.agency_ids is not None:
+                through = through.filter(agency_id__in=self.agency_ids)
             for row in through.order_by("agency__name", "agency_id"):
                 members[row.agencygroup_id].append(row.agency)
         pairs: list[tuple[Target, Agency | None]] = []
@@ -227,6 +245,8 @@ class _Judge:
             if t.scope == TargetScope.PROVINCE:
                 pairs.append((t, None))
             elif t.scope == TargetScope.AGENCY:
+                if self.agency_ids is not None and t.agency_id not in self.agency_ids:
+                    continue
                 if self.only_agency is None or t.agency_id == self.only_agency.pk:
                     pairs.append((t, t.agency))
             elif self.only_agency is not None:

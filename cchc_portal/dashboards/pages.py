@@ -234,6 +234,7 @@ def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[di
             rank += 1
         agency_link = f"{drill_base}&agency={figures.agency_id}"
         row = {
+            "agency_id": figures.agency_id,
             "rank": number(rank) if counts.total else "",
             "name": figures.name,
             "url": f"{overview_base}&agency={figures.agency_id}",
@@ -295,18 +296,112 @@ def default_period(scope: Scope) -> ReportPeriod:
     return ReportPeriod(year, PeriodType.QUARTER, 4 if today.year > year else 1)
 
 
-def overview_context(scope: Scope) -> dict:
-    """Everything the overview page shows (the queries are listed in ``queries``)."""
+MATRIX_PAGE = 25  # agencies per page of the agencies × areas table
+WORST_SHOWN = 10  # agencies in the "latest agencies" tab
+CELL = (
+    '<td class="num cell"><a href="{url}" title="{title}">'
+    '<span class="n-red">{overdue}</span> <span class="n-blue">{open}</span> <span class="n-green">{done}</span></a></td>'
+)
+MATRIX_ROW = '<tr><th scope="row"><a href="{url}">{name}</a>{successor}</th>{cells}<td class="num">{total}</td></tr>'
+
+
+def _cell(scope: Scope, counts: queries.Counts, agency_id: int, area: str) -> str:
+    """One cell of the agencies × areas table: overdue, open and done shares, one link to them."""
+    if not counts.total:
+        return format_html('<td class="num cell muted">{}</td>', "·")
+    open_ = counts.total - counts.done - counts.overdue
+    title = _("Quá hạn %(overdue)s · Chưa hoàn thành, còn hạn %(open)s · Đã hoàn thành %(done)s") % {
+        "overdue": number(counts.overdue),
+        "open": number(open_),
+        "done": number(counts.done),
+    }
+    return format_html(
+        CELL,
+        url=drill(scope, agency=agency_id, area=area),
+        title=title,
+        overdue=number(counts.overdue) if counts.overdue else "",
+        open=number(open_) if open_ else "",
+        done=number(counts.done) if counts.done else "",
+    )
+
+
+def agency_matrix(scope: Scope, ranking: list[queries.AgencyFigures], page: str | None) -> dict:
+    """The agencies × CCHC areas table, latest agencies first, one page of MATRIX_PAGE agencies at a time:
+    each cell counts the agency's shares in that area (overdue, open, done), each links to them."""
+    working = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())
+    present = {area for f in working for area in f.areas}
+    areas = [area for area in CchcArea if area.value in present]
+    page_obj = Paginator(working, MATRIX_PAGE).get_page(page)
+    overview = scope.url("dashboard:overview")
+    rows = []
+    for figures in page_obj.object_list:
+        cells = format_html_join(
+            "",
+            "{}",
+            ((_cell(scope, figures.areas.get(a.value, queries.Counts()), figures.agency_id, a.value),) for a in areas),
+        )
+        successor = (
+            format_html(
+                ' <span class="muted">({})</span>', _("nay thuộc %(successor)s") % {"successor": figures.successor}
+            )
+            if figures.successor
+            else ""
+        )
+        rows.append(
+            format_html(
+                MATRIX_ROW,
+                url=f"{overview}&agency={figures.agency_id}",
+                name=figures.name,
+                successor=successor,
+                cells=cells,
+                total=number(figures.counts.total),
+            )
+        )
+    links = {}
+    params = scope.params()
+    if page_obj.has_previous():
+        links["previous"] = f"?{urlencode({**params, 'trang': page_obj.previous_page_number()})}#co-quan"
+    if page_obj.has_next():
+        links["next"] = f"?{urlencode({**params, 'trang': page_obj.next_page_number()})}#co-quan"
+    return {
+        "areas": [{"label": a.label, "short": AREA_SHORT.get(a.value, a.label)} for a in areas],
+        "rows": rows,
+        "page": page_obj,
+        "links": links,
+        "agency_ids": [f.agency_id for f in page_obj.object_list],
+        "count": number(len(working)),
+    }
+
+
+AREA_SHORT = {
+    CchcArea.DIRECTION: gettext_lazy("Chỉ đạo"),
+    CchcArea.INSTITUTIONS: gettext_lazy("Thể chế"),
+    CchcArea.PROCEDURES: gettext_lazy("Thủ tục HC"),
+    CchcArea.APPARATUS: gettext_lazy("Bộ máy"),
+    CchcArea.CIVIL_SERVICE: gettext_lazy("Công vụ"),
+    CchcArea.PUBLIC_FINANCE: gettext_lazy("Tài chính công"),
+    CchcArea.DIGITAL_GOVERNMENT: gettext_lazy("Chính quyền số"),
+    CchcArea.COMMUNICATION: gettext_lazy("Tuyên truyền"),
+    CchcArea.OTHER: gettext_lazy("Khác"),
+}
+
+
+def overview_context(scope: Scope, page: str | None = None) -> dict:
+    """Everything the overview page shows (the queries are listed in ``queries``): one screen of headline
+    figures and the agencies × areas table, the rest in tabs. Indicators are judged for the province and the
+    agencies of the table's page only."""
     table = None if scope.is_agency_view else queries.task_table(scope)
     figures = queries.progress(scope, table)
     reports = queries.reporting(scope)
     ranking = [] if scope.is_agency_view else queries.agency_ranking(scope, reports)
+    matrix = None if scope.is_agency_view else agency_matrix(scope, ranking, page)
     if table is None:  # an agency: its own shares
         overdue = queries.overdue_list(scope)
         soon_count, soon = queries.due_soon(scope)
     else:
         overdue, soon_count, soon = queries.task_lists(scope, table)
-    indicators = queries.indicator_judgements(scope)
+    # A province's indicators have their own page (judged 25 agencies at a time): not shown here, not computed.
+    indicators = queries.indicator_judgements(scope) if scope.is_agency_view else None
     total = figures.total
     unit = _("phần việc") if scope.is_agency_view else _("nhiệm vụ")
 
@@ -323,12 +418,23 @@ def overview_context(scope: Scope) -> dict:
     section_rows = []
     several = len(scope.documents) > 1
     documents = {d.pk: d for d in scope.documents}
+    # The tasks outside any section, of several documents (each agency's own plan: 131 in a province), are one row
+    # rather than a row per document (301 KB of a 1.39 MB page).
+    loose = [row for row in figures.sections if row.section is None] if several else []
+    if len(loose) > 1:
+        merged = Counts()
+        for row in loose:
+            merged.add(row.counts)
+        kept = [row for row in figures.sections if row.section is not None]
+        figures.sections = [*kept, queries.SectionFigures(None, 0, merged)]
     for row in figures.sections:
         section_id = row.section.pk if row.section else None
         filters = {"section": section_id} if section_id else {}
         entry = {
             "label": _section_label(row.section),
-            "document": documents[row.document_id].display_number if several and row.document_id in documents else "",
+            "document": documents[row.document_id].display_number
+            if several and row.document_id in documents
+            else (_("%(n)s văn bản") % {"n": number(len(loose))} if len(loose) > 1 and row.section is None else ""),
             "area": row.section.get_area_display() if row.section else "",
             "cells": figure_cells(scope, row.counts, **filters),
         }
@@ -345,37 +451,9 @@ def overview_context(scope: Scope) -> dict:
         entry = {"label": str(area.area.label), "cells": figure_cells(scope, area.counts, area=area.area.value)}
         entry["html"] = figure_row_html(entry["label"], entry["cells"])
         area_rows.append(entry)
-    legend = status_segments(Counts())
-    section_chart = (
-        charts.stacked_bars(
-            [
-                charts.Bar(_section_label(r.section), status_segments(r.counts), percent(r.counts.completion))
-                for r in figures.sections
-            ],
-            title=_("Tiến độ theo mục"),
-            legend=legend,
-        )
-        if figures.sections
-        else ""
-    )
-    area_chart = (
-        charts.stacked_bars(
-            [
-                charts.Bar(str(a.area.label), status_segments(a.counts), percent(a.counts.completion))
-                for a in figures.areas
-            ],
-            title=_("Tiến độ theo lĩnh vực cải cách hành chính"),
-            legend=legend,
-        )
-        if figures.areas
-        else ""
-    )
-    donut = charts.donut(
-        status_segments(total),
-        title=_("Tình trạng các %(unit)s") % {"unit": unit},
-        centre=number(total.total),
-        centre_caption=unit,
-    )
+    ranking_rows = _ranking_rows(scope, ranking)
+    by_agency = {row["agency_id"]: row for row in ranking_rows}
+    latest = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())[:WORST_SHOWN]
     period = default_period(scope)
     agencies = ""
     if scope.can_choose_agency:
@@ -404,12 +482,11 @@ def overview_context(scope: Scope) -> dict:
             "soon": Cell(number(soon_count), drill(scope, due="soon")),
         },
         "status_rows": status_rows,
-        "donut": donut,
         "section_rows": section_rows,
-        "section_chart": section_chart,
         "area_rows": area_rows,
-        "area_chart": area_chart,
-        "ranking": _ranking_rows(scope, ranking),
+        "ranking": ranking_rows,
+        "matrix": matrix,
+        "worst": [by_agency[f.agency_id] for f in latest],
         "duties": [
             {
                 "label": f"{d.duty.document.display_number} – {d.duty.get_frequency_display()}",
@@ -424,15 +501,48 @@ def overview_context(scope: Scope) -> dict:
         "soon": _lines(scope, soon, overdue=False),
         "soon_more": soon_count > len(soon),
         "soon_days": queries.SOON_DAYS,
+        **(indicator_context(indicators) if indicators is not None else {}),
+        "indicators_url": "" if indicators is not None else scope.url("dashboard:indicators"),
+        "periods": period_choices(period.year),
+        "period": period.param,
+        "export_params": scope.params(),
+        "today": day(scope.today),
+    }
+
+
+def indicator_context(indicators: queries.IndicatorFigures) -> dict:
+    return {
         "indicators": indicator_rows(indicators),
         "indicators_available": indicators.available,
         "indicator_summary": [
             {"colour": colour, "label": str(label), "count": number(indicators.count(colour))}
             for colour, label in JUDGEMENT_LABELS.items()
         ],
-        "periods": period_choices(period.year),
-        "period": period.param,
-        "export_params": scope.params(),
+    }
+
+
+def indicators_context(scope: Scope, page: str | None) -> dict:
+    """The province's indicator page: the province targets and those of one page of MATRIX_PAGE agencies (by
+    name); the other agencies' targets are neither loaded nor judged (``indicators.judging.judge``)."""
+    agencies = Agency.objects.filter(province=scope.province).order_by("name").values_list("pk", "name")
+    if scope.is_agency_view:
+        agencies = agencies.filter(pk__in=scope.agency_ids)
+    page_obj = Paginator(agencies, MATRIX_PAGE).get_page(page)
+    shown = list(page_obj.object_list)
+    indicators = queries.indicator_judgements(scope, [pk for pk, _name in shown])
+    params = scope.params()
+    links = {}
+    if page_obj.has_previous():
+        links["previous"] = f"?{urlencode({**params, 'trang': page_obj.previous_page_number()})}"
+    if page_obj.has_next():
+        links["next"] = f"?{urlencode({**params, 'trang': page_obj.next_page_number()})}"
+    return {
+        "scope": scope,
+        **indicator_context(indicators),
+        "page_obj": page_obj,
+        "page_links": links,
+        "agency_names": ", ".join(name for _pk, name in shown),
+        "overview_url": scope.url("dashboard:overview"),
         "today": day(scope.today),
     }
 

@@ -8,6 +8,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("tasks/", views.task_list, name="tasks"),
+    path("indicators/", views.indicators, name="indicators"),
     path("export/xlsx/", views.export, {"kind": "xlsx"}, name="export_xlsx"),
     path("export/docx/", views.export, {"kind": "docx"}, name="export_docx"),
 ]

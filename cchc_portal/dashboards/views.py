@@ -19,7 +19,14 @@ from cchc_portal.dashboards.scope import resolve_scope
 @require_GET
 def overview(request):
     scope = resolve_scope(request.user, request.GET, timezone.localdate())
-    return render(request, "dashboards/overview.html", pages.overview_context(scope))
+    return render(request, "dashboards/overview.html", pages.overview_context(scope, request.GET.get("trang")))
+
+
+@login_required
+@require_GET
+def indicators(request):
+    scope = resolve_scope(request.user, request.GET, timezone.localdate())
+    return render(request, "dashboards/indicators.html", pages.indicators_context(scope, request.GET.get("trang")))
 
 
 @login_required

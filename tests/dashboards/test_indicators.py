@@ -29,7 +29,10 @@ def test_targets_are_coloured_by_the_judge(client, plan, sonoivu, may_first):
     measure(plan, "7", "60")  # land, construction, investment procedures, target 85%: at risk
 
     client.force_login(sonoivu)
-    context = client.get(reverse("dashboard:overview"), {"document": plan.pk}).context
+    overview = client.get(reverse("dashboard:overview"), {"document": plan.pk}).context
+    assert "indicators" not in overview  # a province's targets have their own page: not judged on the overview
+    assert overview["indicators_url"] == f"/dashboard/indicators/?document={plan.pk}"
+    context = client.get(overview["indicators_url"]).context
 
     rows = {row["indicator"].split(".")[0]: row for row in context["indicators"]}
     assert len(rows) == 13  # the 13 targets of section II
@@ -61,3 +64,22 @@ def test_an_agency_sees_the_targets_set_for_it(client, plan, sotuphap, may_first
     client.force_login(sotuphap)
     rows = client.get(reverse("dashboard:overview")).context["indicators"]
     assert [(row["who"], row["target"], row["colour"]) for row in rows] == [("Sở Tư pháp", "95 %", "grey")]
+
+
+def test_the_indicator_page_judges_the_province_and_one_page_of_agencies(client, plan, sonoivu, may_first):
+    from agencies.models import Agency
+    from indicators.models import Target, TargetScope
+
+    indicator = Indicator.objects.get(document=plan, number="6")
+    agencies = list(Agency.objects.filter(province=plan.province).order_by("name"))
+    assert len(agencies) > 25
+    Target.objects.bulk_create(
+        Target(indicator=indicator, scope=TargetScope.AGENCY, agency=a, year=2024, value=95) for a in agencies
+    )
+    client.force_login(sonoivu)
+    first = client.get(reverse("dashboard:indicators"), {"document": plan.pk}).context
+    second = client.get(reverse("dashboard:indicators"), {"document": plan.pk, "trang": "2"}).context
+    for context, shown in ((first, agencies[:25]), (second, agencies[25:50])):
+        who = [row["who"] for row in context["indicators"] if row["who"] in {a.name for a in agencies}]
+        assert who == [a.name for a in shown]
+        assert len(context["indicators"]) == 13 + len(shown)  # the 13 province targets, then the page's agencies

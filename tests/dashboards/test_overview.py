@@ -254,11 +254,40 @@ def test_the_page_says_how_it_counts(client, plan, sonoivu, sotuphap, may_first)
     assert "mỗi phần việc của cơ quan được đếm một lần" in page
 
 
-def test_the_charts_are_drawn_in_the_page_with_their_numbers(client, plan, sonoivu, may_first):
+def test_one_screen_figures_then_agencies_by_area_then_tabs(client, plan, sonoivu, may_first):
     client.force_login(sonoivu)
-    page = client.get(reverse("dashboard:overview"), {"document": plan.pk}).content.decode()
-    assert page.count("<svg") == 3  # the donut, the areas, the sections
-    assert "Quá hạn: 11 (19,6%)" in page  # the donut's legend, readable without colour
+    response = client.get(reverse("dashboard:overview"), {"document": plan.pk})
+    page = response.content.decode()
+    # The headline figures, then the agencies × areas table, then the tabs, in that order; no charts.
+    assert page.index('data-testid="kpi-total"') < page.index('data-testid="matrix"') < page.index("data-tabs")
+    assert "<svg" not in page
+    assert "Quá hạn: <strong>11</strong>" in page  # the status line, readable without colour
+    matrix = response.context["matrix"]
+    assert [str(a["label"]) for a in matrix["areas"]][:3] == [
+        "Chỉ đạo, điều hành",
+        "Cải cách thể chế",
+        "Cải cách thủ tục hành chính",
+    ]
+    # Latest first: the agencies with the 11 overdue shares of the plan come first (then by name).
+    ranking = queries.agency_ranking(scope_of(sonoivu, document=plan.pk))
+    latest = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())
+    assert latest[0].counts.overdue == max(f.counts.overdue for f in ranking) == 11
+    assert [f">{f.name}</a>" in row for f, row in zip(latest, matrix["rows"], strict=False)] == [True] * len(
+        matrix["rows"]
+    )
+    first = next(row for row in matrix["rows"] if ">Sở Tư pháp</a>" in row)
+    assert 'title="Quá hạn 3 · ' in first  # section II: II.1, II.2, II.4
+    # Each cell opens the agency's shares of that area.
+    justice = agency("Sở Tư pháp")
+    url = re.search(rf'href="([^"]*agency={justice.pk}[^"]*area=institutions[^"]*)"', first).group(1)
+    assert sorted(drilled_numbers(client, url.replace("&amp;", "&"))) == [
+        "II.1",
+        "II.2",
+        "II.3",
+        "II.4",
+        "II.5",
+        "II.6",
+    ]
     # Every script is served by the portal itself (no CDN); a CSRF token may contain any letters, so look at src.
     sources = re.findall(r'<script[^>]* src="([^"]+)"', page)
     assert sources and all(src.startswith("/static/") for src in sources)

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from cchc_portal.synthetic import generate
+from cchc_portal.synthetic import add_indicators, generate
 
 
 class Command(BaseCommand):
@@ -19,10 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("--updates-per-month", type=int, default=1)
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument("--communes", type=int, default=100, help="Số xã mỗi tỉnh (mặc định 100).")
+        parser.add_argument(
+            "--indicators",
+            type=int,
+            default=0,
+            help="Số chỉ tiêu thêm vào kế hoạch năm của tỉnh đầu tiên (mặc định 0).",
+        )
 
     def handle(self, *args, provinces: int, year: int, updates_per_month: int, seed: int, communes: int, **options):
         started = time.perf_counter()
         report = generate(provinces, year=year, updates_per_month=updates_per_month, seed=seed, communes=communes)
+        if options["indicators"]:
+            add_indicators("syn-01", options["indicators"], year=year, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tạo {report.provinces} tỉnh: {report.agencies} cơ quan, {report.users} tài khoản, {report.tasks} nhiệm vụ, "
