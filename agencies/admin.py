@@ -12,7 +12,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency, AgencyGroup, Alias, Province, User
@@ -26,6 +25,7 @@ from cchc_portal.admin_mixins import (
     ScopedFormfieldsMixin,
     ScopedInline,
 )
+from cchc_portal.admin_mixins import VietnameseImportExportMixin as ImportExportMixin
 
 
 @admin.register(Province)
@@ -135,13 +135,17 @@ class PortalUserAdmin(ScopedFormfieldsMixin, ImportExportMixin, UserAdmin):
     resource_classes = [UserResource]
     form = UserChangeWithRoleForm
     add_form = UserAddWithRoleForm
-    list_display = ["username", "get_full_name", "email", "agency", "role", "is_active"]
+    list_display = ["username", "full_name", "email", "agency", "role", "is_active"]
     list_filter = ["role", "is_active", "agency__province"]
     list_select_related = ["agency__province"]
     autocomplete_fields = ["agency"]
     search_fields = ["username"]
     show_full_result_count = False
     paginator = CappedCountPaginator
+    @admin.display(description=_("họ và tên"))
+    def full_name(self, user):
+        return user.get_full_name()
+
     fieldsets = [
         *UserAdmin.fieldsets,
         (_("Cơ quan và vai trò"), {"fields": ["agency", "role", "phone", "province_admin"]}),

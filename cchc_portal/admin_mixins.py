@@ -9,17 +9,21 @@ scope of a model is its ``for_user()`` queryset when it has one, else that of th
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.forms import SelectableFieldsExportForm
 from import_export.widgets import DateWidget
 
 from agencies.names import fold
@@ -157,9 +161,32 @@ def _relation_formfield(model_admin, db_field, request, kwargs, multiple: bool):
     return kwargs
 
 
+PERMISSION_ACTIONS = {"add": _("Thêm"), "change": _("Sửa"), "delete": _("Xóa"), "view": _("Xem")}
+
+
+def permission_label(permission) -> str:
+    """A permission as "Nhiệm vụ | nhiệm vụ | Sửa", not Django's stored English name ("Can change nhiệm vụ").
+
+    Django writes the names of the four built-in permissions in English into the database; their codename says
+    which they are. A history model's name ("historical nhiệm vụ") is said as "lịch sử nhiệm vụ".
+    """
+    action, _sep, _model = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if model is not None and action in PERMISSION_ACTIONS:
+        history = getattr(model, "instance_type", None)  # simple-history's models point at what they record
+        name = _("lịch sử %(name)s") % {"name": history._meta.verbose_name} if history else model._meta.verbose_name
+        app = apps.get_app_config(model._meta.app_label).verbose_name
+        return f"{app} | {name} | {PERMISSION_ACTIONS[action]}"
+    return f"{permission.content_type} | {permission.name}"
+
+
 def _label_choices(field) -> None:
-    if field is not None and field.queryset.model._meta.label in ("agencies.Agency", "agencies.AgencyGroup"):
+    if field is None:
+        return
+    if field.queryset.model._meta.label in ("agencies.Agency", "agencies.AgencyGroup"):
         field.label_from_instance = label_of
+    elif field.queryset.model._meta.label == "auth.Permission":
+        field.label_from_instance = permission_label
 
 
 class ScopedFormfieldsMixin:
@@ -310,7 +337,11 @@ class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             # Who reported, reviewed, decided: a record of the portal, not a choice among the province's accounts.
-            fields += [f.name for f in self.model._meta.fields if f.is_relation and f.related_model is get_user_model() and f.name not in fields]
+            fields += [
+                f.name
+                for f in self.model._meta.fields
+                if f.is_relation and f.related_model is get_user_model() and f.name not in fields
+            ]
         return fields
 
     def get_list_filter(self, request):
@@ -334,7 +365,9 @@ class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         if not is_visible(self.model, request.user, object_id):
             raise Http404
         history = self.model.history
-        if not is_visible(history.model, request.user, version_id, queryset=history.filter(**{self.model._meta.pk.attname: object_id})):
+        if not is_visible(
+            history.model, request.user, version_id, queryset=history.filter(**{self.model._meta.pk.attname: object_id})
+        ):
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -409,7 +442,9 @@ class PortalAdminSite(admin.AdminSite):
 
         urls = super().get_urls()
         # Django's "view on site" shortcut redirects to any object of the country; only to visible ones here.
-        shortcut = path("r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site")
+        shortcut = path(
+            "r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"
+        )
         return [shortcut if getattr(u, "name", None) == "view_on_site" else u for u in urls]
 
     def view_on_site(self, request, content_type_id, object_id):
@@ -460,8 +495,11 @@ class ScopedImportMixin:
         instance, new = super().get_or_init_instance(instance_loader, row)
         if not new and self._restricted() and not is_visible(type(instance), self._importer, instance.pk):
             raise ValidationError(
-                _("Hàng này sửa một %(model)s ngoài phạm vi quản lý (của tỉnh khác, tài khoản quản trị hệ thống hoặc "
-                  "có quyền cao hơn người nhập): không được nhập.") % {"model": instance._meta.verbose_name}
+                _(
+                    "Hàng này sửa một %(model)s ngoài phạm vi quản lý (của tỉnh khác, tài khoản quản trị hệ thống hoặc "
+                    "có quyền cao hơn người nhập): không được nhập."
+                )
+                % {"model": instance._meta.verbose_name}
             )
         return instance, new
 
@@ -474,6 +512,40 @@ class ScopedImportMixin:
         super().import_instance(instance, row, **kwargs)
         if self._restricted() and not self.reachable_after(instance):
             raise ValidationError(_("Chỉ được nhập dữ liệu của tỉnh mình."))
+
+
+# Columns of the flat tables that are no model field: their titles on the export page.
+COLUMN_TITLES = {
+    "so_van_ban": _("Số văn bản"),
+    "muc": _("Mục"),
+    "so_thu_tu": _("Số thứ tự nhiệm vụ"),
+    "nhiem_vu": _("Tên nhiệm vụ"),
+    "ten_co_quan": _("Tên cơ quan"),
+    "tinh_trang_chinh_thuc": _("Tình trạng chính thức"),
+    "ten_goi_khac": _("Tên gọi khác"),
+    "phien_ban": _("Phiên bản đã xem"),
+}
+
+
+class VietnameseExportForm(SelectableFieldsExportForm):
+    """import-export's export page, each column titled by its field's Vietnamese name, not "Full Number"."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        if column in COLUMN_TITLES:
+            return str(COLUMN_TITLES[column])
+        attribute = (field.attribute if field else None) or field_name
+        try:
+            return capfirst(resource._meta.model._meta.get_field(attribute.split("__")[0]).verbose_name)
+        except FieldDoesNotExist:
+            return column
+
+
+class VietnameseImportExportMixin(ImportExportMixin):
+    """import-export's admin with the Vietnamese export page."""
+
+    export_form_class = VietnameseExportForm
 
 
 class SaneDateWidget(DateWidget):

@@ -9,11 +9,11 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.names import fold
 from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline, searchable
+from cchc_portal.admin_mixins import VietnameseImportExportMixin as ImportExportMixin
 from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review, Task
 from tasks.resources import AssignmentResource, TaskResource
 
@@ -21,7 +21,9 @@ from tasks.resources import AssignmentResource, TaskResource
 class AssignmentAdminForm(forms.ModelForm):
     """Refuse a stale save: the row is locked (the admin's save runs in a transaction) and its version compared."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+    seen_version = forms.IntegerField(
+        label=_("phiên bản đã xem"), widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
     class Meta:
         model = Assignment

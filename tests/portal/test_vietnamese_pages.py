@@ -15,6 +15,7 @@ from agencies.models import User
 from plans.models import Document
 from tests.portal.test_url_walk import personas, url_for, url_names, world  # noqa: F401 - world is a fixture
 from tests.portal.vietnamese import leaks, visible_texts
+from tests.production.test_security_headers import admin_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,16 @@ def test_every_portal_page_of_every_role_is_vietnamese(client, world):  # noqa: 
         pages += counted
         problems += [f"{role} {problem}" for problem in found]
     assert pages > 100
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("username", ["admin", "sonoivu"])
+def test_every_admin_page_is_vietnamese(client, demo, username):
+    """The superuser and a province administrator (Sở Nội vụ of the demo) over every admin page they may open."""
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    pages, problems = scan(client, admin_pages(user))
+    assert pages > (50 if username == "admin" else 20)
     assert not problems, "\n".join(problems)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import zoneinfo
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,6 +27,9 @@ WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 CODE_NAME = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # snake_case: a field, a key or a task name
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 HIDDEN_ELEMENTS = {"script", "style", "template", "noscript"}
+# What a person does not read as a sentence: <code> holds the column headers a file must carry, exactly as written.
+LITERAL_ELEMENTS = {"code"}
+TIME_ZONES = frozenset(zoneinfo.available_timezones())
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 # Names, not words: the portal's demo accounts and product names a page legitimately shows as they are written.
@@ -67,7 +71,7 @@ class _Texts(HTMLParser):
         values = dict(attrs)
         if tag not in VOID:
             self.stack.append(tag)
-            if tag in HIDDEN_ELEMENTS:
+            if tag in HIDDEN_ELEMENTS | LITERAL_ELEMENTS:
                 self.hidden_depth += 1
         if self.hidden_depth:
             return
@@ -87,7 +91,7 @@ class _Texts(HTMLParser):
             return
         while self.stack:
             top = self.stack.pop()
-            if top in HIDDEN_ELEMENTS:
+            if top in HIDDEN_ELEMENTS | LITERAL_ELEMENTS:
                 self.hidden_depth -= 1
             if top == tag:
                 break
@@ -159,8 +163,8 @@ def leaks(html: str, names: frozenset[str] = frozenset()) -> list[str]:
     for text in visible_texts(html):
         for name in names:
             text = text.replace(name, " ")
-        if "@" in text or "://" in text or text.startswith("/"):
-            continue  # an address or a path is data, not a sentence
+        if "@" in text or "://" in text or text.startswith("/") or text.replace(" ", "_") in TIME_ZONES:
+            continue  # an address, a path or a time zone's name is data, not a sentence
         words = sorted(_words(text) & english)
         codes = CODE_NAME.findall(text)
         if words or codes:
