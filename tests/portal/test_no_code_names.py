@@ -3,6 +3,8 @@ name, the admin's column and permission names, the periodic tasks' pages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -78,3 +80,20 @@ def test_the_periodic_task_pages_name_jobs_by_what_they_do(client, demo):
     form = client.get(reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])).content.decode()
     assert '<option value="cchc_portal.jobs.daily_sweep" selected>Quét nhắc hạn hằng ngày</option>' in form
     assert leaks(listing) == [] and leaks(form) == []
+
+
+def test_the_portal_never_says_ban():
+    """The register of a state agency: no source text addresses a person as "bạn" (issue 15, point 8)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tests.portal.test_english import parse_po
+
+    po = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    informal = [
+        entry["msgid"]
+        for entry in parse_po(po.read_text(encoding="utf-8"))
+        if not entry["obsolete"] and re.search(r"\bbạn\b", entry["msgid"] or "", re.IGNORECASE)
+    ]
+    assert informal == []
