@@ -13,7 +13,6 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin_scope import ProvinceScopedAdmin, ScopedFormfieldsMixin, ScopedInline
@@ -21,6 +20,7 @@ from agencies.models import Agency, AgencyGroup, Alias, Province, Succession, Us
 from agencies.resources import AgencyResource, UserResource
 from agencies.roles import can_manage, is_province_admin, make_province_admin, revoke_province_admin
 from core.admin_mixins import CappedCountPaginator, FoldedSearchMixin
+from core.admin_mixins import VietnameseImportExportMixin as ImportExportMixin
 from core.text import fold
 
 
@@ -159,13 +159,17 @@ class PortalUserAdmin(ScopedFormfieldsMixin, ImportExportMixin, UserAdmin):
     resource_classes = [UserResource]
     form = UserChangeWithRoleForm
     add_form = UserAddWithRoleForm
-    list_display = ["username", "get_full_name", "email", "agency", "role", "is_active", "agency_state"]
+    list_display = ["username", "full_name", "email", "agency", "role", "is_active", "agency_state"]
     list_filter = ["role", "is_active", DissolvedAgencyFilter, "agency__province"]
     list_select_related = ["agency__province"]
     autocomplete_fields = ["agency"]
     search_fields = ["username"]
     show_full_result_count = False
     paginator = CappedCountPaginator
+    @admin.display(description=_("họ và tên"))
+    def full_name(self, user):
+        return user.get_full_name()
+
     fieldsets = [
         *UserAdmin.fieldsets,
         (_("Cơ quan và vai trò"), {"fields": ["agency", "role", "phone", "province_admin"]}),

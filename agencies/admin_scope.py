@@ -9,6 +9,7 @@ scope of a model is its ``for_user()`` queryset when it has one, else that of th
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -134,9 +135,32 @@ def _relation_formfield(model_admin, db_field, request, kwargs, multiple: bool):
     return kwargs
 
 
+PERMISSION_ACTIONS = {"add": _("Thêm"), "change": _("Sửa"), "delete": _("Xóa"), "view": _("Xem")}
+
+
+def permission_label(permission) -> str:
+    """A permission as "Nhiệm vụ | nhiệm vụ | Sửa", not Django's stored English name ("Can change nhiệm vụ").
+
+    Django writes the names of the four built-in permissions in English into the database; their codename says
+    which they are. A history model's name ("historical nhiệm vụ") is said as "lịch sử nhiệm vụ".
+    """
+    action, _sep, _model = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if model is not None and action in PERMISSION_ACTIONS:
+        history = getattr(model, "instance_type", None)  # simple-history's models point at what they record
+        name = _("lịch sử %(name)s") % {"name": history._meta.verbose_name} if history else model._meta.verbose_name
+        app = apps.get_app_config(model._meta.app_label).verbose_name
+        return f"{app} | {name} | {PERMISSION_ACTIONS[action]}"
+    return f"{permission.content_type} | {permission.name}"
+
+
 def _label_choices(field) -> None:
-    if field is not None and field.queryset.model._meta.label in ("agencies.Agency", "agencies.AgencyGroup"):
+    if field is None:
+        return
+    if field.queryset.model._meta.label in ("agencies.Agency", "agencies.AgencyGroup"):
         field.label_from_instance = label_of
+    elif field.queryset.model._meta.label == "auth.Permission":
+        field.label_from_instance = permission_label
 
 
 class ScopedFormfieldsMixin:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import CrontabScheduleAdmin as BeatCrontabScheduleAdmin
-from django_celery_beat.models import CrontabSchedule
+from django_celery_beat.admin import PeriodicTaskAdmin as BeatPeriodicTaskAdmin
+from django_celery_beat.admin import PeriodicTaskForm as BeatPeriodicTaskForm
+from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
-from agencies.admin_scope import ProvinceScopedAdmin
+from agencies.admin_scope import ProvinceScopedAdmin, permission_label
 from cchc_portal.models import EmailState, Notification, NotificationSettings, Reminder, ReminderState
 
 
@@ -165,6 +170,7 @@ class NotificationSettingsAdmin(ProvinceScopedAdmin):
     search_fields = ["user__username"]
     autocomplete_fields = ["user"]
 
+
 # django-celery-beat's crontab admin shows the schedule in words from the values as posted; a value the library
 # cannot describe ("-1" as a month) made the page fail with a 500 instead of showing the field's error, and so did
 # a long posted time zone.
@@ -187,6 +193,111 @@ class CrontabScheduleAdmin(BeatCrontabScheduleAdmin):
     @admin.display(description=_("diễn giải"))
     def described(self, schedule):
         try:
-            return schedule.human_readable
+            return describe_crontab(schedule)
         except Exception:  # noqa: BLE001 - any value the describing library refuses: the form says what is wrong
             return _("(lịch chưa hợp lệ)")
+
+
+# --------------------------------------------------------------------------------------------------
+# Vietnamese pages for the libraries' admin (issue 15, point 8): periodic tasks named by what they do, schedules
+# described in Vietnamese, permissions named in words, groups' permissions likewise.
+# --------------------------------------------------------------------------------------------------
+
+JOB_NAMES = {
+    "cchc_portal.jobs.daily_sweep": _("Quét nhắc hạn hằng ngày"),
+    "cchc_portal.jobs.fan_out": _("Gửi các nhắc hạn của một lượt quét"),
+    "cchc_portal.jobs.send_reminder": _("Gửi một nhắc hạn"),
+    "cchc_portal.jobs.requeue_stuck": _("Gửi lại nhắc hạn bị kẹt"),
+    "cchc_portal.jobs.notify_event": _("Báo tin một bước xử lý"),
+    "cchc_portal.jobs.send_notification_email": _("Gửi thư điện tử của một thông báo"),
+    "plans.jobs.parse_import": _("Đọc bảng nhập văn bản"),
+    "plans.jobs.apply_import": _("Ghi dữ liệu nhập văn bản"),
+}
+
+
+def describe_crontab(schedule) -> str:
+    """A crontab in Vietnamese words ("Tại 07:00"), by cron-descriptor's Vietnamese catalogue, with its time zone."""
+    from cron_descriptor import Options, get_description
+
+    options = Options()
+    options.locale_code = "vi_VN"
+    options.use_24hour_time_format = True
+    expression = " ".join(
+        [schedule.minute, schedule.hour, schedule.day_of_month, schedule.month_of_year, schedule.day_of_week]
+    )
+    return f"{get_description(expression, options)} ({schedule.timezone})"
+
+
+class VietnamesePeriodicTaskForm(BeatPeriodicTaskForm):
+    regtask = forms.ChoiceField(label=_("Công việc"), required=False, choices=[("", "---------"), *JOB_NAMES.items()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].label = _("Công việc (tên đăng ký)")
+        self.fields["task"].help_text = _("Để trống khi đã chọn công việc ở trên.")
+        if self.instance.task in JOB_NAMES:
+            self.initial.setdefault("regtask", self.instance.task)
+
+    def clean(self):
+        if not self.cleaned_data.get("regtask") and "task" not in self.cleaned_data:
+            return self.cleaned_data  # the task field's own error says what is wrong (the library's clean fails)
+        return super().clean()
+
+
+class PeriodicTaskInline(admin.TabularInline):
+    """The periodic tasks of a schedule, by name and by what they do (the library's shows their code names)."""
+
+    model = PeriodicTask
+    fields = ("name", "job")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    show_change_link = True
+    verbose_name = verbose_name_plural = _("Công việc định kỳ theo lịch này")
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    @admin.display(description=_("công việc"))
+    def job(self, task):
+        return JOB_NAMES.get(task.task, _("(công việc khác)"))
+
+
+CrontabScheduleAdmin.inlines = [PeriodicTaskInline]
+for _schedule in (ClockedSchedule, IntervalSchedule, SolarSchedule):
+    _library_admin = type(admin.site._registry[_schedule])
+    admin.site.unregister(_schedule)
+    admin.site.register(_schedule, type(_library_admin.__name__, (_library_admin,), {"inlines": [PeriodicTaskInline]}))
+
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class PeriodicTaskAdmin(BeatPeriodicTaskAdmin):
+    form = VietnamesePeriodicTaskForm
+    list_display = ("name", "job", "enabled", "scheduler", "start_time", "last_run_at", "one_off")
+    list_filter = ["enabled", "one_off", "start_time", "last_run_at"]
+
+    @admin.display(description=_("công việc"))
+    def job(self, task):
+        return JOB_NAMES.get(task.task, _("(công việc khác)"))
+
+    @admin.display(description=_("lịch chạy"))
+    def scheduler(self, task):
+        return describe_crontab(task.crontab) if task.crontab_id else str(task.scheduler)
+
+    @admin.display(description=_("diễn giải lịch"))
+    def crontab_translation(self, task):
+        return describe_crontab(task.crontab) if task.crontab_id else ""
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(GroupAdmin):
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions":
+            field.label_from_instance = permission_label
+        return field

@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cchc_portal.security.RequestSizeMiddleware",  # before anything reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cchc_portal.language.ChosenLanguageMiddleware",  # the menu's choice, never Accept-Language
     "django.middleware.common.CommonMiddleware",
     "cchc_portal.security.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cchc_portal.notifications.context.unread",
+                "cchc_portal.menu.current_entry",
             ],
         },
     },

@@ -147,8 +147,8 @@ class TargetForm(forms.ModelForm):
             "direction",
         ]
         widgets = {
-            "period_start": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
-            "period_end": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+            "period_start": forms.DateInput(attrs={"placeholder": gettext_lazy("ngày/tháng/năm")}),
+            "period_end": forms.DateInput(attrs={"placeholder": gettext_lazy("ngày/tháng/năm")}),
         }
 
     def __init__(self, *args, indicator, **kwargs) -> None:

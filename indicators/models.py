@@ -191,7 +191,8 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         who = self.agency or self.group or self.applies_to_text or _("Toàn tỉnh")
-        return f"{who}: {self.value_text or self.value} {self.unit}".strip()
+        value = self.value_text or ("" if self.value is None else self.value)  # "tiếp tục cải thiện" has no number
+        return f"{who}: {value} {self.unit}".strip().rstrip(":")
 
     def clean(self) -> None:
         errors = {}

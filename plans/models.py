@@ -115,6 +115,8 @@ class Document(models.Model):
             return self.number
         return f"…/{self.symbol} ({_('dự thảo')})" if self.symbol else str(_("(dự thảo, chưa có số)"))
 
+    display_number.fget.short_description = _("số, ký hiệu")  # the admin's column title
+
     @property
     def legal_basis_list(self) -> list[str]:
         return [line.strip() for line in self.legal_bases.splitlines() if line.strip()]
@@ -391,6 +393,23 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:import", args=[self.pk])
+
+    # What a finished import wrote, as its result's keys are said to a person (issue 15: no "assignments_created").
+    RESULT_LABELS = {
+        "created": _("Nhiệm vụ mới"),
+        "updated": _("Nhiệm vụ cập nhật"),
+        "unchanged": _("Nhiệm vụ không đổi"),
+        "removed": _("Nhiệm vụ đã xóa"),
+        "kept": _("Nhiệm vụ không còn trong tệp, được giữ lại"),
+        "assignments_created": _("Lượt giao việc mới"),
+        "sections_created": _("Mục mới"),
+        "indicators": _("Chỉ tiêu đã ghi"),
+    }
+
+    @property
+    def result_lines(self) -> list[tuple[str, object]]:
+        """Return the result as (Vietnamese label, number) pairs; a key without a label is never shown raw."""
+        return [(self.RESULT_LABELS.get(key, _("Mục khác")), value) for key, value in (self.result or {}).items()]
 
     @property
     def table(self) -> dict | None:

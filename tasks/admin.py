@@ -10,11 +10,11 @@ from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.admin_scope import ProvinceScopedAdmin, ScopedInline, scoped, searchable
 from core.admin_mixins import FoldedSearchMixin
+from core.admin_mixins import VietnameseImportExportMixin as ImportExportMixin
 from core.text import fold
 from plans.models import Document
 from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review, Task
@@ -24,7 +24,9 @@ from tasks.resources import AssignmentResource, TaskResource
 class AssignmentAdminForm(forms.ModelForm):
     """Refuse a stale save: the row is locked (the admin's save runs in a transaction) and its version compared."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+    seen_version = forms.IntegerField(
+        label=_("phiên bản đã xem"), widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
     class Meta:
         model = Assignment

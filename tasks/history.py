@@ -87,7 +87,7 @@ def _display(model: type[models.Model], name: str, value, names: dict) -> str:
     if isinstance(value, datetime.date):
         return date_format(value, "d/m/Y")
     if model_field.is_relation:
-        return names.get((model_field.related_model, value), f"#{value}")
+        return names.get((model_field.related_model, value), _("(không còn trong cổng)"))
     text = str(value)
     return text if len(text) <= 300 else text[:297] + "…"
 
@@ -114,6 +114,8 @@ def change_log(
     ``subject(model, record)`` names the object a row is about ("Phần việc của Sở Tư pháp");
     ``names`` maps (model, pk) to a name, for foreign keys.
     """
+    history = {model: list(records) for model, records in history.items()}
+    names = {**names, **_missing_names(history, names)}
     entries: list[Entry] = []
     for model, records in history.items():
         previous: dict[int, object] = {}
@@ -199,6 +201,27 @@ def merge_initial_assignments(entries: list[Entry], assignments: dict[int, objec
     )
     rest = [e for e in entries if not (e.model is Assignment and e.action == "created" and e.imported)]
     return sorted([*rest, summary], key=lambda e: e.when, reverse=True)
+
+
+def _missing_names(history: dict[type[models.Model], list], names: dict) -> dict:
+    """Name the related objects an older row points at that ``names`` lacks (a group the part was once given
+    through): one query per related model that has any, none when every name is known."""
+    wanted: dict[type[models.Model], set] = {}
+    for model, records in history.items():
+        for name in SHOWN[model]:
+            model_field = model._meta.get_field(name)
+            if not model_field.is_relation:
+                continue
+            attname = model_field.attname
+            for record in records:
+                value = getattr(record, attname)
+                if value not in (None, "") and (model_field.related_model, value) not in names:
+                    wanted.setdefault(model_field.related_model, set()).add(value)
+    found = {}
+    for related, ids in wanted.items():
+        for obj in related._default_manager.filter(pk__in=ids):
+            found[(related, obj.pk)] = getattr(obj, "name", None) or str(obj)
+    return found
 
 
 def _attname(model: type[models.Model], name: str) -> str:

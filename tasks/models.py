@@ -129,6 +129,8 @@ class Task(models.Model):
             return self.number if not self.section.parent_id else f"{prefix.rsplit('.', 1)[0]}.{self.number}"
         return f"{prefix}.{self.number}"
 
+    full_number.fget.short_description = _("số thứ tự")  # the admin's column title
+
     def apply_deadline(self, deadline) -> None:
         """Copy a parsed ``plans.deadlines.Deadline`` onto the task's due fields."""
         for name, value in deadline_values(deadline).items():

@@ -116,7 +116,7 @@ class AssignmentAction(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         assignment = self.get_assignment(pk)
         if not self.allowed(assignment, request.user):
-            raise PermissionDenied(_("Bạn không có quyền thực hiện việc này."))
+            raise PermissionDenied(_("Tài khoản không có quyền thực hiện việc này."))
         form = self.make_form(assignment)
         if not form.is_valid():
             return render_task_page(request, assignment.task, bound={(self.kind, assignment.pk): form})
@@ -247,7 +247,7 @@ class ReviewView(AssignmentAction):
         )
         if decision == ReviewDecision.ACCEPTED:
             return _("Đã chấp nhận báo cáo của %(agency)s.") % {"agency": assignment.agency}
-        return _("Đã trả lại báo cáo của %(agency)s; cơ quan sẽ thấy ý kiến của bạn.") % {"agency": assignment.agency}
+        return _("Đã trả lại báo cáo của %(agency)s; cơ quan sẽ nhận được ý kiến xem xét.") % {"agency": assignment.agency}
 
     def kept_values(self, form, current):
         return {"version": current.version, "reason": form.cleaned_data.get("reason", "")}

@@ -376,8 +376,11 @@ def _summary(counts: Counts) -> str:
 
 
 def filename(data: ReportData, extension: str) -> str:
+    """Return "bao-cao-cchc-tinh-quy-i-nam-2024.xlsx": the period in Vietnamese words, whatever the page's language."""
     who = fold(data.issuer_name).replace(" ", "-") if data.is_agency else "tinh"
-    return f"bao-cao-cchc-{who}-{data.period.kind}-{data.period.number}-{data.period.year}.{extension}"
+    with translation.override("vi"):
+        period = fold(str(data.period.name)).replace(" ", "-")
+    return f"bao-cao-cchc-{who}-{period}.{extension}"
 
 
 # --- spreadsheet ----------------------------------------------------------------------------------------

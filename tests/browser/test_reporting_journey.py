@@ -76,7 +76,7 @@ def test_report_submit_return_answer_resubmit_accept(open_as, site, shots):
     row = reviewer.get_by_test_id("submitted-row")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Sở Tư pháp")
-    row.get_by_role("link", name="Xem và xem xét").click()
+    row.get_by_role("link", name="Xem xét").click()
     review = reviewer.get_by_test_id("review-form")
     review.get_by_role("button", name="Trả lại để bổ sung").click()
     expect(reviewer.get_by_text("Hãy ghi lý do trả lại để cơ quan biết cần bổ sung gì.")).to_be_visible()

@@ -63,7 +63,7 @@ def export(client, user, kind, **params):
 def test_the_excel_appendix_has_every_task_with_its_status_and_result(client, sonoivu, quarter_one):
     response = export(client, sonoivu, "xlsx", document=quarter_one.pk, period="quarter-1")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
-    assert "bao-cao-cchc-tinh-quarter-1-2024.xlsx" in response["Content-Disposition"]
+    assert "bao-cao-cchc-tinh-quy-i-nam-2024.xlsx" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = workbook["Phụ lục"]
 
@@ -130,7 +130,7 @@ def paragraphs(document) -> list[str]:
 
 def test_the_word_report_is_laid_out_as_an_administrative_report(client, sonoivu, quarter_one):
     response = export(client, sonoivu, "docx", document=quarter_one.pk, period="quarter-1")
-    assert "bao-cao-cchc-tinh-quarter-1-2024.docx" in response["Content-Disposition"]
+    assert "bao-cao-cchc-tinh-quy-i-nam-2024.docx" in response["Content-Disposition"]
     report_ = docx.Document(io.BytesIO(response.content))
 
     header = report_.tables[0]

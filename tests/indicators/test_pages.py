@@ -277,4 +277,4 @@ def test_the_review_queue_lists_what_the_user_may_decide(client, reviewer, monit
     page = text(client.get(reverse("indicators:review_queue")))
     assert page.count("Xem và xác nhận") == 1 and "Sở Tư pháp" in page  # not the one they reported themselves
     client.force_login(staff)
-    assert "Không có số liệu nào chờ bạn xác nhận." in text(client.get(reverse("indicators:review_queue")))
+    assert "Không có số liệu nào chờ xác nhận." in text(client.get(reverse("indicators:review_queue")))

@@ -52,7 +52,7 @@ def world(demo):
     evidence.file.save("du-thao.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     extension = ExtensionRequest.objects.create(assignment=assignment, requested_by=staff, requested_date=datetime.date(2024, 6, 30), reason="Chờ góp ý")
     job = ImportJob.objects.create(document=plan, created_by=User.objects.get(username="sonoivu"), pasted_text="STT\tNhiệm vụ")
-    notification = Notification.objects.create(recipient=staff, kind="before", title="Sắp đến hạn")
+    notification = Notification.objects.create(recipient=staff, kind="due_soon", title="Sắp đến hạn")
     indicator = plan.indicators.order_by("order").first()
     target = indicator.targets.first()
     measurement = Measurement.objects.create(indicator=indicator, target=target, agency=None, period_start=datetime.date(2024, 1, 1),

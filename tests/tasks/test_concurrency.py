@@ -76,7 +76,7 @@ def test_the_second_to_save_is_told_and_sees_the_new_values(justice, justice_tas
         "Phần việc này vừa được an cập nhật lúc 10:05 20/03/2024; dưới đây là giá trị mới. Hãy kiểm tra rồi gửi lại."
         in html
     )
-    assert "Bạn đã nhập: tình trạng “Đang thực hiện”, tiến độ 70%" in html
+    assert "Nội dung vừa nhập: tình trạng “Đang thực hiện”, tiến độ 70%" in html
     shown = form_values(html, lead_part)
     assert (shown["state"], shown["progress"]) == ("in_progress", 40)  # An's values
     assert shown["note"] == "Bình: đã lấy ý kiến"  # what Binh typed is kept
