@@ -84,11 +84,16 @@ class Notice:
 
 
 def agency_people(agency_ids: Iterable[int], roles: Iterable[str] = AGENCY_ROLES) -> list[User]:
-    """Active users with ``roles`` of each agency's current holder (the successor of a merged agency)."""
+    """Active users with ``roles`` of each agency's current holder (the successor of a merged agency), and of the
+    agency itself while its accounts may still act (``DISSOLVED_ACCOUNTS_LOCKED`` off: they keep working)."""
     agency_ids = set(agency_ids)
     if not agency_ids:
         return []
-    holders = {a.current().pk for a in Agency.objects.filter(pk__in=agency_ids).select_related("successor")}
+    holders = set()
+    for agency in Agency.objects.filter(pk__in=agency_ids).select_related("successor"):
+        holders.add(agency.current().pk)
+        if not (settings.DISSOLVED_ACCOUNTS_LOCKED and agency.is_dissolved_on()):
+            holders.add(agency.pk)
     return list(User.objects.filter(agency_id__in=holders, role__in=list(roles), is_active=True).order_by("pk"))
 
 
