@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.dates import DayMonthYearField
 from indicators.models import Indicator
+from tests.portal.test_url_walk import personas, url_for, url_names, world  # noqa: F401 - world is a fixture
 from tests.tasks.conftest import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,24 @@ def test_the_target_form_reports_an_impossible_date_at_the_top(client, demo):
 def test_the_login_page_says_what_is_wrong_at_the_top(client, demo):
     page = client.post(reverse("login"), {"username": "sotuphap", "password": "sai-mat-khau"}).content.decode()
     assert "Chưa thực hiện được: có 1 lỗi cần sửa" in summary_of(page)
+
+
+def test_every_page_that_answers_a_failed_form_shows_the_summary(client, world):  # noqa: F811
+    """Post nothing to every URL of the portal as each role: a page that shows an error inside a form (an error
+    list or a field marked invalid) also shows the summary at its top."""
+    checked = 0
+    for role, user in personas().items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for name in url_names():
+            if name in ("logout", "set_language"):
+                continue
+            response = client.post(url_for(name, world), {})
+            if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+                continue
+            page = response.content.decode()
+            if 'class="errorlist' in page or 'aria-invalid="true"' in page:
+                checked += 1
+                assert 'class="error-summary"' in page, (role, name)
+    assert checked >= 5
