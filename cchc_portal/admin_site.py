@@ -1,4 +1,4 @@
-"""The admin app with the portal's own site (``cchc_portal.admin_mixins.PortalAdminSite``) as ``admin.site``."""
+"""The admin app with the portal's own site (``cchc_portal.portal_site.PortalAdminSite``) as ``admin.site``."""
 
 from django.contrib.admin.apps import AdminConfig
 from django.templatetags.static import static
@@ -14,7 +14,7 @@ def _vietnamese_boolean_icon(field_val):
 
 
 class PortalAdminConfig(AdminConfig):
-    default_site = "cchc_portal.admin_mixins.PortalAdminSite"
+    default_site = "cchc_portal.portal_site.PortalAdminSite"
 
     def ready(self):
         super().ready()

@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.names import fold
-from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline, searchable
-from cchc_portal.admin_mixins import VietnameseImportExportMixin as ImportExportMixin
+from agencies.admin_scope import ProvinceScopedAdmin, ScopedInline, searchable
+from core.admin_mixins import FoldedSearchMixin
+from core.admin_mixins import VietnameseImportExportMixin as ImportExportMixin
+from core.text import fold
 from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review, Task
 from tasks.resources import AssignmentResource, TaskResource
 

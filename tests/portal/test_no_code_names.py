@@ -10,8 +10,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from agencies.admin_scope import permission_label
 from agencies.models import AgencyGroup, User
-from cchc_portal.admin_mixins import permission_label
 from plans.models import Document, ImportJob
 from tasks.models import Assignment
 from tests.portal.vietnamese import leaks
