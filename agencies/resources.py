@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
@@ -25,6 +26,7 @@ class AgencyResource(ProvinceScopedResource):
     valid_from = fields.Field(attribute="valid_from", column_name="hieu_luc_tu", widget=DATE)
     valid_to = fields.Field(attribute="valid_to", column_name="hieu_luc_den", widget=DATE)
     aliases = fields.Field(column_name="ten_goi_khac", readonly=False)
+    column_titles = {"ten_goi_khac": _("Tên gọi khác")}  # the export page's title of a column that is no field
 
     class Meta:
         model = Agency

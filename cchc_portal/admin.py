@@ -210,8 +210,8 @@ JOB_NAMES = {
     "cchc_portal.jobs.requeue_stuck": _("Gửi lại nhắc hạn bị kẹt"),
     "cchc_portal.jobs.notify_event": _("Báo tin một bước xử lý"),
     "cchc_portal.jobs.send_notification_email": _("Gửi thư điện tử của một thông báo"),
-    "plans.jobs.parse_import": _("Đọc bảng nhập văn bản"),
-    "plans.jobs.apply_import": _("Ghi dữ liệu nhập văn bản"),
+    "cchc_portal.documents.jobs.parse_import": _("Đọc bảng nhập văn bản"),
+    "cchc_portal.documents.jobs.apply_import": _("Ghi dữ liệu nhập văn bản"),
 }
 
 

@@ -191,3 +191,26 @@ class SaneDateWidget(DateWidget):
         day = super().clean(value, row, **kwargs)
         validate_sane_date(day)
         return day
+
+
+class VietnameseExportForm(SelectableFieldsExportForm):
+    """import-export's export page with each column titled in Vietnamese (the model field's name, or the resource's
+    ``column_titles`` for a column that is no field), not the attribute's code name ("Full Number")."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        titles = getattr(resource, "column_titles", {})
+        if column in titles:
+            return str(titles[column])
+        attribute = (field.attribute if field else None) or field_name
+        try:
+            return capfirst(resource._meta.model._meta.get_field(attribute.split("__")[0]).verbose_name)
+        except FieldDoesNotExist:
+            return column
+
+
+class VietnameseImportExportMixin(ImportExportMixin):
+    """import-export's admin with the Vietnamese export page."""
+
+    export_form_class = VietnameseExportForm

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, AgencyGroup
+from core.dates import DayMonthYearField
 from core.uploads import ACCEPT_ATTR, check_upload
 from indicators.models import Target
 from indicators.services import parse_number
@@ -146,9 +147,10 @@ class TargetForm(forms.ModelForm):
             "unit",
             "direction",
         ]
+        field_classes = {"period_start": DayMonthYearField, "period_end": DayMonthYearField}
         widgets = {
-            "period_start": forms.DateInput(attrs={"placeholder": gettext_lazy("ngày/tháng/năm")}),
-            "period_end": forms.DateInput(attrs={"placeholder": gettext_lazy("ngày/tháng/năm")}),
+            "period_start": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": gettext_lazy("ngày/tháng/năm")}),
+            "period_end": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": gettext_lazy("ngày/tháng/năm")}),
         }
 
     def __init__(self, *args, indicator, **kwargs) -> None:

@@ -17,12 +17,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.dates import validate_sane_date
+from core.dates import DayMonthYearField
 from core.uploads import ACCEPT_ATTR, CheckedFile, check_upload, human_size
 from tasks.models import Assignment, ReviewDecision, ReviewState, WorkState
 from tasks.services import Report
 
-DATE_INPUTS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 MAX_FILES = 10
 
 
@@ -38,17 +37,8 @@ def date_widget() -> forms.DateInput:
 
 
 def date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_INPUTS,
-        widget=date_widget(),
-        validators=[validate_sane_date],
-        error_messages={
-            "invalid": gettext_lazy("Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 25/12/2024."),
-            "required": gettext_lazy("Hãy nhập ngày (ngày/tháng/năm)."),
-        },
-        **kwargs,
-    )
+    """A day/month/year text field; "31/02/2024" is reported as a date that does not exist (``core.dates``)."""
+    return DayMonthYearField(label=label, widget=date_widget(), **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

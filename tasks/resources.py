@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
@@ -24,6 +25,7 @@ class TaskResource(ScopedImportMixin, SafeExportMixin, resources.ModelResource):
     document = fields.Field(attribute="document", column_name="van_ban_id", widget=ForeignKeyWidget(Document))
     document_number = fields.Field(column_name="so_van_ban", readonly=True)
     section_number = fields.Field(column_name="muc", readonly=True)
+    column_titles = {"so_van_ban": gettext_lazy("Số văn bản"), "muc": gettext_lazy("Mục")}  # export page titles of columns that are no field
     due_date = fields.Field(attribute="due_date", column_name="due_date", widget=DATE)
 
     class Meta:
@@ -68,6 +70,14 @@ class AssignmentResource(ScopedImportMixin, SafeExportMixin, resources.ModelReso
     due_date = fields.Field(attribute="due_date", column_name="due_date", widget=DATE)
     # The version the exported row had: an import over a newer report is refused (see before_save_instance).
     seen_version = fields.Field(attribute="version", column_name="phien_ban", readonly=True)
+    column_titles = {  # the export page's titles of the columns that are no field
+        "so_van_ban": gettext_lazy("Số văn bản"),
+        "so_thu_tu": gettext_lazy("Số thứ tự nhiệm vụ"),
+        "nhiem_vu": gettext_lazy("Tên nhiệm vụ"),
+        "ten_co_quan": gettext_lazy("Tên cơ quan"),
+        "tinh_trang_chinh_thuc": gettext_lazy("Tình trạng chính thức"),
+        "phien_ban": gettext_lazy("Phiên bản đã xem"),
+    }
 
     class Meta:
         model = Assignment

@@ -3,14 +3,6 @@
    Everything here is an enhancement: each page works without scripts. */
 (function () {
   "use strict";
-  /* A <select data-autosubmit> (the language menu) submits its form as soon as a value is chosen; the form's
-     own submit button, needed only without scripts, is hidden. */
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    var form = select.form;
-    if (!form) { return; }
-    form.querySelectorAll("[data-autosubmit-button]").forEach(function (button) { button.hidden = true; });
-    select.addEventListener("change", function () { form.submit(); });
-  });
   /* On a phone the top bar's menu folds behind one "Danh mục" button (the bar stays one line); the button is
      hidden without scripts, where the menu simply shows. */
   document.querySelectorAll("[data-menu-toggle]").forEach(function (button) {
@@ -24,6 +16,10 @@
       menu.classList.toggle("open", open);
     });
   });
+  /* After a failed save the summary of errors at the top of the page takes the focus, so that a keyboard or screen
+     reader user starts from it; its links lead to the fields. */
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) { summary.focus(); }
   /* A checkbox <input data-check-all="NAME"> ticks or clears every checkbox named NAME of its form
      (the reviewers' queue: choose all the reports of the page). */
   document.querySelectorAll("input[data-check-all]").forEach(function (box) {

@@ -79,7 +79,11 @@ def test_report_submit_return_answer_resubmit_accept(open_as, site, shots):
     row.get_by_role("link", name="Xem xét").click()
     review = reviewer.get_by_test_id("review-form")
     review.get_by_role("button", name="Trả lại để bổ sung").click()
-    expect(reviewer.get_by_text("Hãy ghi lý do trả lại để cơ quan biết cần bổ sung gì.")).to_be_visible()
+    expect(
+        reviewer.get_by_test_id("review-form").get_by_text("Hãy ghi lý do trả lại để cơ quan biết cần bổ sung gì.")
+    ).to_be_visible()
+    # The summary at the top of the page says it too, with a link to the field (issue 15, point 7).
+    expect(reviewer.locator("#error-summary").get_by_role("link")).to_contain_text("Hãy ghi lý do trả lại")
     reviewer.get_by_test_id("review-form").get_by_label("Ý kiến (bắt buộc khi trả lại)").fill(
         "Đề nghị bổ sung danh mục văn bản cần theo dõi."
     )
