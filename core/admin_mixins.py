@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 from import_export.widgets import DateWidget
@@ -148,40 +147,6 @@ def safe_changelist(get_changelist):
 
 def field_names(model) -> set[str]:
     return {f.name for f in model._meta.get_fields() if isinstance(f, models.Field)}
-
-
-# Columns of the flat tables that are no model field: their titles on the export page.
-COLUMN_TITLES = {
-    "so_van_ban": _("Số văn bản"),
-    "muc": _("Mục"),
-    "so_thu_tu": _("Số thứ tự nhiệm vụ"),
-    "nhiem_vu": _("Tên nhiệm vụ"),
-    "ten_co_quan": _("Tên cơ quan"),
-    "tinh_trang_chinh_thuc": _("Tình trạng chính thức"),
-    "ten_goi_khac": _("Tên gọi khác"),
-    "phien_ban": _("Phiên bản đã xem"),
-}
-
-
-class VietnameseExportForm(SelectableFieldsExportForm):
-    """import-export's export page, each column titled by its field's Vietnamese name, not "Full Number"."""
-
-    def _get_field_label(self, resource, field_name: str) -> str:
-        field = resource.fields.get(field_name)
-        column = field.column_name if field else field_name
-        if column in COLUMN_TITLES:
-            return str(COLUMN_TITLES[column])
-        attribute = (field.attribute if field else None) or field_name
-        try:
-            return capfirst(resource._meta.model._meta.get_field(attribute.split("__")[0]).verbose_name)
-        except FieldDoesNotExist:
-            return column
-
-
-class VietnameseImportExportMixin(ImportExportMixin):
-    """import-export's admin with the Vietnamese export page."""
-
-    export_form_class = VietnameseExportForm
 
 
 class SaneDateWidget(DateWidget):
