@@ -115,7 +115,7 @@ def state_counts() -> list[int]:
 
 def test_every_page_is_classified(world):
     unknown = set(url_names()) - set(world) - PUBLIC - {
-        "home", "plans:list", "tasks:list", "tasks:review_queue", "dashboard:overview", "dashboard:tasks", "dashboard:export_xlsx",
+        "home", "plans:list", "tasks:list", "tasks:review_queue", "dashboard:overview", "dashboard:indicators", "dashboard:tasks", "dashboard:export_xlsx",
         "dashboard:export_docx", "notifications:list", "notifications:read_all", "indicators:home", "indicators:agency",
         "indicators:agency_export", "indicators:review_queue", "indicators:indexes", "bench_ping",
         "notifications:settings", "queues:leader", "queues:returned", "queues:soon", "reports:index", "tasks:review_bulk",

@@ -146,6 +146,14 @@ def vocabularies() -> tuple[frozenset[str], frozenset[str]]:
         for value in re.findall(r'"((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8")):
             if not value.isascii():
                 vietnamese |= _words(value)
+    # The country's directory (issue 12): the data files of agencies and the names of provinces and communes
+    # ("UBND xã Ngọc Long" is no English "long").
+    for path in sorted((Path(settings.BASE_DIR) / "agencies" / "data").glob("*.toml")):
+        vietnamese |= {w for line in path.read_text(encoding="utf-8").splitlines() if not line.isascii() for w in _words(line)}
+    import vietnam_provinces
+
+    for unit in [*vietnam_provinces.Province.iter_all(), *vietnam_provinces.Ward.iter_all()]:
+        vietnamese |= _words(unit.name)
     for po in sorted(own.glob("vi/LC_MESSAGES/django.po")):
         for entry in parse_po(po.read_text(encoding="utf-8")):
             vietnamese |= set().union(*(_words(value) for value in entry["msgstr"].values()), set())
