@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, Province
+from agencies.names import fold
 from agencies.resolver import Resolver
 from cchc_portal.bulk import gc_paused
 from core.params import whole_number
@@ -302,3 +303,37 @@ def targets_from_keys(province: Province, keys: dict[str, str]) -> dict[str, Age
         if target is not None:
             out[name] = target
     return out
+
+
+# --- mapping unknown names: search as you type over thousands of agencies
+
+_GENERIC_WORDS = frozenset("so ban nganh ubnd uy nhan dan tinh cac co quan don vi phong va cua lien cap xa huyen".split())
+
+
+def _target_row(target: Agency | AgencyGroup) -> dict[str, str]:
+    kind = "group" if isinstance(target, AgencyGroup) else "agency"
+    return {"value": f"{kind}:{target.pk}", "label": target.name, "kind": _("Nhóm") if kind == "group" else _("Cơ quan")}
+
+
+def search_targets(province: Province, text: str, limit: int = 20) -> list[dict[str, str]]:
+    """Groups, then agencies, of the province whose folded name contains the folded text (2 indexed queries)."""
+    if not fold(text):
+        return []
+    key = fold(text)
+    groups = list(AgencyGroup.objects.filter(province=province, search_text__contains=key).order_by("name")[:limit])
+    agencies = list(Agency.objects.filter(province=province, search_text__contains=key).order_by("level", "name")[: limit - len(groups)])
+    return [_target_row(t) for t in (*groups, *agencies)]
+
+
+def suggest_targets(province: Province, name: str, limit: int = 8) -> list[dict[str, str]]:
+    """The agencies and groups that share the most telling words with an unknown name (shown before any typing)."""
+    words = [w for w in fold(name).split() if len(w) > 2 and w not in _GENERIC_WORDS]
+    found = search_targets(province, name, limit)
+    if len(found) >= limit or not words:
+        return found
+    scored: dict[str, tuple[int, dict[str, str]]] = {row["value"]: (len(words) + 1, row) for row in found}
+    for word in words[:4]:  # one indexed query per telling word, a handful at most
+        for row in search_targets(province, word, limit):
+            score, _row = scored.get(row["value"], (0, row))
+            scored[row["value"]] = (score + 1, row)
+    return [row for _score, row in sorted(scored.values(), key=lambda pair: (-pair[0], pair[1]["label"]))][:limit]
