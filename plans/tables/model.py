@@ -168,6 +168,7 @@ class IndicatorSubRow:
     value: str
     monitoring: str = ""
     implementing: str = ""
+    year: int | None = None  # the period of this target, when the table gives several ("90% by 2027, 98% by 2030")
 
 
 @dataclass(slots=True)
@@ -193,6 +194,7 @@ class IndicatorItem:
     suggested_target: str = ""
     section_path: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    year: int | None = None  # the period of ``target`` when the table names one
 
 
 @dataclass(slots=True)
