@@ -13,6 +13,7 @@ import dataclasses
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from agencies.models import Agency, AgencyGroup, Province
 from agencies.names import fold
@@ -41,15 +42,52 @@ from tasks import importing as task_import
 BACKGROUND_BYTES = 48 * 1024
 
 
-def read_source(data: bytes | None, text: str, filename: str, kind: str) -> TaskTable | IndicatorTable:
-    """Read an uploaded file or a pasted table into a parsed table; raise TableError with a clear message."""
+def read_source(
+    data: bytes | None, text: str, filename: str, kind: str, columns: dict[str, int] | None = None
+) -> TaskTable | IndicatorTable:
+    """Read an uploaded file or a pasted table into a parsed table; raise TableError with a clear message.
+
+    ``columns`` (role -> column) is the mapping an admin chose in the preview, for a task table.
+    """
     if data is not None:
         rows = read_table(data, filename)
     elif text.strip():
         rows = read_pasted(text)
     else:
         raise TableError(_("Chưa có tệp hoặc bảng dán vào."), "empty")
-    return parse_indicator_table(rows) if kind == ImportKind.INDICATORS else parse_task_table(rows)
+    return parse_indicator_table(rows) if kind == ImportKind.INDICATORS else parse_task_table(rows, columns)
+
+
+COLUMN_ROLES = {
+    "number": _lazy("Số thứ tự"),
+    "title": _lazy("Tên nhiệm vụ"),
+    "description": _lazy("Nội dung, mô tả"),
+    "lead": _lazy("Cơ quan chủ trì"),
+    "cooperating": _lazy("Cơ quan phối hợp"),
+    "deadline": _lazy("Thời hạn"),
+    "output": _lazy("Sản phẩm"),
+    "note": _lazy("Ghi chú"),
+}
+
+
+def column_choices(job: ImportJob) -> tuple[list[tuple[int, str, str]], list[str]]:
+    """(column, header as written, role taken) for each column of a task job's table, and the roles it is unsure of."""
+    table = job.table or {}
+    roles = {column: role for role, column in table.get("columns", {}).items() if role in COLUMN_ROLES}
+    labels = table.get("labels", {})
+    return [(int(c), label, roles.get(int(c), "")) for c, label in sorted(labels.items(), key=lambda p: int(p[0]))], table.get("unsure", [])
+
+
+def remap_job(job: ImportJob, columns: dict[str, int]) -> str:
+    """Read a job's file again with the columns an admin chose and store the new table; return an error or ""."""
+    try:
+        data = job.file.read() if job.file else None
+        table = read_source(data, job.pasted_text, job.original_name, job.kind, columns)
+    except TableError as error:
+        return error.message
+    job.table, job.total = table_to_json(table), len(table.items)
+    job.save(update_fields=["table_packed", "total"])
+    return ""
 
 
 # --- the parsed table kept as JSON on the job
@@ -72,6 +110,8 @@ def table_to_json(table: TaskTable | IndicatorTable) -> dict:
         "items": [[getattr(item, name) for name in _ITEM_FIELDS] for item in table.items],
         "errors": [{name: getattr(m, name) for name in _MESSAGE_FIELDS} for m in table.errors],
         "warnings": [{name: getattr(m, name) for name in _MESSAGE_FIELDS} for m in table.warnings],
+        "labels": table.labels,
+        "unsure": table.unsure,
     }
 
 
@@ -116,6 +156,8 @@ def table_from_json(kind: str, data: dict) -> TaskTable | IndicatorTable:
         items=items,
         errors=_messages(data["errors"]),
         warnings=_messages(data["warnings"]),
+        labels=data.get("labels", {}),
+        unsure=data.get("unsure", []),
     )
 
 

@@ -112,6 +112,8 @@ def import_job(request, pk: int):
             # Each unknown name offers the few agencies and groups that look like it; typing searches them all.
             context["unknown"] = [(name, rows, services.suggest_targets(province, name)) for name, rows in sorted(preview.unknown_names().items())]
             context["can_create_agency"] = is_province_admin(request.user) or request.user.is_superuser
+            context["column_rows"], context["unsure_columns"] = services.column_choices(job)
+            context["column_roles"] = services.COLUMN_ROLES.items()
     return render(request, "plans/import_job.html", context)
 
 
@@ -212,4 +214,24 @@ def agency_create(request, pk: int):
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"value": f"agency:{agency.pk}", "label": agency.name})
     messages.success(request, _("Đã thêm cơ quan %(name)s vào danh bạ của tỉnh.") % {"name": agency.name})
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def import_columns(request, pk: int):
+    """Read the file again with the columns the admin chose in the preview (which column is the name, the lead…)."""
+    job = _visible_job(request, pk)
+    if job.state != ImportJob.State.READY or job.kind != ImportKind.TASKS:
+        raise Http404
+    columns = {}
+    for field, value in request.POST.items():
+        column = whole_number(field[4:]) if field.startswith("col_") else None
+        if column is not None and value in services.COLUMN_ROLES and value not in columns:
+            columns[value] = column
+    error = services.remap_job(job, columns)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Đã đọc lại bảng theo các cột đã chọn."))
     return redirect(job)

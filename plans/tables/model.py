@@ -142,6 +142,8 @@ class TaskTable:
     items: list[TableItem]
     errors: list[RowMessage] = field(default_factory=list)
     warnings: list[RowMessage] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # column index (as text, for JSON) -> header as written
+    unsure: list[str] = field(default_factory=list)  # roles whose column was guessed, not recognised for certain
 
     @property
     def sections(self) -> list[TableItem]:
