@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Agency, AgencyGroup
-from agencies.names import fold
 from agencies.resolver import Resolved, Resolver
-from cchc_portal.bulk import copy_history, insert_tuples
+from core.bulk import copy_history, insert_tuples
 from core.dates import MAX_YEAR, MIN_YEAR, is_sane_date
+from core.text import fold
 from plans.areas import area_for_title
 from plans.deadlines import Deadline, parse_deadline
 from plans.models import Document, Section
@@ -464,27 +464,7 @@ def apply_preview(
         for text, target in remember.items():
             resolver.remember(text, target)
 
-    sections_by_path: dict[str, Section] = {s.path: s for s in document.sections.all()}
-    fresh_sections: list[Section] = []  # written together; a parent created here is written before its children
-    for index, ps in enumerate(s for s in preview.sections if s.path):
-        section = sections_by_path.get(ps.path)
-        parent = sections_by_path.get(ps.parent_path) if ps.parent_path else None
-        if parent is not None and parent.pk is None:
-            Section.objects.bulk_create(fresh_sections)
-            fresh_sections.clear()
-        if section is None:
-            section = Section(document=document, number=ps.number, parent=parent, title=ps.title, order=index)
-            section.path = f"{parent.path}/{ps.number}" if parent is not None else ps.number  # as Section.save() does
-            section.area = area_for_title(ps.title)
-            fresh_sections.append(section)
-            result.sections_created += 1
-        else:
-            area = area_for_title(ps.title) if not section.area or section.area == "other" else section.area
-            if (section.title, section.order, section.parent_id, section.area) != (ps.title, index, parent.pk if parent else None, area):
-                section.title, section.order, section.parent, section.area = ps.title, index, parent, area
-                section.save()  # only when the file changed it: an identical re-import writes nothing
-        sections_by_path[ps.path] = section
-    Section.objects.bulk_create(fresh_sections)
+    sections_by_path = _write_sections(preview, result)
 
     groups = {r.group.pk: r.group for t in preview.tasks for r in (*t.lead, *t.cooperating) if r.group is not None}
     members = _members(groups.values(), _reference_day(document))
@@ -512,7 +492,7 @@ def apply_preview(
     fresh: list[tuple] = []
     to_create: list[Assignment] = []
     if new_tasks:
-        # The fast path (see cchc_portal.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
+        # The fast path (see core.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
         # _values() builds every row's dict with the same keys in the same order: its values are the columns.
         columns = list(new_tasks[0][0])
         ids = insert_tuples(Task, columns, [tuple(values.values()) for values, _pt in new_tasks], returning_ids=True)
@@ -545,6 +525,33 @@ def apply_preview(
     result.kept += len(preview.missing) - len(removable)
     after_import(document, [row[1] for row in fresh] + [a.agency_id for a in to_create])
     return result
+
+
+def _write_sections(preview: TaskImportPreview, result: ImportResult) -> dict[str, Section]:
+    """Create the new sections and update the changed ones (an identical re-import writes none); return them by path."""
+    document = preview.document
+    sections_by_path: dict[str, Section] = {s.path: s for s in document.sections.all()}
+    fresh_sections: list[Section] = []  # written together; a parent created here is written before its children
+    for index, ps in enumerate(s for s in preview.sections if s.path):
+        section = sections_by_path.get(ps.path)
+        parent = sections_by_path.get(ps.parent_path) if ps.parent_path else None
+        if parent is not None and parent.pk is None:
+            Section.objects.bulk_create(fresh_sections)
+            fresh_sections.clear()
+        if section is None:
+            section = Section(document=document, number=ps.number, parent=parent, title=ps.title, order=index)
+            section.path = f"{parent.path}/{ps.number}" if parent is not None else ps.number  # as Section.save() does
+            section.area = area_for_title(ps.title)
+            fresh_sections.append(section)
+            result.sections_created += 1
+        else:
+            area = area_for_title(ps.title) if not section.area or section.area == "other" else section.area
+            if (section.title, section.order, section.parent_id, section.area) != (ps.title, index, parent.pk if parent else None, area):
+                section.title, section.order, section.parent, section.area = ps.title, index, parent, area
+                section.save()  # only when the file changed it: an identical re-import writes nothing
+        sections_by_path[ps.path] = section
+    Section.objects.bulk_create(fresh_sections)
+    return sections_by_path
 
 
 def _user(user_id: int | None):

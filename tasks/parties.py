@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from agencies.names import fold
+from core.text import fold
 
 # "Sở, ban, ngành", "sở ban ngành", "Sở, ngành" at the start of a piece, without "Các".
 _BARE_COLLECTIVE_RE = re.compile(

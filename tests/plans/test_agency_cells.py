@@ -7,8 +7,8 @@ import pytest
 
 from agencies.models import Agency, User
 from agencies.names import parse_agency_cell
+from cchc_portal.documents.services import import_file, preview_file
 from plans.models import Document
-from plans.services import import_file, preview_file
 from tasks.models import Task
 from tasks.parties import is_other_party, prepare_cell
 from tests.plans import tablefiles as tf

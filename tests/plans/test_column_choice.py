@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import User
+from cchc_portal.documents.services import table_from_json
 from plans.models import Document, ImportJob
-from plans.services import table_from_json
 from tasks.models import Task
 from tests.plans import tablefiles as tf
 from tests.plans.test_import_web import confirm, upload

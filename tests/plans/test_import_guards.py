@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from agencies.models import User
-from plans import services
+from cchc_portal.documents import services
 from plans.models import Document, ImportJob
 from plans.tables import parse_indicator_table, parse_task_table
 from plans.tables.model import MAX_CELL_CHARS, SourceRow

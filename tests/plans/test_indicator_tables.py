@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from cchc_portal.documents.services import import_file
 from indicators.models import Indicator
 from plans.models import Document
-from plans.services import import_file
 from plans.tables import guess_table_kind, parse_indicator_table
 from tests.plans import tablefiles as tf
 

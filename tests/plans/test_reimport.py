@@ -231,7 +231,7 @@ def test_matching_binds_moved_rows_and_asks_about_reported_ones():
 def test_the_preview_of_a_reimport_costs_the_same_queries_however_many_rows(
     sonoivu, plan, django_assert_max_num_queries
 ):
-    from plans import services
+    from cchc_portal.documents import services
 
     confirm(sonoivu, imported(sonoivu, plan, FIRST))
     many = [FIRST[0], *[[str(n), f"Nhiệm vụ số {n} về cải cách", "Sở Nội vụ", "", "Năm 2026"] for n in range(1, 60)]]

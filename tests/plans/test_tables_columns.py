@@ -145,8 +145,8 @@ def test_headers_with_footnote_marks_map_and_repeat():
 @pytest.mark.django_db
 def test_the_description_is_written_on_the_task_and_shown_on_its_page(client, demo):
     from agencies.models import User
+    from cchc_portal.documents.services import import_file
     from plans.models import Document
-    from plans.services import import_file
     from tasks.models import Task
 
     document = Document.objects.create(province=demo.province, number="33/KH-UBND", title="Kế hoạch", year=2026)

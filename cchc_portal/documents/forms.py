@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, AgencyLevel
-from agencies.names import fold
+from core.text import fold
 from plans.models import ImportKind
 
 

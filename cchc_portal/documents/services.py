@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from agencies.models import Agency, AgencyGroup, Province
-from agencies.names import fold
 from agencies.resolver import Resolver
-from cchc_portal.bulk import gc_paused
+from core.bulk import gc_paused
 from core.params import whole_number
+from core.text import fold
 from indicators import importing as indicator_import
 from plans.models import Document, DocumentType, ImportJob, ImportKind
 from plans.tables import (
