@@ -75,6 +75,7 @@ class PreviewTarget:
     value_text: str
     value: Decimal | None
     unit: str
+    year: int | None = None  # None: the document's year
 
     @property
     def applies_to_names(self) -> list[str]:
@@ -123,7 +124,8 @@ class IndicatorImportPreview:
                     "target": i.target_text,
                     "target_in_text": i.target_in_text,
                     "targets": [
-                        {"applies_to": ", ".join(t.applies_to_names), "value": t.value_text} for t in i.targets
+                        {"applies_to": ", ".join(t.applies_to_names), "value": t.value_text, **({"year": t.year} if t.year else {})}
+                        for t in i.targets
                     ],
                     "monitoring": [r.canonical_name for r in i.monitoring],
                     "implementing": [r.canonical_name for r in i.implementing],
@@ -161,10 +163,12 @@ def build_preview(document: Document, table: IndicatorTable, *, resolver: Resolv
             value = parse_value(sub.value)
             if value is None and sub.value.strip():
                 item_warnings.append(_("Hàng %(row)s: giá trị '%(value)s' không phải là số.") % {"row": sub.row, "value": sub.value})
-            targets.append(PreviewTarget(sub.row, sub.applies_to, [r for r in applies if r.known], sub.value, value, sub.unit or item.unit))
+            targets.append(
+                PreviewTarget(sub.row, sub.applies_to, [r for r in applies if r.known], sub.value, value, sub.unit or item.unit, sub.year)
+            )
         if not item.subrows and (item.target or item.target_in_text):
             value = parse_value(item.target)
-            targets.append(PreviewTarget(item.row, "", [r for r in implementing if r.known], item.target, value, item.unit))
+            targets.append(PreviewTarget(item.row, "", [r for r in implementing if r.known], item.target, value, item.unit, item.year))
         for text in {r.text for r in (*monitoring, *implementing) if not r.known}:
             warnings.append(RowMessage(item.row, _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": text}))
         indicators.append(
@@ -206,7 +210,8 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
         indicator.parties.all().delete()
         old_targets: dict[tuple, list[Target]] = {}
         for target in indicator.targets.all():
-            old_targets.setdefault(_target_key(target.agency_id, target.group_id, target.applies_to_text), []).append(target)
+            key = _target_key(target.agency_id, target.group_id, target.applies_to_text, target.year)
+            old_targets.setdefault(key, []).append(target)
         parties = [
             IndicatorParty(indicator=indicator, role=role, agency=r.agency, group=r.group)
             for role, resolved in ((PartyRole.MONITORING, pi.monitoring), (PartyRole.IMPLEMENTING, pi.implementing))
@@ -216,11 +221,11 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
         IndicatorParty.objects.bulk_create(parties)
         for pt in pi.targets:
             for scope, agency, group in _scopes(pt.applies_to):
-                key = _target_key(agency.pk if agency else None, group.pk if group else None, pt.applies_to_text[:255])
+                key = _target_key(agency.pk if agency else None, group.pk if group else None, pt.applies_to_text[:255], pt.year or year)
                 same = old_targets.get(key)
                 target = same.pop(0) if same else Target(indicator=indicator)
                 target.scope, target.agency, target.group = scope, agency, group
-                target.applies_to_text, target.year, target.value = pt.applies_to_text[:255], year, pt.value
+                target.applies_to_text, target.year, target.value = pt.applies_to_text[:255], pt.year or year, pt.value
                 target.value_text, target.unit, target.direction, target.source_row = pt.value_text[:100], pt.unit, pi.direction, pt.row
                 target.save()
         gone = [t.pk for targets in old_targets.values() for t in targets]
@@ -235,8 +240,8 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
     return written
 
 
-def _target_key(agency_id: int | None, group_id: int | None, applies_to_text: str) -> tuple:
-    return (agency_id, group_id, fold(applies_to_text))
+def _target_key(agency_id: int | None, group_id: int | None, applies_to_text: str, year: int) -> tuple:
+    return (agency_id, group_id, fold(applies_to_text), year)
 
 
 def _scopes(applies_to: list[Resolved]) -> list[tuple[str, Agency | None, AgencyGroup | None]]:

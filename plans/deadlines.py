@@ -105,7 +105,9 @@ REASON_START_AND_DEADLINE = (
     "Văn bản nêu nhiều mốc (bắt đầu %(start)s); lấy mốc của sản phẩm đầu tiên (%(due)s): cần người xác nhận."
 )
 REASON_BEFORE_YEAR = "“Trước năm %(year)s” được hiểu là hết năm %(previous)s: cần người xác nhận."
-REASON_FIRST_OF_SEVERAL = "Văn bản nêu nhiều thời hạn cho nhiều việc; lấy thời hạn của việc đầu tiên (%(due)s): cần người xác nhận."
+REASON_FIRST_OF_SEVERAL = (
+    "Văn bản nêu nhiều thời hạn cho nhiều việc; lấy thời hạn của việc đầu tiên (%(due)s): cần người xác nhận."
+)
 REASON_RECURRING_WITH_DATE = (
     "Văn bản vừa nêu việc thường xuyên hoặc định kỳ vừa nêu thời điểm: cần người xác nhận hạn của từng kỳ."
 )
@@ -444,6 +446,29 @@ def _contiguous(spans: list[tuple[date, date, _Hit]]) -> bool:
     return all(b[0] == a[1] + timedelta(days=1) for a, b in zip(ordered, ordered[1:], strict=False))
 
 
+def _combine(kept: list[tuple[date, date, _Hit]]) -> tuple[DueKind, date, date, bool, list[str]]:
+    """Return (kind, start, due, is a range of dates, notes) of the periods kept: the latest is due."""
+    start, due, hit = max(kept, key=lambda span: span[1])
+    kind = hit.kind
+    date_range = False
+    notes = [h.note for _, _, h in kept]
+    if len(kept) > 1:
+        start = min(s for s, _, _ in kept)
+        # "Quý IV/2024 - Quý I/2025" and "Quý I/2024 - Quý III/2024" are one
+        # stretch ("Năm 2024 và năm 2025" is a year range); two dates, or
+        # periods with a gap between them, are alternatives a person must
+        # choose from.
+        joined = all(h.joined for *_, h in sorted(kept, key=lambda span: span[0])[1:])
+        stretch = _contiguous(kept) or joined
+        if kind is not DueKind.DATE and {h.kind for *_, h in kept} == {kind} and stretch:
+            kind = DueKind.YEAR_RANGE if kind is DueKind.YEAR else kind
+        elif len(kept) == 2 and joined and {h.kind for *_, h in kept} == {DueKind.DATE}:
+            date_range = True  # "01/4/2026 - 15/5/2026": due at its end
+        else:
+            notes.append(REASON_SEVERAL % {"due": due.strftime("%d/%m/%Y")})
+    return kind, start, due, date_range, notes
+
+
 def _decide(text: str, hits: list[_Hit], default_year: int | None) -> Deadline:
     """Settle the years of the hits and turn them into one Deadline."""
     # A period without its year takes the one year written elsewhere in the
@@ -476,24 +501,7 @@ def _decide(text: str, hits: list[_Hit], default_year: int | None) -> Deadline:
         for (start, due), hit in spans.items()
         if not any(s >= start and d <= due and (s, d) != (start, due) for s, d in spans)
     ]
-    start, due, hit = max(kept, key=lambda span: span[1])
-    kind = hit.kind
-    date_range = False
-    notes = [h.note for _, _, h in kept]
-    if len(kept) > 1:
-        start = min(s for s, _, _ in kept)
-        # "Quý IV/2024 - Quý I/2025" and "Quý I/2024 - Quý III/2024" are one
-        # stretch ("Năm 2024 và năm 2025" is a year range); two dates, or
-        # periods with a gap between them, are alternatives a person must
-        # choose from.
-        joined = all(h.joined for *_, h in sorted(kept, key=lambda span: span[0])[1:])
-        stretch = _contiguous(kept) or joined
-        if kind is not DueKind.DATE and {h.kind for *_, h in kept} == {kind} and stretch:
-            kind = DueKind.YEAR_RANGE if kind is DueKind.YEAR else kind
-        elif len(kept) == 2 and joined and {h.kind for *_, h in kept} == {DueKind.DATE}:
-            date_range = True  # "01/4/2026 - 15/5/2026": due at its end
-        else:
-            notes.append(REASON_SEVERAL % {"due": due.strftime("%d/%m/%Y")})
+    kind, start, due, date_range, notes = _combine(kept)
     if missing:
         notes.insert(0, REASON_YEAR_MISSING)
     confirm = any(notes)
@@ -530,7 +538,14 @@ def _parse(text: str, default_year: int | None) -> Deadline:
     for recurrence, pattern in _RECURRENCES:
         if pattern.search(key):
             if dated:  # "Hằng năm, trước ngày 15/12/2026": which date is the deadline of which period?
-                return Deadline(text, DueKind.RECURRING, None, recurrence=recurrence, needs_confirmation=True, reason=REASON_RECURRING_WITH_DATE)
+                return Deadline(
+                    text,
+                    DueKind.RECURRING,
+                    None,
+                    recurrence=recurrence,
+                    needs_confirmation=True,
+                    reason=REASON_RECURRING_WITH_DATE,
+                )
             return Deadline(text, DueKind.RECURRING, None, recurrence=recurrence)
     if _PERIODIC_RE.search(key):
         return Deadline(text, DueKind.RECURRING, None, needs_confirmation=True, reason=REASON_NO_PERIOD)

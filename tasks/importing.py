@@ -490,27 +490,7 @@ def apply_preview(
         for text, target in remember.items():
             resolver.remember(text, target)
 
-    sections_by_path: dict[str, Section] = {s.path: s for s in document.sections.all()}
-    fresh_sections: list[Section] = []  # written together; a parent created here is written before its children
-    for index, ps in enumerate(s for s in preview.sections if s.path):
-        section = sections_by_path.get(ps.path)
-        parent = sections_by_path.get(ps.parent_path) if ps.parent_path else None
-        if parent is not None and parent.pk is None:
-            Section.objects.bulk_create(fresh_sections)
-            fresh_sections.clear()
-        if section is None:
-            section = Section(document=document, number=ps.number, parent=parent, title=ps.title, order=index)
-            section.path = f"{parent.path}/{ps.number}" if parent is not None else ps.number  # as Section.save() does
-            section.area = area_for_title(ps.title)
-            fresh_sections.append(section)
-            result.sections_created += 1
-        else:
-            area = area_for_title(ps.title) if not section.area or section.area == "other" else section.area
-            if (section.title, section.order, section.parent_id, section.area) != (ps.title, index, parent.pk if parent else None, area):
-                section.title, section.order, section.parent, section.area = ps.title, index, parent, area
-                section.save()  # only when the file changed it: an identical re-import writes nothing
-        sections_by_path[ps.path] = section
-    Section.objects.bulk_create(fresh_sections)
+    sections_by_path = _write_sections(preview, result)
 
     groups = {r.group.pk: r.group for t in preview.tasks for r in (*t.lead, *t.cooperating) if r.group is not None}
     members = _members(groups.values(), _reference_day(document))
@@ -571,6 +551,33 @@ def apply_preview(
     result.kept += len(preview.missing) - len(removable)
     after_import(document, [row[1] for row in fresh] + [a.agency_id for a in to_create])
     return result
+
+
+def _write_sections(preview: TaskImportPreview, result: ImportResult) -> dict[str, Section]:
+    """Create the new sections and update the changed ones (an identical re-import writes none); return them by path."""
+    document = preview.document
+    sections_by_path: dict[str, Section] = {s.path: s for s in document.sections.all()}
+    fresh_sections: list[Section] = []  # written together; a parent created here is written before its children
+    for index, ps in enumerate(s for s in preview.sections if s.path):
+        section = sections_by_path.get(ps.path)
+        parent = sections_by_path.get(ps.parent_path) if ps.parent_path else None
+        if parent is not None and parent.pk is None:
+            Section.objects.bulk_create(fresh_sections)
+            fresh_sections.clear()
+        if section is None:
+            section = Section(document=document, number=ps.number, parent=parent, title=ps.title, order=index)
+            section.path = f"{parent.path}/{ps.number}" if parent is not None else ps.number  # as Section.save() does
+            section.area = area_for_title(ps.title)
+            fresh_sections.append(section)
+            result.sections_created += 1
+        else:
+            area = area_for_title(ps.title) if not section.area or section.area == "other" else section.area
+            if (section.title, section.order, section.parent_id, section.area) != (ps.title, index, parent.pk if parent else None, area):
+                section.title, section.order, section.parent, section.area = ps.title, index, parent, area
+                section.save()  # only when the file changed it: an identical re-import writes nothing
+        sections_by_path[ps.path] = section
+    Section.objects.bulk_create(fresh_sections)
+    return sections_by_path
 
 
 def _user(user_id: int | None):

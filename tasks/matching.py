@@ -91,50 +91,63 @@ def bind_rows(
 
     ``choices`` maps a row to SAME or NEW for the rows a person was asked about.
     """
-    choices = choices or {}
-    free: dict[int, TaskKey] = {task.id: task for task in tasks}
-    out: dict[int, Binding] = {row.row: Binding() for row in rows}
-    if not free:
-        return out
-    left = list(rows)
+    binder = _Binder(rows, tasks)
+    if binder.free:
+        left = binder.exact(list(rows))
+        left = binder.same_title(left)
+        left = binder.small_edits(left)
+        binder.same_place(left, choices or {})
+    return binder.out
 
-    def take(row: RowKey, task_id: int, score: float = 1.0) -> None:
-        out[row.row] = Binding(task_id=task_id, similarity=score)
-        del free[task_id]
 
-    # 1. section, number and title
-    exact = {(t.section_path, t.number, fold(t.title)): t.id for t in free.values()}
-    rest = []
-    for row in left:
-        task_id = exact.get((row.section_path, row.number, fold(row.title)))
-        if task_id is not None and task_id in free:
-            take(row, task_id)
-        else:
-            rest.append(row)
-    left = rest
+class _Binder:
+    """The passes of bind_rows over the tasks still free; each returns the rows it left unbound."""
 
-    # 2. the same title, once in the document
-    by_title: dict[str, list[int]] = defaultdict(list)
-    for task in free.values():
-        by_title[fold(task.title)].append(task.id)
-    row_titles: dict[str, int] = defaultdict(int)
-    for row in left:
-        row_titles[fold(row.title)] += 1
-    rest = []
-    for row in left:
-        ids = by_title.get(fold(row.title), [])
-        if len(ids) == 1 and row_titles[fold(row.title)] == 1 and ids[0] in free:
-            take(row, ids[0])
-        else:
-            rest.append(row)
-    left = rest
+    def __init__(self, rows: list[RowKey], tasks: Iterable[TaskKey]) -> None:
+        self.free: dict[int, TaskKey] = {task.id: task for task in tasks}
+        self.out: dict[int, Binding] = {row.row: Binding() for row in rows}
 
-    # 3. small edits of a title, best pairs first (a tie goes to the same section and number)
-    if left and free:
-        same_section_only = len(left) * len(free) > MAX_PAIRS
+    def take(self, row: RowKey, task_id: int, score: float = 1.0) -> None:
+        self.out[row.row] = Binding(task_id=task_id, similarity=score)
+        del self.free[task_id]
+
+    def exact(self, left: list[RowKey]) -> list[RowKey]:
+        """1. section, number and title."""
+        index = {(t.section_path, t.number, fold(t.title)): t.id for t in self.free.values()}
+        rest = []
+        for row in left:
+            task_id = index.get((row.section_path, row.number, fold(row.title)))
+            if task_id is not None and task_id in self.free:
+                self.take(row, task_id)
+            else:
+                rest.append(row)
+        return rest
+
+    def same_title(self, left: list[RowKey]) -> list[RowKey]:
+        """2. the same title, once in the document and once in the file."""
+        by_title: dict[str, list[int]] = defaultdict(list)
+        for task in self.free.values():
+            by_title[fold(task.title)].append(task.id)
+        row_titles: dict[str, int] = defaultdict(int)
+        for row in left:
+            row_titles[fold(row.title)] += 1
+        rest = []
+        for row in left:
+            ids = by_title.get(fold(row.title), [])
+            if len(ids) == 1 and row_titles[fold(row.title)] == 1 and ids[0] in self.free:
+                self.take(row, ids[0])
+            else:
+                rest.append(row)
+        return rest
+
+    def small_edits(self, left: list[RowKey]) -> list[RowKey]:
+        """3. small edits of a title, best pairs first (a tie goes to the same section and number)."""
+        if not left or not self.free:
+            return left
+        same_section_only = len(left) * len(self.free) > MAX_PAIRS
         pairs = []
         for row in left:
-            for task in free.values():
+            for task in self.free.values():
                 if same_section_only and task.section_path != row.section_path:
                     continue
                 score = similarity(row.title, task.title)
@@ -144,25 +157,25 @@ def bind_rows(
         pairs.sort(key=lambda pair: pair[:3], reverse=True)
         bound: set[int] = set()
         for score, _place, _order, row, task_id in pairs:
-            if row.row not in bound and task_id in free:
-                take(row, task_id, score)
+            if row.row not in bound and task_id in self.free:
+                self.take(row, task_id, score)
                 bound.add(row.row)
-        left = [row for row in left if row.row not in bound]
+        return [row for row in left if row.row not in bound]
 
-    # 4. same place, another title
-    at_place = {(t.section_path, t.number): t for t in free.values() if t.number}
-    for row in left:
-        task = at_place.get((row.section_path, row.number)) if row.number else None
-        if task is None or task.id not in free:
-            continue
-        if not task.reported:
-            take(row, task.id, similarity(row.title, task.title))
-            continue
-        choice = choices.get(row.row, "")
-        score = similarity(row.title, task.title)
-        if choice == SAME:
-            take(row, task.id, score)
-        else:  # undecided or NEW: the reported task stays as it is, listed as missing
-            out[row.row] = Binding(similarity=score)
-        out[row.row].ask_about, out[row.row].chosen = task.id, choice if choice in (SAME, NEW) else ""
-    return out
+    def same_place(self, left: list[RowKey], choices: dict[int, str]) -> None:
+        """4. same section and number, another title: bound unless the task has reports and no person said SAME."""
+        at_place = {(t.section_path, t.number): t for t in self.free.values() if t.number}
+        for row in left:
+            task = at_place.get((row.section_path, row.number)) if row.number else None
+            if task is None or task.id not in self.free:
+                continue
+            score = similarity(row.title, task.title)
+            if not task.reported:
+                self.take(row, task.id, score)
+                continue
+            choice = choices.get(row.row, "")
+            if choice == SAME:
+                self.take(row, task.id, score)
+            else:  # undecided or NEW: the reported task stays as it is, listed as missing
+                self.out[row.row] = Binding(similarity=score)
+            self.out[row.row].ask_about, self.out[row.row].chosen = task.id, choice if choice in (SAME, NEW) else ""

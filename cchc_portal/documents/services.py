@@ -13,11 +13,13 @@ import dataclasses
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from agencies.models import Agency, AgencyGroup, Province
 from agencies.resolver import Resolver
 from core.bulk import gc_paused
 from core.params import whole_number
+from core.text import fold
 from indicators import importing as indicator_import
 from plans.models import Document, DocumentType, ImportJob, ImportKind
 from plans.tables import (
@@ -40,15 +42,52 @@ from tasks import importing as task_import
 BACKGROUND_BYTES = 48 * 1024
 
 
-def read_source(data: bytes | None, text: str, filename: str, kind: str) -> TaskTable | IndicatorTable:
-    """Read an uploaded file or a pasted table into a parsed table; raise TableError with a clear message."""
+def read_source(
+    data: bytes | None, text: str, filename: str, kind: str, columns: dict[str, int] | None = None
+) -> TaskTable | IndicatorTable:
+    """Read an uploaded file or a pasted table into a parsed table; raise TableError with a clear message.
+
+    ``columns`` (role -> column) is the mapping an admin chose in the preview, for a task table.
+    """
     if data is not None:
         rows = read_table(data, filename)
     elif text.strip():
         rows = read_pasted(text)
     else:
         raise TableError(_("Chưa có tệp hoặc bảng dán vào."), "empty")
-    return parse_indicator_table(rows) if kind == ImportKind.INDICATORS else parse_task_table(rows)
+    return parse_indicator_table(rows) if kind == ImportKind.INDICATORS else parse_task_table(rows, columns)
+
+
+COLUMN_ROLES = {
+    "number": _lazy("Số thứ tự"),
+    "title": _lazy("Tên nhiệm vụ"),
+    "description": _lazy("Nội dung, mô tả"),
+    "lead": _lazy("Cơ quan chủ trì"),
+    "cooperating": _lazy("Cơ quan phối hợp"),
+    "deadline": _lazy("Thời hạn"),
+    "output": _lazy("Sản phẩm"),
+    "note": _lazy("Ghi chú"),
+}
+
+
+def column_choices(job: ImportJob) -> tuple[list[tuple[int, str, str]], list[str]]:
+    """(column, header as written, role taken) for each column of a task job's table, and the roles it is unsure of."""
+    table = job.table or {}
+    roles = {column: role for role, column in table.get("columns", {}).items() if role in COLUMN_ROLES}
+    labels = table.get("labels", {})
+    return [(int(c), label, roles.get(int(c), "")) for c, label in sorted(labels.items(), key=lambda p: int(p[0]))], table.get("unsure", [])
+
+
+def remap_job(job: ImportJob, columns: dict[str, int]) -> str:
+    """Read a job's file again with the columns an admin chose and store the new table; return an error or ""."""
+    try:
+        data = job.file.read() if job.file else None
+        table = read_source(data, job.pasted_text, job.original_name, job.kind, columns)
+    except TableError as error:
+        return error.message
+    job.table, job.total = table_to_json(table), len(table.items)
+    job.save(update_fields=["table_packed", "total"])
+    return ""
 
 
 # --- the parsed table kept as JSON on the job
@@ -71,6 +110,8 @@ def table_to_json(table: TaskTable | IndicatorTable) -> dict:
         "items": [[getattr(item, name) for name in _ITEM_FIELDS] for item in table.items],
         "errors": [{name: getattr(m, name) for name in _MESSAGE_FIELDS} for m in table.errors],
         "warnings": [{name: getattr(m, name) for name in _MESSAGE_FIELDS} for m in table.warnings],
+        "labels": table.labels,
+        "unsure": table.unsure,
     }
 
 
@@ -115,6 +156,8 @@ def table_from_json(kind: str, data: dict) -> TaskTable | IndicatorTable:
         items=items,
         errors=_messages(data["errors"]),
         warnings=_messages(data["warnings"]),
+        labels=data.get("labels", {}),
+        unsure=data.get("unsure", []),
     )
 
 
@@ -302,3 +345,37 @@ def targets_from_keys(province: Province, keys: dict[str, str]) -> dict[str, Age
         if target is not None:
             out[name] = target
     return out
+
+
+# --- mapping unknown names: search as you type over thousands of agencies
+
+_GENERIC_WORDS = frozenset("so ban nganh ubnd uy nhan dan tinh cac co quan don vi phong va cua lien cap xa huyen".split())
+
+
+def _target_row(target: Agency | AgencyGroup) -> dict[str, str]:
+    kind = "group" if isinstance(target, AgencyGroup) else "agency"
+    return {"value": f"{kind}:{target.pk}", "label": target.name, "kind": _("Nhóm") if kind == "group" else _("Cơ quan")}
+
+
+def search_targets(province: Province, text: str, limit: int = 20) -> list[dict[str, str]]:
+    """Groups, then agencies, of the province whose folded name contains the folded text (2 indexed queries)."""
+    if not fold(text):
+        return []
+    key = fold(text)
+    groups = list(AgencyGroup.objects.filter(province=province, search_text__contains=key).order_by("name")[:limit])
+    agencies = list(Agency.objects.filter(province=province, search_text__contains=key).order_by("level", "name")[: limit - len(groups)])
+    return [_target_row(t) for t in (*groups, *agencies)]
+
+
+def suggest_targets(province: Province, name: str, limit: int = 8) -> list[dict[str, str]]:
+    """The agencies and groups that share the most telling words with an unknown name (shown before any typing)."""
+    words = [w for w in fold(name).split() if len(w) > 2 and w not in _GENERIC_WORDS]
+    found = search_targets(province, name, limit)
+    if len(found) >= limit or not words:
+        return found
+    scored: dict[str, tuple[int, dict[str, str]]] = {row["value"]: (len(words) + 1, row) for row in found}
+    for word in words[:4]:  # one indexed query per telling word, a handful at most
+        for row in search_targets(province, word, limit):
+            score, _row = scored.get(row["value"], (0, row))
+            scored[row["value"]] = (score + 1, row)
+    return [row for _score, row in sorted(scored.values(), key=lambda pair: (-pair[0], pair[1]["label"]))][:limit]

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
-from agencies.models import Agency, AgencyGroup
+from agencies.roles import is_province_admin
 from cchc_portal.documents import jobs, services
-from cchc_portal.documents.forms import ImportForm
+from cchc_portal.documents.forms import AgencyInPlaceForm, ImportForm
 from core.params import whole_number
 from plans.models import Document, ImportJob, ImportKind, Section
 from tasks import matching
@@ -108,10 +108,12 @@ def import_job(request, pk: int):
         preview = services.preview_job(job)
         context["preview"] = preview
         if job.kind == ImportKind.TASKS:
-            context["unknown"] = sorted(preview.unknown_names().items())
             province = job.document.province
-            context["choices_groups"] = AgencyGroup.objects.filter(province=province).order_by("name")
-            context["choices_agencies"] = Agency.objects.filter(province=province).order_by("level", "name")
+            # Each unknown name offers the few agencies and groups that look like it; typing searches them all.
+            context["unknown"] = [(name, rows, services.suggest_targets(province, name)) for name, rows in sorted(preview.unknown_names().items())]
+            context["can_create_agency"] = is_province_admin(request.user) or request.user.is_superuser
+            context["column_rows"], context["unsure_columns"] = services.column_choices(job)
+            context["column_roles"] = services.COLUMN_ROLES.items()
     return render(request, "plans/import_job.html", context)
 
 
@@ -184,3 +186,52 @@ def import_cancel(request, pk: int):
         job.save(update_fields=["state"])
         messages.info(request, _("Đã hủy lần nhập; không có gì được ghi."))
     return redirect(job.document)
+
+
+@login_required
+def agency_search(request, pk: int):
+    """Search as you type over the province's agencies and groups, for mapping an unknown name (JSON, 20 at most)."""
+    job = _visible_job(request, pk)
+    text = request.GET.get("q", "")[:100]
+    return JsonResponse({"results": services.search_targets(job.document.province, text)})
+
+
+@login_required
+@require_POST
+def agency_create(request, pk: int):
+    """Create the agency a document names and the directory lacks, in place (province administrators only)."""
+    job = _visible_job(request, pk)
+    if not (is_province_admin(request.user) or request.user.is_superuser):
+        raise PermissionDenied
+    form = AgencyInPlaceForm(request.POST, province=job.document.province)
+    if not form.is_valid():
+        errors = "; ".join(e for field_errors in form.errors.values() for e in field_errors)
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return JsonResponse({"error": errors}, status=400)
+        messages.error(request, errors)
+        return redirect(job)
+    agency = form.save(job.document.province)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"value": f"agency:{agency.pk}", "label": agency.name})
+    messages.success(request, _("Đã thêm cơ quan %(name)s vào danh bạ của tỉnh.") % {"name": agency.name})
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def import_columns(request, pk: int):
+    """Read the file again with the columns the admin chose in the preview (which column is the name, the lead…)."""
+    job = _visible_job(request, pk)
+    if job.state != ImportJob.State.READY or job.kind != ImportKind.TASKS:
+        raise Http404
+    columns = {}
+    for field, value in request.POST.items():
+        column = whole_number(field[4:]) if field.startswith("col_") else None
+        if column is not None and value in services.COLUMN_ROLES and value not in columns:
+            columns[value] = column
+    error = services.remap_job(job, columns)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Đã đọc lại bảng theo các cột đã chọn."))
+    return redirect(job)

@@ -110,22 +110,28 @@ TASK_ROLES: tuple[Role, ...] = (
     _role("note", ["Ghi chú"], prefixes=("ghi chu",)),
 )
 
+# A target column of one period: "Chỉ tiêu phấn đấu năm 2027", "Mục tiêu đến năm 2030", "Kết quả năm 2026", "Giá trị 2030".
+TARGET_YEAR = re.compile(
+    r"(?:chi tieu|muc tieu|ket qua|gia tri)(?: phan dau| ke hoach| can dat| giao| muc tieu)?(?: den)?(?: het)?(?: nam)? (\d{4})"
+)
+
 INDICATOR_ROLES: tuple[Role, ...] = (
     _NUMBER,
     _role("name", ["Chỉ tiêu", "Tên chỉ tiêu", "Nội dung chỉ tiêu"], prefixes=("ten chi tieu",)),
-    _role("unit", ["Đơn vị tính", "ĐVT", "Đơn vị đo"], prefixes=("don vi tinh",)),
+    _role("unit", ["Đơn vị tính", "ĐVT", "Đơn vị đo", "Đơn vị"], prefixes=("don vi tinh",)),
     _role(
         "target",
-        ["Chỉ tiêu", "Mục tiêu", "Giá trị", "Chỉ tiêu phấn đấu", "Kế hoạch"],
-        prefixes=("muc tieu", "chi tieu phan dau"),
+        ["Chỉ tiêu", "Mục tiêu", "Giá trị", "Chỉ tiêu phấn đấu", "Kế hoạch", "Kết quả", "Kết quả cần đạt", "Giá trị mục tiêu"],
+        prefixes=("muc tieu", "chi tieu phan dau", "ket qua can dat", "gia tri muc tieu"),
         # "Chỉ tiêu phấn đấu năm 2022" and the real typo "phần đầu" fold alike.
-        pattern=re.compile(r"(chi tieu|muc tieu)( phan dau| ke hoach| can dat| giao)?( den)?( nam)? \d{4}"),
+        pattern=TARGET_YEAR,
     ),
     _role(
         "monitoring",
         ["Đơn vị theo dõi, hướng dẫn thực hiện", "Đơn vị theo dõi", "Cơ quan theo dõi"],
         contains=("theo doi",),
     ),
+    _role("year", ["Năm", "Thời hạn", "Thời gian", "Lộ trình", "Năm hoàn thành", "Thời gian hoàn thành"], prefixes=("thoi han",)),
     _role(
         "implementing",
         ["Đơn vị thực hiện", "Cơ quan thực hiện", "Chủ trì", "Cơ quan chủ trì", "Đơn vị chủ trì"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .header import INDICATOR_REQUIRED, INDICATOR_ROLES, HeaderBand
+from .header import INDICATOR_REQUIRED, INDICATOR_ROLES, TARGET_YEAR, HeaderBand, header_key
 from .model import IndicatorItem, IndicatorSubRow, IndicatorTable, RowMessage, SourceRow, TableItem
 from .structure import (
     DuplicateCheck,
@@ -17,7 +17,7 @@ from .structure import (
     require_header,
     value,
 )
-from .text import BULLET, EMPTY, LOWER, OTHER, ROMAN, UPPER, RowNumber, read_number, split_heading
+from .text import BULLET, EMPTY, LOWER, OTHER, ROMAN, UPPER, RowNumber, fold, read_number, split_heading
 
 NO_INDICATOR_HEADER = (
     "Không tìm thấy hàng tiêu đề của bảng chỉ tiêu (cần các cột như 'STT', 'Chỉ tiêu', "
@@ -31,6 +31,15 @@ _PERCENT = re.compile(
 )
 _NUMBER_IN_TEXT = re.compile(r"(?<![\d/])(\d+(?:[.,]\d+)?)(?![\d/])")
 _SUBROW_MARK = re.compile(r"^[-–—+•*]\s*")
+_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+# "90% (năm 2027); 98% (năm 2030)", "90% vào năm 2027, 98% đến năm 2030": a value and its year, repeated.
+_VALUE_BY_YEAR = re.compile(
+    r"(?P<value>(?:tối thiểu |ít nhất |trên |dưới |không quá |tối đa )?\d+(?:[.,]\d+)?\s*%?)\s*"
+    r"\(?\s*(?:vào |đến |trong |đến hết )?(?:năm\s*)(?P<year>19\d{2}|20\d{2})\s*\)?",
+    re.IGNORECASE,
+)
+# A group row: "Nhóm chỉ tiêu về dịch vụ công" written without a number.
+_GROUP_ROW = re.compile(r"^nhom (?:cac )?chi tieu\b")
 
 
 def parse_indicator_table(rows: list[SourceRow]) -> IndicatorTable:
@@ -57,6 +66,12 @@ class _IndicatorReader:
         self.number_col = band.columns["number"]
         self.name_col = band.columns["name"]
         self.current: IndicatorItem | None = None
+        # Target columns of one period each: "Chỉ tiêu năm 2027" | "Chỉ tiêu năm 2030" (the first is "target").
+        self.period_columns: list[tuple[int, int]] = []
+        for column in sorted({*band.extras, band.columns.get("target", -1)} - {-1}):
+            found = TARGET_YEAR.fullmatch(header_key(band.label(column)))
+            if found:
+                self.period_columns.append((column, int(found[1])))
 
     def read(self, rows: Sequence[SourceRow]) -> None:
         """Read every row, then settle each indicator's units and targets."""
@@ -83,6 +98,10 @@ class _IndicatorReader:
             number, name = heading
         if number.kind in (ROMAN, UPPER):
             self._section(row, number, name)
+        elif number.kind == EMPTY and _GROUP_ROW.match(fold(name)) and set(texts) <= {self.number_col, self.name_col}:
+            self._section(row, RowNumber("", OTHER), name)  # "Nhóm chỉ tiêu …" without a number: a group
+        elif self._later_period(row, number, name):
+            return
         elif number.kind in (EMPTY, BULLET, LOWER):
             self._subrow(row, name, texts)
         else:
@@ -114,11 +133,58 @@ class _IndicatorReader:
         )
         if not name:
             self._warn(item, item.row, f"Hàng {row.number}: chưa có tên chỉ tiêu.")
+        self._periods(item, row)
         duplicate = self.duplicates.check(row.number, number, self.sections, "chỉ tiêu số")
         if duplicate:
             self.table.errors.append(duplicate)
         self.table.items.append(item)
         self.current = item
+
+    def _later_period(self, row: SourceRow, number: RowNumber, name: str) -> bool:
+        """Read the same indicator written again for a later period (98% by 2030 after 90% by 2027) as another
+        target of the open indicator; return False for any other row."""
+        current = self.current
+        if current is None or not name or fold(name) != fold(current.name):
+            return False
+        if number.kind not in (EMPTY, BULLET) and number.text != current.number:
+            return False
+        columns = self.band.columns
+        year = _year_of(value(row, columns.get("year"), fill_down=False))
+        target = value(row, columns.get("target"), fill_down=False)
+        if year is None or not target:
+            return False
+        if not current.subrows and current.target:  # the first period becomes a target of its own, like the later ones
+            current.subrows.append(
+                IndicatorSubRow(row=current.row, applies_to="", unit=current.unit, value=current.target, year=current.year)
+            )
+        current.subrows.append(
+            IndicatorSubRow(row=row.number, applies_to="", unit=value(row, columns.get("unit")) or current.unit, value=target, year=year)
+        )
+        return True
+
+    def _periods(self, item: IndicatorItem, row: SourceRow) -> None:
+        """Give an indicator one target per period the table names: several target columns with a year each, a year
+        column, or "90% (năm 2027); 98% (năm 2030)" in one cell."""
+        columns = self.band.columns
+        if len(self.period_columns) > 1:
+            for column, year in self.period_columns:
+                text = value(row, column, fill_down=False)
+                if text:
+                    item.subrows.append(IndicatorSubRow(row=row.number, applies_to="", unit=item.unit, value=text, year=year))
+            item.target = "; ".join(f"{s.value} ({s.year})" for s in item.subrows) or item.target
+            return
+        if self.period_columns:
+            item.year = self.period_columns[0][1]
+        pairs = list(_VALUE_BY_YEAR.finditer(item.target))
+        if len(pairs) > 1:
+            for pair in pairs:
+                item.subrows.append(
+                    IndicatorSubRow(row=row.number, applies_to="", unit=item.unit, value=pair["value"].strip(), year=int(pair["year"]))
+                )
+            return
+        year = _year_of(value(row, columns.get("year"), fill_down=False))
+        if year is not None:
+            item.year = year
 
     def _subrow(self, row: SourceRow, name: str, texts: dict[int, str]) -> None:
         """Attach an unnumbered row to the open indicator as a per-category target."""
@@ -183,6 +249,11 @@ class _IndicatorReader:
     def _warn(self, item: IndicatorItem, row: int, message: str) -> None:
         item.warnings.append(message)
         self.table.warnings.append(RowMessage(row, message))
+
+
+def _year_of(text: str) -> int | None:
+    found = _YEAR.search(text or "")
+    return int(found[1]) if found else None
 
 
 def _is_year(text: str) -> bool:

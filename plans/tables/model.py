@@ -142,6 +142,8 @@ class TaskTable:
     items: list[TableItem]
     errors: list[RowMessage] = field(default_factory=list)
     warnings: list[RowMessage] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # column index (as text, for JSON) -> header as written
+    unsure: list[str] = field(default_factory=list)  # roles whose column was guessed, not recognised for certain
 
     @property
     def sections(self) -> list[TableItem]:
@@ -168,6 +170,7 @@ class IndicatorSubRow:
     value: str
     monitoring: str = ""
     implementing: str = ""
+    year: int | None = None  # the period of this target, when the table gives several ("90% by 2027, 98% by 2030")
 
 
 @dataclass(slots=True)
@@ -193,6 +196,7 @@ class IndicatorItem:
     suggested_target: str = ""
     section_path: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    year: int | None = None  # the period of ``target`` when the table names one
 
 
 @dataclass(slots=True)

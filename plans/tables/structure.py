@@ -122,6 +122,8 @@ def long_cell_errors(row: SourceRow, band: HeaderBand) -> list[RowMessage]:
     A real cell of an appendix is a few sentences; a longer one is a paste gone wrong (or an attack). Refusing it
     keeps the import all or nothing, and shortening it keeps the stored table and the preview page small.
     """
+    if not row.cells or max(map(len, row.cells)) <= MAX_CELL_CHARS:
+        return []  # the common case, one C-level pass
     errors = []
     for column, text in enumerate(row.cells):
         if len(text) <= MAX_CELL_CHARS:
@@ -159,6 +161,7 @@ class SectionStack:
     stack: list[tuple[TableItem, RowNumber]] = field(default_factory=list)
     last_upper: str = ""
     roman_under_parts: bool = False
+    _path: tuple[str, ...] = ()  # kept with the stack: read for every row, changed only by a section
 
     def reread(self, number: RowNumber) -> RowNumber:
         """Read "I", "V", "X" as part letters when they follow H, U, W.
@@ -175,10 +178,12 @@ class SectionStack:
         """Open section ``item``, setting its level and enclosing path."""
         while self.stack and self.stack[-1][1].rank >= number.rank:
             self.stack.pop()
-        item.section_path = self.path
+        self._path = tuple(open_item.number or open_item.title for open_item, _ in self.stack)
+        item.section_path = self._path
         if number.kind == ROMAN and any(open_number.kind == UPPER for _, open_number in self.stack):
             self.roman_under_parts = True
         self.stack.append((item, number))
+        self._path = tuple(open_item.number or open_item.title for open_item, _ in self.stack)
         item.level = len(self.stack)
         if number.kind == UPPER:
             self.last_upper = number.text
@@ -196,7 +201,7 @@ class SectionStack:
     @property
     def path(self) -> tuple[str, ...]:
         """Return the labels (number, else title) of the open sections."""
-        return tuple(item.number or item.title for item, _ in self.stack)
+        return self._path
 
     @property
     def scope(self) -> tuple[int, ...]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .header import TASK_REQUIRED, TASK_ROLES, HeaderBand
-from .model import RowMessage, SourceRow, TableItem, TaskTable
+from .header import TASK_REQUIRED, TASK_ROLES, HeaderBand, header_key
+from .model import RowMessage, SourceRow, TableError, TableItem, TaskTable
 from .structure import (
     DuplicateCheck,
     SectionStack,
@@ -21,7 +21,7 @@ from .text import ARABIC, BULLET, EMPTY, LOWER, OTHER, ROMAN, UPPER, RowNumber, 
 _FIELDS = ("lead", "cooperating", "deadline", "output", "note", "description")
 
 
-def parse_task_table(rows: list[SourceRow]) -> TaskTable:
+def parse_task_table(rows: list[SourceRow], columns: dict[str, int] | None = None) -> TaskTable:
     """Find the header, then read each data row as a section or a task.
 
     Raise TableError when no header names a number, a title and a lead or
@@ -31,9 +31,43 @@ def parse_task_table(rows: list[SourceRow]) -> TaskTable:
     (no lead, no number) to ``warnings`` and to the item's ``warnings``.
     """
     band = require_header(rows, TASK_ROLES, TASK_REQUIRED)
-    table = TaskTable(columns=_column_map(band), header_rows=band.header_rows, items=[])
+    if columns:
+        _override(band, columns)
+    table = TaskTable(
+        columns=_column_map(band),
+        header_rows=band.header_rows,
+        items=[],
+        labels={str(column): label for column, label in band.labels.items()},
+        unsure=[] if columns else _unsure(band),
+    )
     _TaskReader(band, table).read(data_rows(rows, band, TASK_ROLES))
     return table
+
+
+ROLE_NAMES = tuple(role.name for role in TASK_ROLES)
+
+
+def _override(band: HeaderBand, columns: dict[str, int]) -> None:
+    """Use the columns a person chose (role -> column) instead of the ones guessed; the others become extras."""
+    chosen = {role: column for role, column in columns.items() if role in ROLE_NAMES and column in band.labels}
+    if not {"number", "title"} <= set(chosen):
+        raise TableError("Cần chọn cột số thứ tự và cột tên nhiệm vụ.", "no_header")
+    band.columns = chosen
+    band.extras = {column: label for column, label in band.labels.items() if column not in chosen.values()}
+
+
+def _unsure(band: HeaderBand) -> list[str]:
+    """Roles whose column was taken from a loose match ("… chủ trì …" inside a longer header), or a table with both a
+    name and a content column: the preview then shows which column it took for what and lets the admin change it."""
+    roles = {role.name: role for role in TASK_ROLES}
+    unsure = [
+        name
+        for name, column in band.columns.items()
+        if not roles[name].matches(header_key(band.labels.get(column, "")), strict=True)
+    ]
+    if "description" in band.columns and "title" not in unsure:
+        unsure.append("title")
+    return unsure
 
 
 def _column_map(band: HeaderBand) -> dict[str, int]:

@@ -18,3 +18,33 @@
   }
   setTimeout(poll, 1000);
 })();
+
+/* Mapping an unknown name: search the province's agencies and groups as the admin types (the list may hold thousands). */
+(function () {
+  var inputs = document.querySelectorAll("[data-agency-search]");
+  Array.prototype.forEach.call(inputs, function (input) {
+    var select = document.getElementById(input.getAttribute("data-for"));
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (q.length < 2) return;
+        fetch(input.getAttribute("data-agency-search") + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            var keep = select.options[0];
+            select.innerHTML = "";
+            select.appendChild(keep);
+            data.results.forEach(function (row) {
+              var option = document.createElement("option");
+              option.value = row.value;
+              option.textContent = row.label + " (" + row.kind + ")";
+              select.appendChild(option);
+            });
+            if (data.results.length) select.selectedIndex = 1;
+          });
+      }, 200);
+    });
+  });
+})();

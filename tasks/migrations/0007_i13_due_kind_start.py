@@ -4,20 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0006_i15_discussion_periods_locks'),
+        ("tasks", "0006_i15_discussion_periods_locks"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaltask',
-            name='due_kind',
-            field=models.CharField(choices=[('date', 'Ngày cụ thể'), ('month', 'Tháng'), ('quarter', 'Quý'), ('half_year', '6 tháng'), ('year', 'Năm'), ('year_range', 'Giai đoạn nhiều năm'), ('recurring', 'Định kỳ'), ('ongoing', 'Thường xuyên'), ('event', 'Theo sự kiện'), ('start', 'Chỉ nêu thời điểm bắt đầu'), ('none', 'Không nêu thời hạn'), ('unknown', 'Chưa đọc được')], default='none', max_length=12, verbose_name='loại thời hạn'),
+            model_name="historicaltask",
+            name="due_kind",
+            field=models.CharField(
+                choices=[
+                    ("date", "Ngày cụ thể"),
+                    ("month", "Tháng"),
+                    ("quarter", "Quý"),
+                    ("half_year", "6 tháng"),
+                    ("year", "Năm"),
+                    ("year_range", "Giai đoạn nhiều năm"),
+                    ("recurring", "Định kỳ"),
+                    ("ongoing", "Thường xuyên"),
+                    ("event", "Theo sự kiện"),
+                    ("start", "Chỉ nêu thời điểm bắt đầu"),
+                    ("none", "Không nêu thời hạn"),
+                    ("unknown", "Chưa đọc được"),
+                ],
+                default="none",
+                max_length=12,
+                verbose_name="loại thời hạn",
+            ),
         ),
         migrations.AlterField(
-            model_name='task',
-            name='due_kind',
-            field=models.CharField(choices=[('date', 'Ngày cụ thể'), ('month', 'Tháng'), ('quarter', 'Quý'), ('half_year', '6 tháng'), ('year', 'Năm'), ('year_range', 'Giai đoạn nhiều năm'), ('recurring', 'Định kỳ'), ('ongoing', 'Thường xuyên'), ('event', 'Theo sự kiện'), ('start', 'Chỉ nêu thời điểm bắt đầu'), ('none', 'Không nêu thời hạn'), ('unknown', 'Chưa đọc được')], default='none', max_length=12, verbose_name='loại thời hạn'),
+            model_name="task",
+            name="due_kind",
+            field=models.CharField(
+                choices=[
+                    ("date", "Ngày cụ thể"),
+                    ("month", "Tháng"),
+                    ("quarter", "Quý"),
+                    ("half_year", "6 tháng"),
+                    ("year", "Năm"),
+                    ("year_range", "Giai đoạn nhiều năm"),
+                    ("recurring", "Định kỳ"),
+                    ("ongoing", "Thường xuyên"),
+                    ("event", "Theo sự kiện"),
+                    ("start", "Chỉ nêu thời điểm bắt đầu"),
+                    ("none", "Không nêu thời hạn"),
+                    ("unknown", "Chưa đọc được"),
+                ],
+                default="none",
+                max_length=12,
+                verbose_name="loại thời hạn",
+            ),
         ),
     ]

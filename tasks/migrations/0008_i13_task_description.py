@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0007_i13_due_kind_start'),
+        ("tasks", "0007_i13_due_kind_start"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaltask',
-            name='description',
-            field=models.TextField(blank=True, help_text='Cột nội dung hoặc mô tả của bảng, khi bảng có riêng cột tên nhiệm vụ.', verbose_name='nội dung, mô tả'),
+            model_name="historicaltask",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                help_text="Cột nội dung hoặc mô tả của bảng, khi bảng có riêng cột tên nhiệm vụ.",
+                verbose_name="nội dung, mô tả",
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='description',
-            field=models.TextField(blank=True, help_text='Cột nội dung hoặc mô tả của bảng, khi bảng có riêng cột tên nhiệm vụ.', verbose_name='nội dung, mô tả'),
+            model_name="task",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                help_text="Cột nội dung hoặc mô tả của bảng, khi bảng có riêng cột tên nhiệm vụ.",
+                verbose_name="nội dung, mô tả",
+            ),
         ),
     ]

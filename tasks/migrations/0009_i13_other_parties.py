@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0008_i13_task_description'),
+        ("tasks", "0008_i13_task_description"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaltask',
-            name='other_parties',
-            field=models.JSONField(blank=True, default=list, help_text='Doanh nghiệp, người dân, hiệp hội, tổ chức chính trị - xã hội… mà văn bản nêu cùng nhiệm vụ (không phải cơ quan nhà nước).', verbose_name='các bên khác'),
+            model_name="historicaltask",
+            name="other_parties",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Doanh nghiệp, người dân, hiệp hội, tổ chức chính trị - xã hội… mà văn bản nêu cùng nhiệm vụ (không phải cơ quan nhà nước).",
+                verbose_name="các bên khác",
+            ),
         ),
         migrations.AddField(
-            model_name='task',
-            name='other_parties',
-            field=models.JSONField(blank=True, default=list, help_text='Doanh nghiệp, người dân, hiệp hội, tổ chức chính trị - xã hội… mà văn bản nêu cùng nhiệm vụ (không phải cơ quan nhà nước).', verbose_name='các bên khác'),
+            model_name="task",
+            name="other_parties",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Doanh nghiệp, người dân, hiệp hội, tổ chức chính trị - xã hội… mà văn bản nêu cùng nhiệm vụ (không phải cơ quan nhà nước).",
+                verbose_name="các bên khác",
+            ),
         ),
     ]

@@ -28,7 +28,6 @@ NOT_YET_SPLIT: dict[str, int] = {
     "cchc_portal/dashboards/scope.py:resolve_scope": 71,
     "cchc_portal/dashboards/exports.py:report_data": 68,
     "cchc_portal/dashboards/pages.py:_ranking_rows": 67,
-    "tasks/importing.py:build_preview": 63,
 }
 
 

@@ -73,7 +73,8 @@ def world(demo):
         "reports:duty": duty.pk, "reports:period": period, "reports:report": own_report, "reports:send": own_report,
         "reports:decide": own_report, "reports:file": report_file.pk,
         "plans:document": plan.pk, "plans:import_start": plan.pk, "plans:import": job.pk, "plans:import_status": job.pk,
-        "plans:import_confirm": job.pk, "plans:import_cancel": job.pk,
+        "plans:import_confirm": job.pk, "plans:import_cancel": job.pk, "plans:agency_search": job.pk,
+        "plans:agency_create": job.pk, "plans:import_columns": job.pk,
         "tasks:detail": task.pk, "tasks:report": assignment.pk, "tasks:submit": assignment.pk, "tasks:review": assignment.pk,
         "tasks:request_extension": assignment.pk, "tasks:decide_extension": extension.pk, "tasks:evidence": evidence.pk,
         "notifications:read": notification.pk, "notifications:open": notification.pk,
@@ -167,7 +168,8 @@ def test_another_agency_of_the_province_cannot_touch_sotuphaps_work(client, worl
     client.force_login(personas()["other agency"])
     before = state_counts()
     for name in ("tasks:report", "tasks:submit", "tasks:review", "tasks:request_extension", "tasks:decide_extension",
-                 "notifications:read", "plans:import_start", "plans:import", "plans:import_confirm", "indicators:review"):
+                 "notifications:read", "plans:import_start", "plans:import", "plans:import_confirm", "plans:agency_create",
+                 "plans:import_columns", "indicators:review"):
         response = client.post(url_for(name, world))
         assert response.status_code in (403, 404), (name, response.status_code)
     # Sở Tài chính cooperates on the task: it follows the lead's progress and evidence (issue 15), never changes it.

@@ -1,0 +1,187 @@
+"""Benchmark: each stage of a 5,000-row appendix import against its own baseline, measured in the same run.
+
+    DATABASE_URL=postgres://…/cchc_bench python bench/import_stages.py [--rows 5000] [--runs 3]
+
+1. read + parse (file -> sections and tasks) vs python-calamine's raw read of the same file; limit 3x.
+   The same for the .xls of the same table (read by calamine in a child process, see plans/tables/calamine.py).
+2. write (tasks, assignments and their history, in one transaction) vs a bare PostgreSQL COPY of the very rows the
+   import wrote into the same tables; limit 2x.
+3. the old figure: the full import (read, parse, resolve, write, commit) vs openpyxl's read_only read of the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+
+from _django import setup
+from import_appendix import build_workbook, timed
+
+READ_LIMIT = 3.0
+WRITE_LIMIT = 2.0
+TABLES = ("tasks_task", "tasks_assignment", "tasks_historicaltask", "tasks_historicalassignment")
+
+
+class Rollback(Exception):
+    """Raised to leave a timed transaction without keeping what it wrote."""
+
+
+def calamine_raw(blob: bytes) -> None:
+    from python_calamine import CalamineWorkbook
+
+    CalamineWorkbook.from_filelike(io.BytesIO(blob)).get_sheet_by_index(0).to_python()
+
+
+def openpyxl_alone(data: bytes) -> None:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    for _row in workbook.worksheets[0].iter_rows(values_only=True):
+        pass
+    workbook.close()
+
+
+def write_and_capture(province, data: bytes) -> tuple[float, dict[str, tuple[list[str], list[tuple]]]]:
+    """Time apply_preview (the preview is built first, untimed); keep the rows it wrote; roll back."""
+    from django.db import connection, transaction
+
+    from plans.models import Document
+    from plans.tables import parse_task_table, read_table
+    from tasks import importing
+
+    captured: dict[str, tuple[list[str], list[tuple]]] = {}
+    seconds = 0.0
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                province=province, number=f"B-{time.monotonic_ns()}/KH", title="Bench", year=2024
+            )
+            preview = importing.build_preview(document, parse_task_table(read_table(data)))
+            started = time.perf_counter()
+            importing.apply_preview(preview)
+            seconds = time.perf_counter() - started
+            task_ids = "SELECT id FROM tasks_task WHERE document_id = %s"
+            wheres = ("document_id = %s", f"task_id IN ({task_ids})", "document_id = %s", f"task_id IN ({task_ids})")
+            with connection.cursor() as cursor:
+                for table_name, where in zip(TABLES, wheres, strict=True):
+                    cursor.execute(f"SELECT * FROM {table_name} WHERE {where}", [document.pk])  # noqa: S608
+                    captured[table_name] = ([c.name for c in cursor.description], cursor.fetchall())
+            raise Rollback
+    except Rollback:
+        pass
+    return seconds, captured
+
+
+def bare_copy(captured: dict[str, tuple[list[str], list[tuple]]]) -> float:
+    """COPY the same rows into the same tables, in one transaction (rolled back)."""
+    from django.db import connection, transaction
+
+    seconds = 0.0
+    try:
+        with transaction.atomic():
+            raw = connection.cursor().cursor
+            started = time.perf_counter()
+            for table_name in TABLES:
+                columns, values = captured[table_name]
+                names = ", ".join(f'"{c}"' for c in columns)
+                with raw.copy(f"COPY {table_name} ({names}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+            seconds = time.perf_counter() - started
+            raise Rollback
+    except Rollback:
+        pass
+    return seconds
+
+
+def full_import(province, data: bytes, rows: int) -> None:
+    """What the import worker does (read, preview, write), rolled back at the end."""
+    from django.db import transaction
+
+    from cchc_portal.documents import services
+    from plans.models import Document
+
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                province=province, number=f"F-{time.monotonic_ns()}/KH", title="Bench", year=2024
+            )
+            _preview, result = services.import_file(document, data, "bench.xlsx", "tasks")
+            assert result is not None and result["created"] == rows
+            raise Rollback
+    except Rollback:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    url = setup()
+    if not url.startswith("postgres"):
+        raise SystemExit("The write stage compares with PostgreSQL's COPY: set DATABASE_URL to a PostgreSQL database.")
+    import json
+
+    import openpyxl
+
+    from agencies.models import Province
+    from cchc_portal.demo import FIXTURES, DemoReport, load_agencies
+    from plans.tables import parse_task_table, read_table
+
+    if not Province.objects.filter(code="phu-yen").exists():
+        load_agencies(json.loads((FIXTURES / "agencies.json").read_text(encoding="utf-8")), DemoReport())
+    province = Province.objects.get(code="phu-yen")
+    data = build_workbook(args.rows)
+    xls = _xls(list(openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(values_only=True)))
+    figures: dict[str, list[float]] = {
+        k: [] for k in ("raw", "parse", "raw_xls", "parse_xls", "write", "copy", "openpyxl", "full")
+    }
+    counts = {}
+    for _ in range(args.runs):  # interleaved, so machine load hits each pair alike
+        figures["raw"].append(timed(lambda: calamine_raw(data)))
+        figures["parse"].append(timed(lambda: parse_task_table(read_table(data))))
+        figures["raw_xls"].append(timed(lambda: calamine_raw(xls)))
+        figures["parse_xls"].append(timed(lambda: parse_task_table(read_table(xls))))
+        seconds, captured = write_and_capture(province, data)
+        figures["write"].append(seconds)
+        figures["copy"].append(bare_copy(captured))
+        counts = {name: len(values) for name, (_columns, values) in captured.items()}
+        figures["openpyxl"].append(timed(lambda: openpyxl_alone(data)))
+        figures["full"].append(timed(lambda: full_import(province, data, args.rows)))
+    report({k: statistics.median(v) for k, v in figures.items()}, url, args.rows, data, xls, counts)
+
+
+def report(m: dict[str, float], url: str, rows: int, data: bytes, xls: bytes, counts: dict[str, int]) -> None:
+    def line(label: str, value: float, base: float, limit: float | None) -> None:
+        verdict = f"limit {limit:.0f}x -> {'OK' if value / base <= limit else 'OVER'}" if limit else ""
+        print(f"{label:52s} {value * 1000:8.0f} ms   baseline {base * 1000:7.0f} ms   {value / base:5.2f}x   {verdict}")
+
+    print(
+        f"database: {url.split('@')[-1]}; file: {rows} task rows, .xlsx {len(data) / 1024:.0f} KB, .xls {len(xls) / 1024:.0f} KB"
+    )
+    print(f"rows written: {counts}")
+    line("read + parse .xlsx  vs calamine raw read", m["parse"], m["raw"], READ_LIMIT)
+    line("read + parse .xls   vs calamine raw read", m["parse_xls"], m["raw_xls"], READ_LIMIT)
+    line("write tasks+assignments+history vs bare COPY", m["write"], m["copy"], WRITE_LIMIT)
+    line("full import (old figure) vs openpyxl read_only", m["full"], m["openpyxl"], None)
+
+
+def _xls(rows: list[tuple]) -> bytes:
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("Phụ lục")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    main()
