@@ -98,7 +98,8 @@ def test_named_cooperating_agencies_of_kh275_stay_cooperating(demo):
 
 @pytest.mark.django_db
 def test_cells_of_real_documents_are_imported_as_a_person_reads_them(client, demo):
-    document = Document.objects.create(province=demo.province, number="34/KH-UBND", title="Kế hoạch", year=2026)
+    # Dated within the test world (2024): Phú Yên and its departments ended on 30/06/2025 (issue 12).
+    document = Document.objects.create(province=demo.province, number="34/KH-UBND", title="Kế hoạch", year=2024)
     rows = [
         HEADER,
         ["1", "Quy định phí", "Sở Tài chính Sở Xây dựng", "Sở, ban, ngành liên quan", "Năm 2026"],
