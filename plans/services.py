@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, AgencyGroup, Province
+from agencies.models import Agency, AgencyGroup, Province, ProvinceNotFound
 from agencies.resolver import Resolver
 from cchc_portal.bulk import gc_paused
 from core.params import whole_number
@@ -203,6 +203,11 @@ def find_or_draft_document(number: str, *, province_code: str | None, year: int 
     """
     documents = Document.objects.filter(number=number)
     if province_code:
+        # Issue 12: a code or an official number; an unknown one names the closest codes (Province.DoesNotExist).
+        try:
+            province_code = Province.objects.lookup(province_code).code
+        except ProvinceNotFound as error:
+            raise Province.DoesNotExist(str(error)) from error
         documents = documents.filter(province__code=province_code)
     found = list(documents[:2])
     if len(found) == 1:
