@@ -212,7 +212,13 @@ def _province(user, params, document: Document | None, agency: Agency | None) ->
         return document.province
     if agency is not None:
         return agency.province
-    province_id = _int(params.get("province"))
+    raw = params.get("province") or ""
+    if raw and not (raw.isascii() and raw.isdigit()):  # issue 12: the readable code (?province=dak-lak)
+        province = Province.objects.filter(code=raw[:40]).first()
+        if province is None:
+            raise Http404
+        return province
+    province_id = _int(raw)
     if province_id is not None:
         province = Province.objects.filter(pk=province_id).first()
         if province is None:
