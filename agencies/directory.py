@@ -326,8 +326,10 @@ def load_directory(only: list[str] | None = None) -> DirectoryReport:
             province.save(update_fields=changed)
 
     by_key: dict[str, Agency] = {}
+    units_of: dict[str, dict[str, Agency]] = {}
     for spec in specs:
-        by_key.update(_load_units(provinces[spec.code], spec, report))
+        units_of[spec.code] = _load_units(provinces[spec.code], spec, report)
+        by_key.update(units_of[spec.code])
     # Keys of provinces outside ``only`` that successors point to (an earlier, full load made them).
     wanted = {s["to"] for spec in specs for u in spec.units for s in u.successors} - by_key.keys()
     by_key.update({a.directory_key: a for a in Agency.objects.filter(directory_key__in=wanted)})
@@ -338,7 +340,7 @@ def load_directory(only: list[str] | None = None) -> DirectoryReport:
         if a.kind == AgencyKind.MINISTRY and a.valid_to is None and a.directory_key != "tw:chinh-phu"
     ]
     for spec in specs:
-        _load_groups(provinces[spec.code], spec, by_key, ministries, report)
+        _load_groups(provinces[spec.code], spec, units_of[spec.code], ministries, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -514,13 +516,12 @@ def _link_successors(specs: list[ProvinceSpec], by_key: dict[str, Agency], repor
 
 
 def _load_groups(
-    province: Province, spec: ProvinceSpec, by_key: dict[str, Agency], ministries: list[Agency], report: DirectoryReport
+    province: Province, spec: ProvinceSpec, units: dict[str, Agency], ministries: list[Agency], report: DirectoryReport
 ) -> None:
     """Create the province's standard groups that it lacks (a group of the same kind or name counts as there)."""
     existing = list(AgencyGroup.objects.filter(province=province))
     kinds = {g.kind for g in existing if g.kind != GroupKind.CUSTOM}
     names = {name_key(g.name) for g in existing}
-    units = {k: a for k, a in by_key.items() if a.province_id == province.pk}
     known = set(Alias.objects.filter(province=province).values_list("key", flat=True))
     through = AgencyGroup.members.through
     links, aliases = [], []
