@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from agencies.collectives import PROVINCE_ITSELF, meaning
 from agencies.models import Agency, AgencyGroup, AgencyKind, Alias, GroupKind, Province, Succession, choose_successor
-from agencies.names import fold, key_variants, parse_agency_cell
+from agencies.names import key_variants, parse_agency_cell
+from core.text import fold
 
 
 @dataclass(frozen=True)

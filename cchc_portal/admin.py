@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import CrontabScheduleAdmin as BeatCrontabScheduleAdmin
 from django_celery_beat.models import CrontabSchedule
 
-from cchc_portal.admin_mixins import ProvinceScopedAdmin
+from agencies.admin_scope import ProvinceScopedAdmin
 from cchc_portal.models import EmailState, Notification, NotificationSettings, Reminder, ReminderState
 
 

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup, AgencyKind, AgencyLevel, Province, Role, User
-from cchc_portal.bulk import insert_rows, insert_values
+from core.bulk import insert_rows, insert_values
 from plans.areas import CchcArea
 from plans.models import Document, Section
 from tasks.models import Assignment, ProgressUpdate, Task, WorkState

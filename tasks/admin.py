@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.names import fold
-from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline, searchable
+from agencies.admin_scope import ProvinceScopedAdmin, ScopedInline, searchable
+from core.admin_mixins import FoldedSearchMixin
+from core.text import fold
 from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review, Task
 from tasks.resources import AssignmentResource, TaskResource
 

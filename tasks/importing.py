@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Agency, AgencyGroup
-from agencies.names import fold
 from agencies.resolver import Resolved, Resolver
-from cchc_portal.bulk import copy_history, insert_tuples
+from core.bulk import copy_history, insert_tuples
+from core.text import fold
 from plans.areas import area_for_title
 from plans.deadlines import Deadline, parse_deadline
 from plans.models import Document, Section
@@ -183,9 +183,7 @@ def build_preview(
 
     Queries: 3 to load the province's names, 2 for the document's sections and tasks; none per row.
     """
-    # Issue 12: names resolve to the units valid on the document's day; the task's title chooses among the
-    # successors of a unit whose duties were split.
-    resolver = resolver or Resolver(document.province, day=_reference_day(document))
+    resolver = resolver or Resolver(document.province, day=_reference_day(document))  # issue 12: units of that day
     mapped = {fold(text): target for text, target in (mappings or {}).items()}
 
     def resolve(cell: str, context: str = "") -> list[Resolved]:
@@ -232,10 +230,7 @@ def build_preview(
     all_sections = ([loose] if loose.tasks else []) + order
     seen = {t.existing_id for s in all_sections for t in s.tasks if t.existing_id}
     missing = [t for t in existing_tasks if t.pk not in seen]
-    warnings = list(table.warnings)
-    ended = province_ended_warning(document)
-    if ended:
-        warnings.insert(0, RowMessage(0, ended))
+    warnings = [RowMessage(0, text) for text in [province_ended_warning(document)] if text] + list(table.warnings)
     for text, rows in _unknown(all_sections).items():
         warnings.append(RowMessage(rows[0], _("Hàng %(rows)s: chưa xác định được cơ quan '%(name)s'; hãy chọn cơ quan tương ứng.")
                                    % {"rows": ", ".join(map(str, rows)), "name": text}))
@@ -404,7 +399,7 @@ def apply_preview(
     fresh: list[tuple] = []
     to_create: list[Assignment] = []
     if new_tasks:
-        # The fast path (see cchc_portal.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
+        # The fast path (see core.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
         # _values() builds every row's dict with the same keys in the same order: its values are the columns.
         columns = list(new_tasks[0][0])
         ids = insert_tuples(Task, columns, [tuple(values.values()) for values, _pt in new_tasks], returning_ids=True)

@@ -31,12 +31,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
-from agencies.names import fold
 from cchc_portal.dashboards.formatting import day, number, percent
 from cchc_portal.dashboards.periods import ReportPeriod
 from cchc_portal.dashboards.queries import DONE, STATUSES, Counts, responsible, task_status_of, unassigned_status
 from cchc_portal.dashboards.scope import Scope
 from cchc_portal.reports.services import sent_for_period
+from core.text import fold
 from plans.areas import CchcArea
 from plans.models import Document, Section
 from tasks.models import (

@@ -163,8 +163,7 @@ def resolve_scope(user, params: QueryDict | dict, today: datetime.date) -> Scope
     if document is not None and document.province_id != province.pk and document.province.successor_id != province.pk:
         raise Http404
 
-    # A province's page includes the documents of the provinces merged into it (issue 12): no extra query.
-    choices_qs = visible.filter(Q(province=province) | Q(province__successor=province)).select_related("issuer")
+    choices_qs = visible.filter(Q(province=province) | Q(province__successor=province)).select_related("issuer")  # +merged
     if user.agency_id is not None:
         choices_qs = choices_qs.annotate(
             is_followed=Exists(

@@ -1,4 +1,4 @@
-"""What every ModelAdmin of the portal shares: province scoping (every admin URL), safe relation widgets,
+"""What every ModelAdmin of the portal shares on top of ``core.admin_mixins``: province scoping (every admin URL), safe relation widgets,
 bounded sidebar filters and accent-insensitive search.
 
 A province administrator (``agencies.roles``) reaches only its own province through the admin: change lists,
@@ -10,24 +10,23 @@ scope of a model is its ``for_user()`` queryset when it has one, else that of th
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from import_export.widgets import DateWidget
 
-from agencies.names import fold
+from core.admin_mixins import (
+    FILTER_CHOICES,
+    CappedCountPaginator,
+    SafeAutocompleteSelect,
+    SafeAutocompleteSelectMultiple,
+    field_names,
+)
 from core.dates import validate_sane_date
+from core.text import fold
 
-FILTER_CHOICES = 20  # a sidebar filter lists at most this many choices; a search box finds the rest
 INLINE_MAX_FORMS = 500
-COUNT_CAP = 10_000  # a change list counts at most this many rows
 
 
 # --------------------------------------------------------------------------------------------------
@@ -117,30 +116,6 @@ def label_of(obj) -> str:
     if isinstance(obj, Agency | AgencyGroup):
         return f"{obj.name} — {obj.province.name}"
     return str(obj)
-
-
-class _ValidChoicesOnly:
-    """Autocomplete widgets re-render the submitted values; a malformed one ("abc" for an id) made Django's
-    widget query ``pk__in=['abc']`` and fail with a 500. Drop such values before the widget looks them up."""
-
-    def optgroups(self, name, value, attr=None):
-        field = self.field.remote_field.model._meta.pk
-        valid = []
-        for item in value:
-            try:
-                field.to_python(item)
-            except (ValidationError, TypeError, ValueError):
-                continue
-            valid.append(item)
-        return super().optgroups(name, valid, attr)
-
-
-class SafeAutocompleteSelect(_ValidChoicesOnly, AutocompleteSelect):
-    pass
-
-
-class SafeAutocompleteSelectMultiple(_ValidChoicesOnly, AutocompleteSelectMultiple):
-    pass
 
 
 def _relation_formfield(model_admin, db_field, request, kwargs, multiple: bool):
@@ -269,29 +244,6 @@ def searchable(field_path: str):
 # --------------------------------------------------------------------------------------------------
 
 
-class FoldedSearchMixin:
-    """Search the model's folded ``search_text`` column so "so noi vu" finds "Sở Nội vụ" (one indexed LIKE)."""
-
-    search_field_name = "search_text"
-    search_fields = ("search_text",)
-
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        for word in fold(search_term).split():
-            queryset = queryset.filter(**{f"{self.search_field_name}__contains": word})
-        return queryset, False
-
-
-class CappedCountPaginator(Paginator):
-    """Count at most COUNT_CAP rows (``SELECT COUNT(*) FROM (… LIMIT COUNT_CAP + 1)``): a change list of 3.5 million
-    progress updates pages through the first 10,000 and says "hơn 10.000"; a search narrows the rest."""
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
-
-
 class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
     """Scope every admin URL of a model to the user's province (superusers see every province).
 
@@ -353,82 +305,6 @@ class ScopedInline(ScopedFormfieldsMixin):
         return super().get_formset(request, obj, **kwargs)
 
 
-class PortalAutocompleteJsonView(AutocompleteJsonView):
-    """Autocomplete results named with their province; malformed parameters are a 404, not a 500."""
-
-    def serialize_result(self, obj, to_field_name):
-        return {"id": str(getattr(obj, to_field_name)), "text": label_of(obj)}
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if queryset.model._meta.label in ("agencies.Agency", "agencies.AgencyGroup"):
-            queryset = queryset.select_related("province")
-        return queryset
-
-
-class SafeChangeListMixin:
-    """A change list where a date-navigation year too large for the calendar (?issued_on__year=9…9) is a wrong
-    parameter (the list says so) instead of an OverflowError."""
-
-    def get_filters(self, request):
-        try:
-            return super().get_filters(request)
-        except OverflowError as error:
-            raise IncorrectLookupParameters(error) from error
-
-
-def _safe(get_changelist):
-    """Wrap a ModelAdmin's get_changelist so the class it returns (Django's or its own) gets SafeChangeListMixin."""
-
-    def wrapped(request, **kwargs):
-        changelist = get_changelist(request, **kwargs)
-        return type(f"Safe{changelist.__name__}", (SafeChangeListMixin, changelist), {})
-
-    return wrapped
-
-
-class PortalAdminSite(admin.AdminSite):
-    """The portal's admin site: Vietnamese titles, province-aware autocomplete, a scoped "view on site"."""
-
-    site_header = "Quản trị Cổng CCHC"
-    site_title = "Cổng CCHC"
-    index_title = "Quản trị dữ liệu cải cách hành chính"
-
-    def autocomplete_view(self, request):
-        return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
-
-    def register(self, model_or_iterable, admin_class=None, **options):
-        super().register(model_or_iterable, admin_class, **options)
-        for model_admin in self._registry.values():  # every ModelAdmin, the libraries' too
-            if not getattr(model_admin, "_safe_changelist", False):
-                model_admin.get_changelist = _safe(model_admin.get_changelist)
-                model_admin._safe_changelist = True
-
-    def get_urls(self):
-        from django.urls import path
-
-        urls = super().get_urls()
-        # Django's "view on site" shortcut redirects to any object of the country; only to visible ones here.
-        shortcut = path("r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site")
-        return [shortcut if getattr(u, "name", None) == "view_on_site" else u for u in urls]
-
-    def view_on_site(self, request, content_type_id, object_id):
-        from django.contrib.contenttypes.models import ContentType
-        from django.contrib.contenttypes.views import shortcut
-
-        try:
-            model = ContentType.objects.get_for_id(content_type_id).model_class()
-        except ContentType.DoesNotExist:
-            raise Http404 from None
-        if model is None or model not in self._registry or not is_visible(model, request.user, object_id):
-            raise Http404
-        return shortcut(request, content_type_id, object_id)
-
-
-def field_names(model) -> set[str]:
-    return {f.name for f in model._meta.get_fields() if isinstance(f, models.Field)}
-
-
 # --------------------------------------------------------------------------------------------------
 # flat-table imports
 # --------------------------------------------------------------------------------------------------
@@ -474,12 +350,3 @@ class ScopedImportMixin:
         super().import_instance(instance, row, **kwargs)
         if self._restricted() and not self.reachable_after(instance):
             raise ValidationError(_("Chỉ được nhập dữ liệu của tỉnh mình."))
-
-
-class SaneDateWidget(DateWidget):
-    """import-export's date widget (dd/mm/yyyy) refusing impossible years, like every other door."""
-
-    def clean(self, value, row=None, **kwargs):
-        day = super().clean(value, row, **kwargs)
-        validate_sane_date(day)
-        return day
