@@ -143,7 +143,7 @@ def parse_job(job: ImportJob) -> ImportJob:
 def preview_job(job: ImportJob, mappings: dict[str, Agency | AgencyGroup] | None = None):
     """Rebuild the preview of a parsed job (no file read): TaskImportPreview or IndicatorImportPreview."""
     table = table_from_json(job.kind, job.table)
-    resolver = Resolver(job.document.province)
+    resolver = Resolver.for_document(job.document)  # the units valid on the document's date (issue 12)
     if job.kind == ImportKind.INDICATORS:
         return indicator_import.build_preview(job.document, table, resolver=resolver)
     return task_import.build_preview(job.document, table, resolver=resolver, mappings=mappings)
