@@ -24,12 +24,12 @@ from django.utils import timezone
 
 from agencies.models import Agency, Province, Role, User
 from agencies.resolver import Resolver
+from core.uploads import CheckedFile
 from plans.models import Document
 from plans.tables import parse_task_table, read_table
 from tasks import importing as task_import
 from tasks import services
 from tasks.models import Assignment, AssignmentRole, ExtensionRequest, ProgressUpdate, Review, ReviewDecision, WorkState
-from tasks.uploads import CheckedFile
 
 PLAN_NUMBER = "01/KH-UBND"
 # Today's names for the agencies KH 275 (2024) named; the rest resolve as written.
