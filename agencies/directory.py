@@ -191,85 +191,91 @@ def plan_country(only: set[str] | None = None) -> list[ProvinceSpec]:
     import vietnam_provinces
 
     standard = _read("province_agencies.toml")
-    central = _read("central.toml")
     history = _read("provinces.toml")
-    merged_until = history["merged_until"]
-
     wards: dict[int, list] = defaultdict(list)
     for ward in vietnam_provinces.Ward.iter_all():
         wards[int(ward.province_code)].append(ward)
 
-    specs: list[ProvinceSpec] = []
-    central_spec = ProvinceSpec(code=CENTRAL_CODE, name=CENTRAL_NAME, is_central=True)
-    central_spec.units = _units_from_data(
-        central["agency"], "tw", "tw", "", "", is_city=False, history=False, level=AgencyLevel.CENTRAL
-    ) + _units_from_data(central["history"], "tw", "tw", "", "", is_city=False, history=True, level=AgencyLevel.CENTRAL)
-    central_spec.groups = central["group"]
-    specs.append(central_spec)
-
-    def province_units(
-        code: str, unit: str, place: str, is_city: bool, ends: datetime.date | None, successor: str
-    ) -> list[UnitSpec]:
-        current = _units_from_data(
-            standard["agency"],
-            code,
-            code,
-            unit,
-            place,
-            is_city=is_city,
-            history=False,
-            level=AgencyLevel.PROVINCE,
-            ends=ends,
-        )
-        if successor:  # an absorbed province's units pass to the same unit of the province it joined
-            current = [
-                UnitSpec(
-                    **{**u.__dict__, "successors": ({"to": f"{successor}:{u.std_key}", "main": True, "duties": ""},)}
-                )
-                for u in current
-            ]
-        old = _units_from_data(
-            standard["history"], code, code, unit, place, is_city=is_city, history=True, level=AgencyLevel.PROVINCE
-        )
-        return current + old
-
+    specs = [_central_spec(_read("central.toml"))]
     for package_province in vietnam_provinces.Province.iter_all():
         code = province_code(package_province.name)
         if only is not None and code not in only:
             continue
         unit, place = _place(package_province.name)
-        is_city = unit == "thành phố"
         spec = ProvinceSpec(code=code, name=clean_name(package_province.name), number=int(package_province.code))
-        spec.units = province_units(code, unit, place, is_city, None, "")
-        for ward in sorted(wards[int(package_province.code)], key=lambda w: int(w.code)):
-            ward_name = clean_name(ward.name)
-            division, _sep, rest = ward_name.partition(" ")
-            if ward_name.lower().startswith("đặc khu "):
-                division, rest = "đặc khu", ward_name[len("đặc khu ") :]
-            spec.units.append(
-                UnitSpec(
-                    directory_key=f"ward:{int(ward.code)}",
-                    code=f"{code}-{slugify(fold(ward_name))}"[:60],
-                    name=f"UBND {division.lower()} {rest}",
-                    short_name=ward_name,
-                    kind=AgencyKind.COMMUNE_COMMITTEE,
-                    level=AgencyLevel.COMMUNE,
-                    valid_from=COMMUNES_FROM,
-                    std_key="",
-                )
-            )
+        spec.units = _province_units(standard, code, unit, place, is_city=unit == "thành phố")
+        spec.units += [
+            _commune(code, ward) for ward in sorted(wards[int(package_province.code)], key=lambda w: int(w.code))
+        ]
         spec.groups = _groups_from_data(standard["group"], unit)
         specs.append(spec)
         for old_name in history["merged"].get(code, []):
-            old_code = slugify(fold(old_name))
-            old_unit, old_place = _place(old_name)
-            old = ProvinceSpec(code=old_code, name=old_name, valid_to=merged_until, successor=code)
-            old.units = province_units(old_code, old_unit, old_place, False, merged_until, code)
-            old.groups = [
-                g for g in _groups_from_data(standard["group"], old_unit) if g["kind"] == GroupKind.DEPARTMENTS
-            ]
-            specs.append(old)
+            specs.append(_absorbed_spec(standard, old_name, code, history["merged_until"]))
     return specs
+
+
+def _central_spec(central: dict) -> ProvinceSpec:
+    spec = ProvinceSpec(code=CENTRAL_CODE, name=CENTRAL_NAME, is_central=True)
+    for entries, history in ((central["agency"], False), (central["history"], True)):
+        spec.units += _units_from_data(
+            entries, "tw", "tw", "", "", is_city=False, history=history, level=AgencyLevel.CENTRAL
+        )
+    spec.groups = central["group"]
+    return spec
+
+
+def _absorbed_spec(standard: dict, old_name: str, successor: str, merged_until: datetime.date) -> ProvinceSpec:
+    """A former province: its units end on the merger and pass to the same units of ``successor``."""
+    old_code = slugify(fold(old_name))
+    old_unit, old_place = _place(old_name)
+    old = ProvinceSpec(code=old_code, name=old_name, valid_to=merged_until, successor=successor)
+    old.units = _province_units(
+        standard, old_code, old_unit, old_place, is_city=False, ends=merged_until, successor=successor
+    )
+    old.groups = [g for g in _groups_from_data(standard["group"], old_unit) if g["kind"] == GroupKind.DEPARTMENTS]
+    return old
+
+
+def _province_units(
+    standard: dict,
+    code: str,
+    unit: str,
+    place: str,
+    *,
+    is_city: bool,
+    ends: datetime.date | None = None,
+    successor: str = "",
+) -> list[UnitSpec]:
+    """The standard set of a province and its departments that ended in March 2025."""
+    level = AgencyLevel.PROVINCE
+    current = _units_from_data(
+        standard["agency"], code, code, unit, place, is_city=is_city, history=False, level=level, ends=ends
+    )
+    if successor:  # an absorbed province's units pass to the same unit of the province it joined
+        current = [
+            UnitSpec(**{**u.__dict__, "successors": ({"to": f"{successor}:{u.std_key}", "main": True, "duties": ""},)})
+            for u in current
+        ]
+    return current + _units_from_data(
+        standard["history"], code, code, unit, place, is_city=is_city, history=True, level=level
+    )
+
+
+def _commune(code: str, ward) -> UnitSpec:
+    """The People's Committee of one xã, phường or đặc khu of the package, its name normalised."""
+    ward_name = clean_name(ward.name)
+    division, _sep, rest = ward_name.partition(" ")
+    if ward_name.lower().startswith("đặc khu "):
+        division, rest = "đặc khu", ward_name[len("đặc khu ") :]
+    return UnitSpec(
+        directory_key=f"ward:{int(ward.code)}",
+        code=f"{code}-{slugify(fold(ward_name))}"[:60],
+        name=f"UBND {division.lower()} {rest}",
+        short_name=ward_name,
+        kind=AgencyKind.COMMUNE_COMMITTEE,
+        level=AgencyLevel.COMMUNE,
+        valid_from=COMMUNES_FROM,
+    )
 
 
 def _members_for(kind: str, units: dict[str, Agency], ministries: list[Agency]) -> list[Agency]:
@@ -327,8 +333,10 @@ def load_directory(only: list[str] | None = None) -> DirectoryReport:
             province.save(update_fields=changed)
 
     by_key: dict[str, Agency] = {}
+    units_of: dict[str, dict[str, Agency]] = {}
     for spec in specs:
-        by_key.update(_load_units(provinces[spec.code], spec, report))
+        units_of[spec.code] = _load_units(provinces[spec.code], spec, report)
+        by_key.update(units_of[spec.code])
     # Keys of provinces outside ``only`` that successors point to (an earlier, full load made them).
     wanted = {s["to"] for spec in specs for u in spec.units for s in u.successors} - by_key.keys()
     by_key.update({a.directory_key: a for a in Agency.objects.filter(directory_key__in=wanted)})
@@ -339,72 +347,107 @@ def load_directory(only: list[str] | None = None) -> DirectoryReport:
         if a.kind == AgencyKind.MINISTRY and a.valid_to is None and a.directory_key != "tw:chinh-phu"
     ]
     for spec in specs:
-        _load_groups(provinces[spec.code], spec, by_key, ministries, report)
+        _load_groups(provinces[spec.code], spec, units_of[spec.code], ministries, report)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def _load_units(province: Province, spec: ProvinceSpec, report: DirectoryReport) -> dict[str, Agency]:
     """Create, link or leave alone the units of one province; return directory key -> agency."""
-    existing = list(Agency.objects.filter(province=province))
-    linked = {a.directory_key: a for a in existing if a.directory_key}
-    # Hand-made agencies are matched by their name, short name and aliases; one query for the aliases.
-    by_name: dict[str, Agency] = {}
-    for agency in existing:
-        if not agency.directory_key:
-            for text in (agency.name, agency.short_name):
-                if text:
-                    by_name.setdefault(name_key(text), agency)
-    unlinked_ids = {a.pk for a in existing if not a.directory_key}
-    for key, agency_id in Alias.objects.filter(province=province, agency_id__in=unlinked_ids).values_list(
-        "key", "agency_id"
-    ):
-        agency = next((a for a in existing if a.pk == agency_id), None)
-        if agency is not None:
-            by_name.setdefault(key, agency)
-    names_taken = {fold(a.name) for a in existing}
-    applied = set(province.directory_keys or [])
-    codes_taken = set(Agency.objects.filter(code__in=[u.code for u in spec.units]).values_list("code", flat=True))
-
-    result: dict[str, Agency] = {}
-    to_create: list[Agency] = []
-    matched: list[Agency] = []
+    units = _ProvinceUnits.read(province, spec, report)
     for unit in spec.units:
-        if unit.directory_key in linked:
-            result[unit.directory_key] = linked[unit.directory_key]
-            report.agencies_linked += 1
-            continue
-        if unit.std_key and unit.std_key in applied:
-            report.agencies_removed_by_admin += 1  # created by an earlier load, deleted since by an admin
-            continue
-        candidate = None
-        for text in (unit.name, unit.short_name, *unit.aliases):
-            found = by_name.get(name_key(text)) if text else None
+        units.place(unit)
+    units.write()
+    _set_parents(spec, units.result)
+    _add_aliases(province, spec, units.result, report)
+    keys = sorted(units.applied | {u.std_key for u in spec.units if u.std_key and u.directory_key in units.result})
+    if keys != sorted(province.directory_keys or []):
+        province.directory_keys = keys
+        province.save(update_fields=["directory_keys"])
+    return units.result
+
+
+@dataclass
+class _ProvinceUnits:
+    """What one province holds, and what the load does to it: link, match, create (two queries to read)."""
+
+    province: Province
+    report: DirectoryReport
+    existing: list[Agency]
+    linked: dict[str, Agency]
+    by_name: dict[str, Agency]  # hand-made agencies by the keys of their name, short name and aliases
+    names_taken: set[str]
+    codes_taken: set[str]
+    applied: set[str]
+    result: dict[str, Agency] = field(default_factory=dict)
+    to_create: list[Agency] = field(default_factory=list)
+    matched: list[Agency] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, province: Province, spec: ProvinceSpec, report: DirectoryReport) -> _ProvinceUnits:
+        existing = list(Agency.objects.filter(province=province))
+        unlinked = {a.pk: a for a in existing if not a.directory_key}
+        by_name: dict[str, Agency] = {}
+        for agency in unlinked.values():
+            for text in filter(None, (agency.name, agency.short_name)):
+                by_name.setdefault(name_key(text), agency)
+        aliases = Alias.objects.filter(province=province, agency_id__in=list(unlinked)).values_list("key", "agency_id")
+        for key, agency_id in aliases:
+            by_name.setdefault(key, unlinked[agency_id])
+        codes = Agency.objects.filter(code__in=[u.code for u in spec.units]).values_list("code", flat=True)
+        return cls(
+            province=province,
+            report=report,
+            existing=existing,
+            linked={a.directory_key: a for a in existing if a.directory_key},
+            by_name=by_name,
+            names_taken={fold(a.name) for a in existing},
+            codes_taken=set(codes),
+            applied=set(province.directory_keys or []),
+        )
+
+    def place(self, unit: UnitSpec) -> None:
+        """Link the unit to its row, to a hand-made agency of the same name, or plan to create it."""
+        if unit.directory_key in self.linked:
+            self.result[unit.directory_key] = self.linked[unit.directory_key]
+            self.report.agencies_linked += 1
+        elif unit.std_key and unit.std_key in self.applied:
+            self.report.agencies_removed_by_admin += 1  # created by an earlier load, deleted since by an admin
+        elif (candidate := self._same_name(unit)) is not None:
+            self._match(candidate, unit)
+        else:
+            self._create(unit)
+
+    def _same_name(self, unit: UnitSpec) -> Agency | None:
+        for text in filter(None, (unit.name, unit.short_name, *unit.aliases)):
+            found = self.by_name.get(name_key(text))
             # A unit of another period with the same name (an old commune) is history, not this unit.
             if found is not None and _overlaps(found, unit):
-                candidate = found
-                break
-        if candidate is not None:
-            candidate.directory_key = unit.directory_key
-            for attr in ("short_name", "valid_from", "valid_to"):
-                if not getattr(candidate, attr) and getattr(unit, attr):
-                    setattr(candidate, attr, getattr(unit, attr))
-            matched.append(candidate)
-            for key in [k for k, a in by_name.items() if a.pk == candidate.pk]:
-                del by_name[key]
-            result[unit.directory_key] = candidate
-            report.agencies_matched.append(f"{province.name}: {candidate.name} = {unit.name}")
-            continue
+                return found
+        return None
+
+    def _match(self, candidate: Agency, unit: UnitSpec) -> None:
+        candidate.directory_key = unit.directory_key
+        for attr in ("short_name", "valid_from", "valid_to"):
+            if not getattr(candidate, attr) and getattr(unit, attr):
+                setattr(candidate, attr, getattr(unit, attr))
+        self.matched.append(candidate)
+        for key in [k for k, a in self.by_name.items() if a.pk == candidate.pk]:
+            del self.by_name[key]
+        self.result[unit.directory_key] = candidate
+        self.report.agencies_matched.append(f"{self.province.name}: {candidate.name} = {unit.name}")
+
+    def _create(self, unit: UnitSpec) -> None:
         name = unit.name
-        if fold(name) in names_taken:  # an unrelated agency of another period holds the name
+        if fold(name) in self.names_taken:  # an unrelated agency of another period holds the name
             name = f"{name} (từ {unit.valid_from:%d/%m/%Y})" if unit.valid_from else f"{name} ({unit.directory_key})"
-        code = (
-            unit.code if unit.code not in codes_taken else f"{unit.code[:50]}-{unit.directory_key.split(':')[-1]}"[:60]
-        )
-        codes_taken.add(code)
-        names_taken.add(fold(name))
+        code = unit.code
+        if code in self.codes_taken:
+            code = f"{unit.code[:50]}-{unit.directory_key.split(':')[-1]}"[:60]
+        self.codes_taken.add(code)
+        self.names_taken.add(fold(name))
         agency = Agency(
-            province=province,
+            province=self.province,
             code=code,
             name=name,
             short_name=unit.short_name,
@@ -415,25 +458,29 @@ def _load_units(province: Province, spec: ProvinceSpec, report: DirectoryReport)
             directory_key=unit.directory_key,
             search_text=Agency.folded(name, unit.short_name),
         )
-        to_create.append(agency)
-        result[unit.directory_key] = agency
-    if matched:
-        Agency.objects.bulk_update(matched, ["directory_key", "short_name", "valid_from", "valid_to"])
-    if to_create:
-        bulk_create_with_history(to_create, Agency, batch_size=1000)
-        # bulk_create_with_history returns objects with pk on PostgreSQL; fetch to be safe on every backend.
-        fresh = {
-            a.directory_key: a
-            for a in Agency.objects.filter(province=province, directory_key__in=[a.directory_key for a in to_create])
-        }
-        result.update(fresh)
-        report.agencies_added += len(to_create)
-    matched_ids = {a.pk for a in matched}
-    report.agencies_left_alone += [
-        f"{province.name}: {a.name}" for a in existing if not a.directory_key and a.pk not in matched_ids
-    ]
+        self.to_create.append(agency)
+        self.result[unit.directory_key] = agency
 
-    # Parents (Trung tâm PVHCC under Văn phòng UBND), only where none is set.
+    def write(self) -> None:
+        """Two bulk writes (and the history of the new rows); report who was left alone."""
+        if self.matched:
+            Agency.objects.bulk_update(self.matched, ["directory_key", "short_name", "valid_from", "valid_to"])
+        if self.to_create:
+            bulk_create_with_history(self.to_create, Agency, batch_size=1000)
+            # bulk_create_with_history returns objects with pk on PostgreSQL; fetch to be safe on every backend.
+            keys = [a.directory_key for a in self.to_create]
+            self.result.update(
+                {a.directory_key: a for a in Agency.objects.filter(province=self.province, directory_key__in=keys)}
+            )
+            self.report.agencies_added += len(self.to_create)
+        matched = {a.pk for a in self.matched}
+        self.report.agencies_left_alone += [
+            f"{self.province.name}: {a.name}" for a in self.existing if not a.directory_key and a.pk not in matched
+        ]
+
+
+def _set_parents(spec: ProvinceSpec, result: dict[str, Agency]) -> None:
+    """Parents (Trung tâm PVHCC under Văn phòng UBND), only where none is set."""
     parents = []
     for unit in spec.units:
         agency, parent = result.get(unit.directory_key), result.get(unit.parent)
@@ -443,7 +490,9 @@ def _load_units(province: Province, spec: ProvinceSpec, report: DirectoryReport)
     if parents:
         Agency.objects.bulk_update(parents, ["parent"])
 
-    # Aliases: the first writer of a key wins; never over an alias an admin made.
+
+def _add_aliases(province: Province, spec: ProvinceSpec, result: dict[str, Agency], report: DirectoryReport) -> None:
+    """Aliases: the first writer of a key wins; never over an alias an admin made."""
     known = set(Alias.objects.filter(province=province).values_list("key", flat=True))
     known |= {name_key(a.name) for a in result.values()}
     aliases = []
@@ -456,12 +505,6 @@ def _load_units(province: Province, spec: ProvinceSpec, report: DirectoryReport)
                 aliases.append(Alias(province=province, text=text, key=key, agency=agency))
     Alias.objects.bulk_create(aliases)
     report.aliases_added += len(aliases)
-
-    keys = sorted(applied | {u.std_key for u in spec.units if u.std_key and u.directory_key in result})
-    if keys != sorted(province.directory_keys or []):
-        province.directory_keys = keys
-        province.save(update_fields=["directory_keys"])
-    return result
 
 
 def _overlaps(agency: Agency, unit: UnitSpec) -> bool:
@@ -515,13 +558,12 @@ def _link_successors(specs: list[ProvinceSpec], by_key: dict[str, Agency], repor
 
 
 def _load_groups(
-    province: Province, spec: ProvinceSpec, by_key: dict[str, Agency], ministries: list[Agency], report: DirectoryReport
+    province: Province, spec: ProvinceSpec, units: dict[str, Agency], ministries: list[Agency], report: DirectoryReport
 ) -> None:
     """Create the province's standard groups that it lacks (a group of the same kind or name counts as there)."""
     existing = list(AgencyGroup.objects.filter(province=province))
     kinds = {g.kind for g in existing if g.kind != GroupKind.CUSTOM}
     names = {name_key(g.name) for g in existing}
-    units = {k: a for k, a in by_key.items() if a.province_id == province.pk}
     known = set(Alias.objects.filter(province=province).values_list("key", flat=True))
     through = AgencyGroup.members.through
     links, aliases = [], []

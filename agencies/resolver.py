@@ -69,6 +69,11 @@ class Resolver:
     def __post_init__(self) -> None:
         self.reload()
 
+    @classmethod
+    def for_document(cls, document) -> Resolver:
+        """The resolver of a document: its province on its date (1 January of its year when it has none)."""
+        return cls(document.province, day=document.issued_on or datetime.date(document.year, 1, 1))
+
     def reload(self) -> None:
         scope = Q(province=self.province) | Q(province__is_central=True)
         agencies = {a.pk: a for a in Agency.objects.filter(scope).select_related("successor")}

@@ -55,6 +55,13 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
+def _take_over(model, province: Province, row: dict) -> None:
+    """A directory loaded first (load_directory) may already hold the unit under its own code: take it over."""
+    same = model.objects.filter(province=province, name=row["name"]).exclude(code=row["key"]).first()
+    if same is not None and not model.objects.filter(code=row["key"]).exists():
+        model.objects.filter(pk=same.pk).update(code=row["key"])
+
+
 def load_agencies(data: dict, report: DemoReport) -> None:
     provinces = {}
     for row in data["provinces"]:
@@ -69,10 +76,7 @@ def load_agencies(data: dict, report: DemoReport) -> None:
 
     agencies: dict[str, Agency] = {}
     for row in data["agencies"]:
-        # A directory loaded first (load_directory) may already hold the unit under its own code: take it over.
-        same = Agency.objects.filter(province=provinces[row["province"]], name=row["name"]).exclude(code=row["key"]).first()
-        if same is not None and not Agency.objects.filter(code=row["key"]).exists():
-            Agency.objects.filter(pk=same.pk).update(code=row["key"])
+        _take_over(Agency, provinces[row["province"]], row)
         agency, _ = Agency.objects.update_or_create(
             code=row["key"],
             defaults={
@@ -104,9 +108,7 @@ def load_agencies(data: dict, report: DemoReport) -> None:
             new_aliases.append(Alias(province=province, text=text, key=key, agency=agency, group=group))
 
     for row in data["groups"]:
-        same = AgencyGroup.objects.filter(province=provinces[row["province"]], name=row["name"]).exclude(code=row["key"]).first()
-        if same is not None and not AgencyGroup.objects.filter(code=row["key"]).exists():
-            AgencyGroup.objects.filter(pk=same.pk).update(code=row["key"])
+        _take_over(AgencyGroup, provinces[row["province"]], row)
         group, _ = AgencyGroup.objects.update_or_create(
             code=row["key"], defaults={"province": provinces[row["province"]], "name": row["name"], "kind": row["kind"]}
         )

@@ -144,7 +144,7 @@ def _same_as_parent(text: str) -> bool:
 
 def build_preview(document: Document, table: IndicatorTable, *, resolver: Resolver | None = None) -> IndicatorImportPreview:
     """Resolve every unit and read every value; nothing is written."""
-    resolver = resolver or Resolver(document.province)
+    resolver = resolver or Resolver.for_document(document)
     indicators: list[PreviewIndicator] = []
     warnings = list(table.warnings)
     for item in table.items:

@@ -234,9 +234,7 @@ def build_preview(
     Queries: 3 to load the province's names, 2 for the document's sections and tasks, 1 for their reports (on a
     re-import); none per row.
     """
-    # Issue 12: names resolve to the units valid on the document's day; the task's title chooses among the
-    # successors of a unit whose duties were split.
-    resolver = resolver or Resolver(document.province, day=_reference_day(document))
+    resolver = resolver or Resolver(document.province, day=_reference_day(document))  # issue 12: units of that day
     mapped = {fold(text): target for text, target in (mappings or {}).items()}
 
     def resolve(cell: str, context: str = "") -> list[Resolved]:

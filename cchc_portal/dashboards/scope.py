@@ -163,8 +163,7 @@ def resolve_scope(user, params: QueryDict | dict, today: datetime.date) -> Scope
     if document is not None and document.province_id != province.pk and document.province.successor_id != province.pk:
         raise Http404
 
-    # A province's page includes the documents of the provinces merged into it (issue 12): no extra query.
-    choices_qs = visible.filter(Q(province=province) | Q(province__successor=province)).select_related("issuer")
+    choices_qs = visible.filter(Q(province=province) | Q(province__successor=province)).select_related("issuer")  # +merged
     if user.agency_id is not None:
         choices_qs = choices_qs.annotate(
             is_followed=Exists(
@@ -212,7 +211,13 @@ def _province(user, params, document: Document | None, agency: Agency | None) ->
         return document.province
     if agency is not None:
         return agency.province
-    province_id = _int(params.get("province"))
+    raw = params.get("province") or ""
+    if raw and not (raw.isascii() and raw.isdigit()):  # issue 12: the readable code (?province=dak-lak)
+        province = Province.objects.filter(code=raw[:40]).first()
+        if province is None:
+            raise Http404
+        return province
+    province_id = _int(raw)
     if province_id is not None:
         province = Province.objects.filter(pk=province_id).first()
         if province is None:

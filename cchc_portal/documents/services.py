@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from agencies.models import Agency, AgencyGroup, Province
+from agencies.models import Agency, AgencyGroup, Province, ProvinceNotFound
 from agencies.resolver import Resolver
 from core.bulk import gc_paused
 from core.params import whole_number
@@ -190,7 +190,7 @@ def preview_job(
 ):
     """Rebuild the preview of a parsed job (no file read): TaskImportPreview or IndicatorImportPreview."""
     table = table_from_json(job.kind, job.table)
-    resolver = Resolver(job.document.province)
+    resolver = Resolver.for_document(job.document)  # the units valid on the document's date (issue 12)
     if job.kind == ImportKind.INDICATORS:
         return indicator_import.build_preview(job.document, table, resolver=resolver)
     return task_import.build_preview(job.document, table, resolver=resolver, mappings=mappings, choices=choices)
@@ -268,6 +268,11 @@ def find_or_draft_document(number: str, *, province_code: str | None, year: int 
     """
     documents = Document.objects.filter(number=number)
     if province_code:
+        # Issue 12: a code or an official number; an unknown one names the closest codes (Province.DoesNotExist).
+        try:
+            province_code = Province.objects.lookup(province_code).code
+        except ProvinceNotFound as error:
+            raise Province.DoesNotExist(str(error)) from error
         documents = documents.filter(province__code=province_code)
     found = list(documents[:2])
     if len(found) == 1:

@@ -89,11 +89,10 @@ def agency_people(agency_ids: Iterable[int], roles: Iterable[str] = AGENCY_ROLES
     agency_ids = set(agency_ids)
     if not agency_ids:
         return []
-    holders = set()
-    for agency in Agency.objects.filter(pk__in=agency_ids).select_related("successor"):
-        holders.add(agency.current().pk)
-        if not (settings.DISSOLVED_ACCOUNTS_LOCKED and agency.is_dissolved_on()):
-            holders.add(agency.pk)
+    agencies = list(Agency.objects.filter(pk__in=agency_ids).select_related("successor"))
+    holders = {a.current().pk for a in agencies}
+    if not settings.DISSOLVED_ACCOUNTS_LOCKED:  # accounts of an ended agency may still act: they are told too
+        holders |= agency_ids
     return list(User.objects.filter(agency_id__in=holders, role__in=list(roles), is_active=True).order_by("pk"))
 
 
@@ -101,7 +100,9 @@ def reviewers_of(document: Document) -> list[User]:
     """The reviewers who follow ``document``: its province's Sở Nội vụ, and agencies the document names
     in ``followed_by`` (Văn phòng UBND tỉnh)."""
     followed = set(document.followed_by.values_list("pk", flat=True))
-    people = User.objects.filter(role=Role.REVIEWER, is_active=True, agency__province_id=document.province_id)
+    # The reviewers of the province the document's province merged into follow it too (issue 12).
+    province = Q(agency__province_id=document.province_id) | Q(agency__province__predecessors=document.province_id)
+    people = User.objects.filter(province, role=Role.REVIEWER, is_active=True)
     return [p for p in people.order_by("pk") if is_standing_agency(p.agency) or p.agency_id in followed]
 
 

@@ -200,3 +200,11 @@ def test_a_document_dated_after_its_province_ended_warns_and_offers_the_successo
     # Nothing silently lands on the dissolved department: its successor in Đắk Lắk, with a note.
     (task,) = preview.tasks
     assert task.lead[0].agency.province.code == "dak-lak"
+
+
+def test_a_documents_resolver_reads_names_on_its_date(demo):
+    """The web import and the indicator import build their resolver from the document (its province and date)."""
+    later = Resolver.for_document(_document("dak-lak", DAY, "16/KH-UBND"))
+    assert one(later, "Sở TT&TT").agency.name == "Sở Khoa học và Công nghệ"
+    earlier = Resolver.for_document(_document("dak-lak", datetime.date(2024, 5, 1), "17/KH-UBND"))
+    assert one(earlier, "Sở TT&TT").agency.name == "Sở Thông tin và Truyền thông"

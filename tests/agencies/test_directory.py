@@ -204,3 +204,15 @@ def test_the_command_reports_what_it_matched_added_and_left_alone(hand_made_hue,
     assert "khớp với cơ quan đã có 2" in out and "giữ nguyên (không có trong danh mục) 1" in out
     call_command("load_directory", "--list")
     assert "dak-lak" in capsys.readouterr().out
+
+
+def test_a_city_is_written_with_tp_too(hand_made_hue):
+    from agencies.resolver import Resolver
+
+    hue = hand_made_hue[0]
+    load_directory(["hue"])
+    resolver = Resolver(hue, day=datetime.date(2026, 1, 5))
+    assert resolver.resolve_name("UBND TP").agency.name == "UBND thành phố Huế"
+    assert resolver.resolve_name("UBND thành phố").agency.name == "UBND thành phố Huế"
+    assert resolver.resolve_name("Công an TP").agency.name == "Công an thành phố Huế"
+    assert resolver.resolve_name("Thanh tra thành phố").agency.name == "Thanh tra thành phố"

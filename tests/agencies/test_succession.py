@@ -120,3 +120,12 @@ def test_province_scope_costs_no_query_of_its_own(demo, dak_lak_reviewer, django
     with django_assert_num_queries(1):
         list(Document.objects.for_user(sonoivu).values_list("pk", flat=True))
     assert Province.objects.get(code="phu-yen").successor == sonoivu.agency.province
+
+
+def test_the_successor_provinces_reviewers_are_told_about_their_predecessors_documents(demo, dak_lak_reviewer):
+    from cchc_portal.notifications.events import reviewers_of
+
+    assert dak_lak_reviewer in reviewers_of(demo)
+    gia_lai = Agency.objects.get(province__code="gia-lai", name="Sở Nội vụ")
+    stranger = User.objects.create_user("gl2", password="x-12345-abcdef", agency=gia_lai, role=Role.REVIEWER)
+    assert stranger not in reviewers_of(demo)

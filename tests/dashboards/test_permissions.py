@@ -118,3 +118,14 @@ def test_an_administrator_chooses_the_province(client, plan, may_first):
 
     header = word.Document(io.BytesIO(docx.content)).tables[0].rows[0].cells[0].text.split("\n")
     assert header[1] == "SỞ NỘI VỤ"  # the administrator has no agency: the province's Sở Nội vụ signs
+
+
+def test_the_province_is_chosen_by_its_readable_code_too(client, plan, may_first):
+    """Issue 12: ?province=dak-lak; Đắk Lắk's page includes Phú Yên's documents (merged into it)."""
+    from agencies.models import User
+
+    client.force_login(User.objects.get(username="admin"))
+    response = client.get(reverse("dashboard:overview"), {"province": "dak-lak", "year": 2024})
+    assert response.status_code == 200 and response.context["scope"].province.code == "dak-lak"
+    assert plan in response.context["scope"].documents
+    assert client.get(reverse("dashboard:overview"), {"province": "dak lak"}).status_code == 404

@@ -132,3 +132,10 @@ def test_nested_sections_are_written_under_their_parents_and_kept_on_reimport(de
         assert section.path == f"{section.parent.path}/{section.number}"
     assert len(sections) == document.sections.count()  # the second import added none
     assert Task.objects.filter(document=document, section__in=nested).exists()
+
+
+def test_the_province_is_named_by_its_code_or_its_number_and_a_wrong_one_gets_the_closest(demo):
+    """Issue 12: --province takes the readable code or the official number (66: Đắk Lắk)."""
+    run("import_appendix", str(FIXTURES / "kh-275-phu-luc.xlsx"), "--document", "80/KH-UBND", "--province", "66", "--dry-run")
+    with pytest.raises(CommandError, match="Không có tỉnh 'dak lak'; có phải: dak-lak?"):
+        run("import_appendix", str(FIXTURES / "kh-275-phu-luc.xlsx"), "--document", "81/KH-UBND", "--province", "dak lak")
