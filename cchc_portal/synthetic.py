@@ -396,3 +396,43 @@ def add_indicators(province_code: str, count: int = 20, *, year: int = 2025, see
         Target.objects.bulk_create(targets, batch_size=2000)
         Measurement.objects.bulk_create(measurements, batch_size=2000)
     return len(targets)
+
+
+def add_history(province_code: str, *, tasks: int = 1, months: int = 12) -> int:
+    """Write ``months`` monthly reports on every part of the province's ``tasks`` most shared tasks (101 agencies
+    each) through the portal's own write path (``tasks.services.report_progress``: the update, the assignment's
+    new values, their historical rows and the notification step), so the task page's history is as a year of use
+    leaves it. Each report is then dated to its month. Return the number of reports written."""
+    from django.db.models import Count
+
+    from tasks import services
+
+    shared = (
+        Task.objects.filter(document__province__code=province_code)
+        .annotate(parts=Count("assignments"))
+        .order_by("-parts", "pk")[:tasks]
+    )
+    staff = {u.agency_id: u for u in User.objects.filter(agency__province__code=province_code, role=Role.STAFF)}
+    written = 0
+    year = timezone.localdate().year
+    for task in shared:
+        for assignment in Assignment.objects.filter(task=task).select_related("task__document", "agency"):
+            author = staff[assignment.agency_id]
+            for month in range(1, months + 1):
+                with transaction.atomic():
+                    assignment.refresh_from_db(fields=["version", "review_state", "state"])
+                    update = services.report_progress(
+                        assignment,
+                        author,
+                        assignment.version,
+                        services.Report(
+                            state=WorkState.IN_PROGRESS, progress=min(95, 8 * month), note=f"Báo cáo tháng {month}"
+                        ),
+                    )
+                    moment = timezone.make_aware(datetime.datetime(year, month, 10, 9, 0))
+                    ProgressUpdate.objects.filter(pk=update.pk).update(created_at=moment)
+                    ProgressUpdate.history.filter(id=update.pk).update(history_date=moment, created_at=moment)
+                    last = Assignment.history.filter(id=assignment.pk).order_by("-history_id").first()
+                    Assignment.history.filter(history_id=last.history_id).update(history_date=moment)
+                written += 1
+    return written

@@ -14,7 +14,14 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.names import fold
-from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline, scoped, searchable
+from cchc_portal.admin_mixins import (
+    FoldedSearchMixin,
+    ProvinceScopedAdmin,
+    ScopedInline,
+    WorkerExportMixin,
+    scoped,
+    searchable,
+)
 from plans.models import Document
 from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review, Task
 from tasks.resources import AssignmentResource, TaskResource
@@ -78,7 +85,7 @@ class AssignmentInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+class TaskAdmin(FoldedSearchMixin, WorkerExportMixin, ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
     sort_relations_by_id = True
     resource_classes = [TaskResource]
     list_display = [
@@ -142,7 +149,7 @@ class TaskAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, Simpl
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+class AssignmentAdmin(WorkerExportMixin, ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
     resource_classes = [AssignmentResource]
     form = AssignmentAdminForm
     sort_relations_by_id = True
