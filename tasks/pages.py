@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, AgencyGroup, User
 from plans.models import Section
 from tasks.forms import ExtensionDecisionForm, ExtensionRequestForm, ProgressForm, ReopenForm, ReviewForm, SubmitForm
-from tasks.history import change_log, merge_initial_assignments
+from tasks.history import change_log, merge_initial_assignments, newest_history
 from tasks.models import (
     STATUS_COLOURS,
     Assignment,
@@ -171,7 +171,9 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
     parts = {}
     for a in visible:
         own = a.is_own(user)
-        parts[a.pk] = Part(assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN)
+        parts[a.pk] = Part(
+            assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN
+        )
 
     # Only the reports a timeline can show: a part with years of monthly reports (or a load test's thousands)
     # costs the same as one with a few. The newest ``shown_limit`` reports hold every report among the newest
@@ -179,8 +181,15 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
     updates = []
     for limit in sorted({p.shown_limit for p in parts.values()}):
         chosen = [pk for pk, p in parts.items() if p.shown_limit == limit]
-        newest = Window(RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()])
-        updates += ProgressUpdate.objects.filter(assignment_id__in=chosen).annotate(rank=newest).filter(rank__lte=limit).select_related("author__agency")
+        newest = Window(
+            RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()]
+        )
+        updates += (
+            ProgressUpdate.objects.filter(assignment_id__in=chosen)
+            .annotate(rank=newest)
+            .filter(rank__lte=limit)
+            .select_related("author__agency")
+        )
     counts = ProgressUpdate.objects.filter(assignment_id__in=ids).values("assignment_id").annotate(n=Count("pk"))
     for row in counts.values_list("assignment_id", "n"):
         parts[row[0]].update_count = row[1]
@@ -254,7 +263,9 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
     own_parts = [p for p in parts.values() if p.own]
     other_parts = [p for p in parts.values() if not p.own]
     show_all_history = request.GET.get("lich_su") == "tat-ca"
-    history = _change_log(task, visible, updates, reviews, extensions)
+    history, more = _change_log(
+        task, visible, updates, reviews, extensions, None if show_all_history else HISTORY_SHOWN
+    )
     return {
         "task": task,
         "lead_lines": _agency_lines(everyone, AssignmentRole.LEAD),
@@ -265,15 +276,21 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
         "awaiting": [p for p in parts.values() if p.review_form or p.decision_form],
         "summary_open": len(other_parts) <= 8,
         "history": history if show_all_history else history[:HISTORY_SHOWN],
-        "history_total": len(history),
-        "history_truncated": not show_all_history and len(history) > HISTORY_SHOWN,
+        "history_total": f"{HISTORY_SHOWN}+" if more else len(history),
+        "history_truncated": not show_all_history and (more or len(history) > HISTORY_SHOWN),
         "is_reviewer": user.is_reviewer,
         "has_hidden_parts": len(visible) < len(everyone),
     }
 
 
-def _change_log(task, assignments, updates, reviews, extensions):
-    """The "Lịch sử thay đổi" of the task and of the parts shown: five queries, one per historical model."""
+def _change_log(task, assignments, updates, reviews, extensions, limit: int | None = HISTORY_SHOWN):
+    """The "Lịch sử thay đổi" of the task and of the parts shown, and whether older changes were left unread.
+
+    With ``limit`` only the newest ``limit`` rows of each historical model are read, with the row before each (to
+    say what changed) and the creations of the parts (the import's "given to these agencies", bounded by the number
+    of parts): a task shared by 101 agencies after a year of monthly reports reads the same rows as a new one.
+    Without it (``?lich_su=tat-ca``) every row: one query per historical model.
+    """
     ids = [a.pk for a in assignments]
     by_id = {a.pk: a for a in assignments}
     history = {
@@ -283,6 +300,17 @@ def _change_log(task, assignments, updates, reviews, extensions):
         Review: Review.history.filter(assignment_id__in=ids).select_related("history_user"),
         ExtensionRequest: ExtensionRequest.history.filter(assignment_id__in=ids).select_related("history_user"),
     }
+    earlier: dict = {}
+    more = False
+    if limit is not None:
+        creations = list(history[Assignment].filter(history_type="+"))
+        for model in list(history):
+            queryset = history[model].exclude(history_type="+") if model is Assignment else history[model]
+            rows, before, older = newest_history(queryset, limit)
+            more = more or older
+            history[model] = rows + (creations if model is Assignment else [])
+            known = {r.history_id for r in history[model]}
+            earlier[model] = [r for r in before if r.history_id not in known]
     titles = {
         Assignment: _("Phần việc của %(agency)s"),
         ProgressUpdate: _("Báo cáo tiến độ của %(agency)s"),
@@ -312,7 +340,7 @@ def _change_log(task, assignments, updates, reviews, extensions):
                 names[(User, person.pk)] = str(person)
     if task.section_id:
         names[(Section, task.section_id)] = str(task.section)
-    return merge_initial_assignments(change_log(history, subject, names), by_id)
+    return merge_initial_assignments(change_log(history, subject, names, earlier), by_id), more
 
 
 def discussion(request, task: Task, form=None) -> dict:
@@ -321,6 +349,9 @@ def discussion(request, task: Task, form=None) -> dict:
     from tasks.models import Comment
 
     comments = list(
-        Comment.objects.filter(task=task).select_related("author", "agency").prefetch_related("files").order_by("created_at", "pk")
+        Comment.objects.filter(task=task)
+        .select_related("author", "agency")
+        .prefetch_related("files")
+        .order_by("created_at", "pk")
     )
     return {"comments": comments, "comment_form": form or CommentForm()}
