@@ -48,8 +48,8 @@ class Source:
 
 
 def _labels(choices) -> Callable[[object], object]:
-    names = dict(choices)
-    return lambda value: str(names.get(value, value or ""))
+    names = {value: str(label) for value, label in choices}  # translated once, not once per cell
+    return lambda value: names.get(value, value or "")
 
 
 def _assignment_columns() -> list[Column]:
