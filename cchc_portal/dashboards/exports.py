@@ -636,6 +636,14 @@ def build_docx(data: ReportData) -> bytes:
 
         page = word.sections[0]
         page.page_width, page.page_height = Mm(210), Mm(297)
+        # Page numbers (Nghị định 30: centred in the top margin, from the second page on; the appendix section
+        # inherits the header).
+        page.different_first_page_header_footer = True
+        number_line = page.header.paragraphs[0]
+        number_line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        number_line._p.append(field)
         page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Mm(20), Mm(20), Mm(30), Mm(15)
 
         def para(container, text="", *, bold=False, italic=False, size=14, align=None, indent=False, after=0, before=0):
@@ -726,6 +734,7 @@ def build_docx(data: ReportData) -> bytes:
         para(word, _summary(data.counts()), indent=True, after=6)
 
         numeral = 0
+        quiet: list[str] = []  # the areas with nothing completed in the period
         for area, rows in data.by_area():
             heading = f"{ROMAN_NUMERALS[numeral]}. {AREA_HEADINGS[area]}"
             numeral += 1
@@ -736,10 +745,11 @@ def build_docx(data: ReportData) -> bytes:
                 indent=True,
                 after=3,
             )
-            para(word, _("2. Kết quả nổi bật trong kỳ:"), indent=True)
             notable = data.completed_in_period(rows)
-            if not notable:
-                para(word, _("- Chưa có nhiệm vụ hoàn thành trong kỳ."), indent=True)
+            if not notable:  # said once, after the areas, for every area without any (not once per area)
+                quiet.append(heading.split(". ", 1)[0])
+            else:
+                para(word, _("2. Kết quả nổi bật trong kỳ:"), indent=True)
             for row in notable[:BODY_LIST_LIMIT]:
                 line = f"- {row.task.title} ({row.lead})"
                 if row.result:
@@ -754,6 +764,14 @@ def build_docx(data: ReportData) -> bytes:
                 more(late)
             para(word, "", after=3)
 
+        if quiet:
+            para(
+                word,
+                _("Các lĩnh vực chưa có nhiệm vụ hoàn thành trong kỳ: %(areas)s.") % {"areas": ", ".join(quiet)},
+                italic=True,
+                indent=True,
+                after=3,
+            )
         if data.agency_reports:  # what the agencies reported for the period, in their own words
             para(
                 word, f"{ROMAN_NUMERALS[numeral]}. {_('Báo cáo của các cơ quan, đơn vị')}", bold=True, before=6, after=3
