@@ -20,8 +20,9 @@ def _own_job(request, pk: int) -> ExportJob:
 
 @login_required
 @require_POST
-def export_start(request, source: str):
-    """Export a list as shown: ``source`` names it, the posted ``query`` is its query string."""
+def export_start(request):
+    """Export a list as shown: the posted ``source`` names it, the posted ``query`` is its query string."""
+    source = request.POST.get("source", "")
     if source not in exporting.sources():
         raise Http404
     from django.http import QueryDict
@@ -61,7 +62,7 @@ def export_file(request, pk: int):
 
 app_name = "exports"
 urlpatterns = [
-    path("new/<str:source>/", export_start, name="start"),
+    path("new/", export_start, name="start"),
     path("<int:pk>/", export_job, name="job"),
     path("<int:pk>/status/", export_status, name="status"),
     path("<int:pk>/file/", export_file, name="file"),

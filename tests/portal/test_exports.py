@@ -38,7 +38,7 @@ def test_a_filtered_task_list_is_exported_at_once_with_its_filters(client, revie
     query = "role=lead&q=thu+nghiem+002"
     shown = client.get(reverse("tasks:list") + "?" + query).context["paginator"].count
     assert 0 < shown <= exporting.INLINE_ROWS
-    response = client.post(reverse("exports:start", args=["tasks"]), {"query": query})
+    response = client.post(reverse("exports:start"), {"source": "tasks", "query": query})
     job = ExportJob.objects.get()
     assert response.url == job.get_absolute_url() and job.state == ExportJob.State.DONE
     rows = rows_of(client, job)
@@ -52,7 +52,7 @@ def test_a_large_list_goes_to_the_worker_and_shows_its_progress(client, reviewer
     monkeypatch.setattr(exporting, "INLINE_ROWS", 100)
     monkeypatch.setattr(exporting, "PROGRESS_EVERY", 500)
     client.force_login(reviewer)
-    client.post(reverse("exports:start", args=["tasks"]), {"query": ""})
+    client.post(reverse("exports:start"), {"source": "tasks", "query": ""})
     job = ExportJob.objects.get()
     expected = Assignment.objects.filter(task__document__province__code="exp-01").count()
     assert job.state == ExportJob.State.PENDING and job.total == expected > 100
@@ -70,20 +70,20 @@ def test_a_large_list_goes_to_the_worker_and_shows_its_progress(client, reviewer
 
 def test_only_its_creator_sees_an_export(client, reviewer):
     client.force_login(reviewer)
-    client.post(reverse("exports:start", args=["tasks"]), {"query": "role=lead&q=thu+nghiem+001"})
+    client.post(reverse("exports:start"), {"source": "tasks", "query": "role=lead&q=thu+nghiem+001"})
     job = ExportJob.objects.get()
     other = User.objects.get(username="exp-02-snv")
     client.force_login(other)
     for name in ("exports:job", "exports:status", "exports:file"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
-    assert client.post(reverse("exports:start", args=["nothing"]), {"query": ""}).status_code == 404
+    assert client.post(reverse("exports:start"), {"source": "nothing", "query": ""}).status_code == 404
 
 
 def test_a_cell_that_looks_like_a_formula_stays_text(client, reviewer):
     task = Task.objects.filter(document__province__code="exp-01", title__contains="Thử nghiệm 002").first()
     Task.objects.filter(pk=task.pk).update(title="=HYPERLINK(1)")
     client.force_login(reviewer)
-    client.post(reverse("exports:start", args=["tasks"]), {"query": f"q=thu+nghiem+002&document={task.document_id}"})
+    client.post(reverse("exports:start"), {"source": "tasks", "query": f"q=thu+nghiem+002&document={task.document_id}"})
     titles = [r[2] for r in rows_of(client, ExportJob.objects.get())[1:]]
     assert "'=HYPERLINK(1)" in titles
 
