@@ -15,17 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from agencies.admin_scope import ProvinceScopedAdmin, ScopedFormfieldsMixin, ScopedInline
 from agencies.models import Agency, AgencyGroup, Alias, Province, User
-from agencies.names import fold
 from agencies.resources import AgencyResource, UserResource
 from agencies.roles import can_manage, is_province_admin, make_province_admin, revoke_province_admin
-from cchc_portal.admin_mixins import (
-    CappedCountPaginator,
-    FoldedSearchMixin,
-    ProvinceScopedAdmin,
-    ScopedFormfieldsMixin,
-    ScopedInline,
-)
+from core.admin_mixins import CappedCountPaginator, FoldedSearchMixin
+from core.text import fold
 
 
 @admin.register(Province)
@@ -163,7 +158,7 @@ class PortalUserAdmin(ScopedFormfieldsMixin, ImportExportMixin, UserAdmin):
     ]
 
     def get_queryset(self, request):
-        from cchc_portal.admin_mixins import scoped
+        from agencies.admin_scope import scoped
 
         return scoped(User, request.user, super().get_queryset(request))
 

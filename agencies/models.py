@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.names import fold, name_key
+from agencies.names import name_key
+from core.text import fold
 
 
 class Province(models.Model):

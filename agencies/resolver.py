@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agencies.models import Agency, AgencyGroup, Alias, Province
-from agencies.names import fold, key_variants, parse_agency_cell
+from agencies.names import key_variants, parse_agency_cell
+from core.text import fold
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
+from agencies.admin_scope import ScopedImportMixin
 from agencies.models import Agency, Alias, Province, User
 from agencies.names import name_key
-from cchc_portal.admin_mixins import SaneDateWidget, ScopedImportMixin
-from cchc_portal.exports import SafeExportMixin
+from core.admin_mixins import SaneDateWidget
+from core.exports import SafeExportMixin
 
 DATE = SaneDateWidget(format="%d/%m/%Y")
 

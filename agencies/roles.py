@@ -2,7 +2,7 @@
 
 A province administrator is a user with an agency (so a province), ``is_staff`` and membership of the permission
 group "Quản trị cấp tỉnh", which this module creates on every ``migrate`` (idempotent). The admin scopes every
-model to the user's province (``cchc_portal.admin_mixins``); this module says what the role may do at all and
+model to the user's province (``agencies.admin_scope``); this module says what the role may do at all and
 which accounts it may manage.
 """
 

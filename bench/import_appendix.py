@@ -77,7 +77,7 @@ def main() -> None:
 
     from agencies.models import Province, User
     from cchc_portal.demo import FIXTURES, DemoReport, load_agencies
-    from plans import services
+    from cchc_portal.documents import services
     from plans.models import Document, ImportJob
     from plans.tables import parse_task_table, read_table
     from tasks.models import Assignment, Task

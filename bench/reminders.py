@@ -88,108 +88,102 @@ def insert_select(model, overrides: dict[str, str], source: str) -> int:
 
 def build(assignments: int) -> None:
     """Create the bench data in one transaction: tasks and assignments with INSERT … SELECT over a number series."""
-    from django.db import connection, transaction
+    from django.db import transaction
 
-    from agencies.models import Agency, Province, Role, User
+    from agencies.models import Province
     from plans.models import Document
-    from tasks.models import Assignment, Task
 
-    postgres = connection.vendor == "postgresql"
     count = assignments // 3
-
-    def plus_days(date_sql: str, days_sql: str) -> str:
-        if postgres:
-            return f"(CAST({date_sql} AS date) + ({days_sql}))"
-        return f"date({date_sql}, '+' || ({days_sql}) || ' days')"
-
     started = time.perf_counter()
     with transaction.atomic():
         province = Province.objects.create(code="bench", name="Tỉnh Bench")
-        agencies = Agency.objects.bulk_create(
-            [
-                Agency(
-                    province=province,
-                    code=f"bench-{n}",
-                    name="Sở Nội vụ" if n == 0 else f"Cơ quan {n}",
-                    search_text=f"co quan {n}",
-                )
-                for n in range(300)
-            ]
-        )
-        password = "!"  # noqa: S105 - the unusable-password marker: bench accounts never log in
-        users = []
-        for agency in agencies:
-            users.append(
-                User(
-                    username=f"staff{agency.pk}",
-                    email=f"staff{agency.pk}@bench.invalid",
-                    agency=agency,
-                    role=Role.STAFF,
-                    password=password,
-                )
-            )
-            users.append(
-                User(
-                    username=f"lead{agency.pk}",
-                    email=f"lead{agency.pk}@bench.invalid",
-                    agency=agency,
-                    role=Role.LEADER,
-                    password=password,
-                )
-            )
-        users += [
-            User(
-                username=f"review{n}",
-                email=f"review{n}@bench.invalid",
-                agency=agencies[0],
-                role=Role.REVIEWER,
-                password=password,
-            )
-            for n in range(3)
-        ]
-        User.objects.bulk_create(users, batch_size=2000)
+        _create_accounts(province)
         document = Document.objects.create(province=province, number=f"1/{MARKER}", title="Kế hoạch bench", year=2025)
-
-        # Pseudo-random but deterministic spreads from the row number n: due dates over 2024–2026, 10 % ongoing
-        # (no date), 1 % needing confirmation; per assignment 40 % done, 10 % extended by 30 days.
-        series = (
-            f"generate_series(1, {count}) AS seq(n)"
-            if postgres
-            else f"(WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {count}) SELECT n FROM seq) AS seq"  # noqa: S608
-        )
-        ongoing = "(n %% 10 = 0)"
-        insert_select(
-            Task,
-            {
-                "document_id": str(document.pk),
-                "number": "CAST(n AS VARCHAR(20))",
-                "order": "n",
-                "title": "'Nhiệm vụ ' || CAST(n AS VARCHAR(20))",
-                "due_date": f"CASE WHEN {ongoing} THEN NULL ELSE {plus_days(chr(39) + '2024-01-01' + chr(39), '(n * 7919) %% 1095')} END",
-                "due_kind": f"CASE WHEN {ongoing} THEN 'ongoing' ELSE 'date' END",
-                "due_needs_confirmation": "(n %% 100 = 7)",
-            },
-            series,
-        )
+        _insert_tasks(document, count)
         print(f"  tasks inserted after {time.perf_counter() - started:.1f} s")
-
-        n, lead = "CAST(t.number AS INTEGER)", "((CAST(t.number AS INTEGER) * 37) %% 300)"
-        which = f"CASE WHEN ks.k = 0 THEN {lead} WHEN ks.k = 1 THEN ({lead} + 1 + {n} %% 150) %% 300 ELSE ({lead} + 151 + {n} %% 149) %% 300 END"
-        done = f"(({n} * 31 + ks.k * 7) %% 5 < 2)"
-        insert_select(
-            Assignment,
-            {
-                "task_id": "t.id",
-                "agency_id": f"(SELECT a.id FROM agencies_agency a WHERE a.code = 'bench-' || CAST({which} AS VARCHAR(10)))",  # noqa: S608
-                "role": "CASE WHEN ks.k = 0 THEN 'lead' ELSE 'cooperating' END",
-                "state": f"CASE WHEN {done} THEN 'done' ELSE 'in_progress' END",
-                "progress": f"CASE WHEN {done} THEN 100 ELSE 50 END",
-                "completed_on": f"CASE WHEN {done} THEN {plus_days(chr(39) + '2025-01-01' + chr(39), '0')} ELSE NULL END",
-                "due_date": f"CASE WHEN t.due_date IS NOT NULL AND ({n} * 17 + ks.k) %% 10 = 3 THEN {plus_days('t.due_date', '30')} ELSE NULL END",
-            },
-            f"tasks_task t CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2) ks WHERE t.document_id = {document.pk}",
-        )
+        _insert_assignments(document)
     print(f"built {count:,} tasks and {count * 3:,} assignments in {time.perf_counter() - started:.1f} s")
+
+
+def _plus_days(date_sql: str, days_sql: str) -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return f"(CAST({date_sql} AS date) + ({days_sql}))"
+    return f"date({date_sql}, '+' || ({days_sql}) || ' days')"
+
+
+def _create_accounts(province) -> None:
+    """300 agencies, each with a staff member and a leader, and three reviewers of the first (Sở Nội vụ)."""
+    from agencies.models import Agency, Role, User
+
+    agencies = Agency.objects.bulk_create(
+        [
+            Agency(province=province, code=f"bench-{n}", name="Sở Nội vụ" if n == 0 else f"Cơ quan {n}", search_text=f"co quan {n}")
+            for n in range(300)
+        ]
+    )
+    password = "!"  # noqa: S105 - the unusable-password marker: bench accounts never log in
+    users = [
+        User(username=f"{kind}{agency.pk}", email=f"{kind}{agency.pk}@bench.invalid", agency=agency, role=role, password=password)
+        for agency in agencies
+        for kind, role in (("staff", Role.STAFF), ("lead", Role.LEADER))
+    ]
+    users += [
+        User(username=f"review{n}", email=f"review{n}@bench.invalid", agency=agencies[0], role=Role.REVIEWER, password=password)
+        for n in range(3)
+    ]
+    User.objects.bulk_create(users, batch_size=2000)
+
+
+def _insert_tasks(document, count: int) -> None:
+    """Pseudo-random but deterministic spreads from the row number n: due dates over 2024–2026, 10 % ongoing
+    (no date), 1 % needing confirmation."""
+    from django.db import connection
+
+    from tasks.models import Task
+
+    series = (
+        f"generate_series(1, {count}) AS seq(n)"
+        if connection.vendor == "postgresql"
+        else f"(WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {count}) SELECT n FROM seq) AS seq"  # noqa: S608
+    )
+    ongoing = "(n %% 10 = 0)"
+    insert_select(
+        Task,
+        {
+            "document_id": str(document.pk),
+            "number": "CAST(n AS VARCHAR(20))",
+            "order": "n",
+            "title": "'Nhiệm vụ ' || CAST(n AS VARCHAR(20))",
+            "due_date": f"CASE WHEN {ongoing} THEN NULL ELSE {_plus_days(chr(39) + '2024-01-01' + chr(39), '(n * 7919) %% 1095')} END",
+            "due_kind": f"CASE WHEN {ongoing} THEN 'ongoing' ELSE 'date' END",
+            "due_needs_confirmation": "(n %% 100 = 7)",
+        },
+        series,
+    )
+
+
+def _insert_assignments(document) -> None:
+    """Three shares per task (a lead and two cooperating agencies); 40 % done, 10 % extended by 30 days."""
+    from tasks.models import Assignment
+
+    n, lead = "CAST(t.number AS INTEGER)", "((CAST(t.number AS INTEGER) * 37) %% 300)"
+    which = f"CASE WHEN ks.k = 0 THEN {lead} WHEN ks.k = 1 THEN ({lead} + 1 + {n} %% 150) %% 300 ELSE ({lead} + 151 + {n} %% 149) %% 300 END"
+    done = f"(({n} * 31 + ks.k * 7) %% 5 < 2)"
+    insert_select(
+        Assignment,
+        {
+            "task_id": "t.id",
+            "agency_id": f"(SELECT a.id FROM agencies_agency a WHERE a.code = 'bench-' || CAST({which} AS VARCHAR(10)))",  # noqa: S608
+            "role": "CASE WHEN ks.k = 0 THEN 'lead' ELSE 'cooperating' END",
+            "state": f"CASE WHEN {done} THEN 'done' ELSE 'in_progress' END",
+            "progress": f"CASE WHEN {done} THEN 100 ELSE 50 END",
+            "completed_on": f"CASE WHEN {done} THEN {_plus_days(chr(39) + '2025-01-01' + chr(39), '0')} ELSE NULL END",
+            "due_date": f"CASE WHEN t.due_date IS NOT NULL AND ({n} * 17 + ks.k) %% 10 = 3 THEN {_plus_days('t.due_date', '30')} ELSE NULL END",
+        },
+        f"tasks_task t CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2) ks WHERE t.document_id = {document.pk}",
+    )
 
 
 def ensure_data(assignments: int, rebuild: bool) -> None:

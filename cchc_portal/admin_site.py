@@ -1,7 +1,7 @@
-"""The admin app with the portal's own site (``cchc_portal.admin_mixins.PortalAdminSite``) as ``admin.site``."""
+"""The admin app with the portal's own site (``cchc_portal.portal_site.PortalAdminSite``) as ``admin.site``."""
 
 from django.contrib.admin.apps import AdminConfig
 
 
 class PortalAdminConfig(AdminConfig):
-    default_site = "cchc_portal.admin_mixins.PortalAdminSite"
+    default_site = "cchc_portal.portal_site.PortalAdminSite"

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from cchc_portal.exports import neutralise
 from cchc_portal.models import ExportJob
+from core.exports import neutralise
 
 INLINE_ROWS = 500  # up to this many rows the file is written during the request
 PROGRESS_EVERY = 2000

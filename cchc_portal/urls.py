@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("cchc_portal.accounts")),  # password change and reset by e-mail
     path("i18n/", include("django.conf.urls.i18n")),
-    path("documents/", include("plans.urls")),
+    path("documents/", include("cchc_portal.documents.urls")),
     path("tasks/", include("tasks.urls")),
     path("dashboard/", include("cchc_portal.dashboards.urls")),
     path("notifications/", include("cchc_portal.notifications.urls")),

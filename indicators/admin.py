@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline, searchable
+from agencies.admin_scope import ProvinceScopedAdmin, ScopedInline, searchable
+from core.admin_mixins import FoldedSearchMixin
 from indicators.models import IndexResult, Indicator, IndicatorParty, Measurement, Target
 
 # Vietnamese writes "87,5": decimal inputs follow the active language's separators ("87.5" is still read).

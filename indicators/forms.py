@@ -13,15 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, AgencyGroup
+from core.uploads import ACCEPT_ATTR, check_upload
 from indicators.models import Target
 from indicators.services import parse_number
-from tasks.uploads import ACCEPT_ATTR, check_upload
 
 
 def check_evidence(upload) -> str:
     """Return the type of an uploaded evidence file ("pdf", "docx", "png"…); raise ValidationError when it is refused.
 
-    The rules are the portal's for every evidence file (``tasks.uploads.check_upload``: size up to
+    The rules are the portal's for every evidence file (``core.uploads.check_upload``: size up to
     settings.UPLOAD_MAX_BYTES, PDF, Word, Excel or JPG/PNG recognised by content with ``filetype``, the name agreeing
     with the content; Word and Excel files carrying macros, and zip bombs, refused).
     """

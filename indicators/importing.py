@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup
-from agencies.names import fold
 from agencies.resolver import Resolved, Resolver
+from core.text import fold
 from indicators.models import Direction, IndexKind, Indicator, IndicatorParty, PartyRole, Target, TargetScope
 from plans.models import Document
 from plans.tables import IndicatorTable, RowMessage

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import AgencyGroup
-from agencies.names import fold
 from core.dates import MAX_YEAR, MIN_YEAR
+from core.text import fold
 
 
 class Direction(models.TextChoices):

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, Role
-from agencies.names import fold
 from core.files import removed_on_failure
 from core.outbox import publish
+from core.text import fold
+from core.uploads import clean_name
 from indicators.judging import Judgement, Verdict, count_by_verdict, judge, judge_agency
 from indicators.models import (
     IndexKind,
@@ -34,7 +35,6 @@ from indicators.models import (
     TargetScope,
 )
 from plans.models import Document
-from tasks.uploads import clean_name
 
 # --------------------------------------------------------------------------------------------------
 # Who may do what. Province scoping comes first, from the for_user() querysets the views start from.

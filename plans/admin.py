@@ -6,7 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cchc_portal.admin_mixins import FoldedSearchMixin, ProvinceScopedAdmin, ScopedInline, searchable
+from agencies.admin_scope import ProvinceScopedAdmin, ScopedInline, searchable
+from core.admin_mixins import FoldedSearchMixin
 from plans.models import Document, ImportJob, PeriodicReport, ReportingDuty, Section
 
 

@@ -7,7 +7,7 @@ import re
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from agencies.names import fold
+from core.text import fold
 
 
 class CchcArea(models.TextChoices):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.names import fold
+from core.text import fold
 from plans.areas import CchcArea
 
 

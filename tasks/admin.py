@@ -13,15 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.names import fold
-from cchc_portal.admin_mixins import (
-    FoldedSearchMixin,
-    ProvinceScopedAdmin,
-    ScopedInline,
-    WorkerExportMixin,
-    scoped,
-    searchable,
-)
+from agencies.admin_scope import ProvinceScopedAdmin, ScopedInline, scoped, searchable
+from core.admin_mixins import FoldedSearchMixin
+from core.text import fold
 from plans.models import Document
 from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review, Task
 from tasks.resources import AssignmentResource, TaskResource
@@ -85,7 +79,7 @@ class AssignmentInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(FoldedSearchMixin, WorkerExportMixin, ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+class TaskAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
     sort_relations_by_id = True
     resource_classes = [TaskResource]
     list_display = [
@@ -149,7 +143,7 @@ class TaskAdmin(FoldedSearchMixin, WorkerExportMixin, ImportExportMixin, Provinc
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(WorkerExportMixin, ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
+class AssignmentAdmin(ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
     resource_classes = [AssignmentResource]
     form = AssignmentAdminForm
     sort_relations_by_id = True

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from agencies.names import fold
 from core.params import whole_number
+from core.text import fold
 from plans.models import Document, Section
 from tasks.models import Assignment, AssignmentRole, OfficialStatus, ReviewState, WorkState
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import validate_sane_date
+from core.uploads import ACCEPT_ATTR, CheckedFile, check_upload, human_size
 from tasks.models import Assignment, ReviewDecision, ReviewState, WorkState
 from tasks.services import Report
-from tasks.uploads import ACCEPT_ATTR, CheckedFile, check_upload, human_size
 
 DATE_INPUTS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 MAX_FILES = 10
@@ -56,7 +56,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidenceFilesField(forms.FileField):
-    """Several files at once; each is checked by ``tasks.uploads.check_upload``; cleans to a list of CheckedFile."""
+    """Several files at once; each is checked by ``core.uploads.check_upload``; cleans to a list of CheckedFile."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTR}))

@@ -131,34 +131,11 @@ def change_log(
             previous[pk] = record
             if record.history_id not in read_ids:
                 continue  # read only to compare the next row with
-            about = subject(model, record)
             action = ACTIONS[record.history_type]
-            if action == "created" or before is None:
-                shown = CREATED_SHOWS[model] if action == "created" else SHOWN[model]
-                changes = [
-                    Change(
-                        _label(model, name), "", _display(model, name, getattr(record, _attname(model, name)), names)
-                    )
-                    for name in shown
-                    if getattr(record, _attname(model, name)) not in (None, "")
-                ]
-            elif action == "deleted":
-                changes = []
-            else:
-                changes = []
-                for name in SHOWN[model]:
-                    attname = _attname(model, name)
-                    old, new = getattr(before, attname), getattr(record, attname)
-                    if old != new:
-                        changes.append(
-                            Change(
-                                _label(model, name),
-                                _display(model, name, old, names),
-                                _display(model, name, new, names),
-                            )
-                        )
-                if not changes:
-                    continue  # a save that changed nothing people see
+            changes = _changes(model, record, before, action, names)
+            if changes is None:
+                continue  # a save that changed nothing people see
+            about = subject(model, record)
             entries.append(
                 Entry(
                     when=record.history_date,
@@ -173,6 +150,28 @@ def change_log(
             )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def _changes(model, record, before, action: str, names: dict) -> list[Change] | None:
+    """What a historical row changed against the row before it (None: nothing people see)."""
+    if action == "created" or before is None:
+        shown = CREATED_SHOWS[model] if action == "created" else SHOWN[model]
+        return [
+            Change(_label(model, name), "", _display(model, name, getattr(record, _attname(model, name)), names))
+            for name in shown
+            if getattr(record, _attname(model, name)) not in (None, "")
+        ]
+    if action == "deleted":
+        return []
+    changes = []
+    for name in SHOWN[model]:
+        attname = _attname(model, name)
+        old, new = getattr(before, attname), getattr(record, attname)
+        if old != new:
+            changes.append(
+                Change(_label(model, name), _display(model, name, old, names), _display(model, name, new, names))
+            )
+    return changes or None
 
 
 def merge_initial_assignments(entries: list[Entry], assignments: dict[int, object]) -> list[Entry]:

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from agencies.models import Agency, AgencyGroup
-from agencies.names import fold
 from agencies.resolver import Resolved, Resolver
-from cchc_portal.bulk import copy_history, insert_tuples
+from core.bulk import copy_history, insert_tuples
+from core.text import fold
 from plans.areas import area_for_title
 from plans.deadlines import Deadline, parse_deadline
 from plans.models import Document, Section
@@ -378,7 +378,7 @@ def apply_preview(
     fresh: list[tuple] = []
     to_create: list[Assignment] = []
     if new_tasks:
-        # The fast path (see cchc_portal.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
+        # The fast path (see core.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
         # _values() builds every row's dict with the same keys in the same order: its values are the columns.
         columns = list(new_tasks[0][0])
         ids = insert_tuples(Task, columns, [tuple(values.values()) for values, _pt in new_tasks], returning_ids=True)

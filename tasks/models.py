@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agencies.names import fold, fold_cell
+from core.text import fold, fold_cell
 from plans.deadlines import DueKind, Recurrence
 
 

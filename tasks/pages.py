@@ -171,9 +171,7 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
     parts = {}
     for a in visible:
         own = a.is_own(user)
-        parts[a.pk] = Part(
-            assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN
-        )
+        parts[a.pk] = Part(assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN)
 
     # Only the reports a timeline can show: a part with years of monthly reports (or a load test's thousands)
     # costs the same as one with a few. The newest ``shown_limit`` reports hold every report among the newest
@@ -181,15 +179,8 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
     updates = []
     for limit in sorted({p.shown_limit for p in parts.values()}):
         chosen = [pk for pk, p in parts.items() if p.shown_limit == limit]
-        newest = Window(
-            RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()]
-        )
-        updates += (
-            ProgressUpdate.objects.filter(assignment_id__in=chosen)
-            .annotate(rank=newest)
-            .filter(rank__lte=limit)
-            .select_related("author__agency")
-        )
+        newest = Window(RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()])
+        updates += ProgressUpdate.objects.filter(assignment_id__in=chosen).annotate(rank=newest).filter(rank__lte=limit).select_related("author__agency")
     counts = ProgressUpdate.objects.filter(assignment_id__in=ids).values("assignment_id").annotate(n=Count("pk"))
     for row in counts.values_list("assignment_id", "n"):
         parts[row[0]].update_count = row[1]
@@ -262,10 +253,6 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
 
     own_parts = [p for p in parts.values() if p.own]
     other_parts = [p for p in parts.values() if not p.own]
-    show_all_history = request.GET.get("lich_su") == "tat-ca"
-    history, more = _change_log(
-        task, visible, updates, reviews, extensions, None if show_all_history else HISTORY_SHOWN
-    )
     return {
         "task": task,
         "lead_lines": _agency_lines(everyone, AssignmentRole.LEAD),
@@ -275,11 +262,20 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
         "others_reported": sum(1 for p in other_parts if p.last_update),
         "awaiting": [p for p in parts.values() if p.review_form or p.decision_form],
         "summary_open": len(other_parts) <= 8,
-        "history": history if show_all_history else history[:HISTORY_SHOWN],
-        "history_total": f"{HISTORY_SHOWN}+" if more else len(history),
-        "history_truncated": not show_all_history and (more or len(history) > HISTORY_SHOWN),
+        **_history_context(request, task, visible, updates, reviews, extensions),
         "is_reviewer": user.is_reviewer,
         "has_hidden_parts": len(visible) < len(everyone),
+    }
+
+
+def _history_context(request, task, visible, updates, reviews, extensions) -> dict:
+    """The change log as the page shows it: the newest HISTORY_SHOWN changes, or all of them (``?lich_su=tat-ca``)."""
+    show_all = request.GET.get("lich_su") == "tat-ca"
+    history, more = _change_log(task, visible, updates, reviews, extensions, None if show_all else HISTORY_SHOWN)
+    return {
+        "history": history if show_all else history[:HISTORY_SHOWN],
+        "history_total": f"{HISTORY_SHOWN}+" if more else len(history),
+        "history_truncated": not show_all and (more or len(history) > HISTORY_SHOWN),
     }
 
 

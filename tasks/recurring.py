@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, F, Max, Min, OuterRef, Q
 
-from agencies.names import fold
+from core.text import fold
 from plans.deadlines import DueKind, Recurrence
 from tasks.models import Assignment, Occurrence, Task, WorkState
 

@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
+from agencies.admin_scope import ScopedImportMixin
 from agencies.models import Agency
-from cchc_portal.admin_mixins import SaneDateWidget, ScopedImportMixin
-from cchc_portal.exports import SafeExportMixin
+from core.admin_mixins import SaneDateWidget
+from core.exports import SafeExportMixin
 from plans.deadlines import parse_deadline
 from plans.models import Document
 from tasks.models import Assignment, Task

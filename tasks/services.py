@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.files import removed_on_failure
 from core.outbox import publish
+from core.uploads import CheckedFile
 from tasks import recurring
 from tasks.models import (
     Assignment,
@@ -36,7 +37,6 @@ from tasks.models import (
     Task,
     WorkState,
 )
-from tasks.uploads import CheckedFile
 
 
 class StaleAssignment(Exception):  # noqa: N818 - reads as what happened

@@ -63,33 +63,61 @@ def _shorten(text: str, limit: int) -> str:
 def donut(segments: list[Segment], *, title: str, centre: str, centre_caption: str) -> SafeString:
     """Return a donut of ``segments`` with a legend that repeats every label, number and share."""
     prefix = f"c{next(_counter)}"
-    total = sum(s.value for s in segments)
     cx = cy = 90
+    height = max(185, 30 + 26 * len(segments))
+    return format_html(
+        '<svg class="chart donut" viewBox="0 0 560 {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
+        "<title>{}</title>{}{}"
+        '<text x="{}" y="{}" text-anchor="middle" class="big">{}</text>'
+        '<text x="{}" y="{}" text-anchor="middle" class="small">{}</text>{}</svg>',
+        height,
+        title,
+        title,
+        _defs(prefix),
+        _join(_donut_arcs(segments, prefix, cx, cy)),
+        cx,
+        cy + 6,
+        centre,
+        cx,
+        cy + 24,
+        centre_caption,
+        _donut_legend(segments, prefix),
+    )
+
+
+def _donut_arcs(segments: list[Segment], prefix: str, cx: int, cy: int) -> list[SafeString]:
+    """One arc per non-empty segment, clockwise from the top; a full ring for one; a grey ring for none."""
     radius, width = 70, 30
+    total = sum(s.value for s in segments)
+    shown = [s for s in segments if s.value]
+    if not shown:
+        return [
+            format_html(
+                '<circle cx="{}" cy="{}" r="{}" fill="none" stroke="#d6dde6" stroke-width="{}"/>', cx, cy, radius, width
+            )
+        ]
+    if len(shown) == 1:  # a full ring: an SVG arc cannot start and end on the same point
+        segment = shown[0]
+        return [
+            format_html(
+                '<circle cx="{}" cy="{}" r="{}" fill="none" stroke="url(#{}-{})" stroke-width="{}"><title>{}: {}</title></circle>',
+                cx,
+                cy,
+                radius,
+                prefix,
+                segment.colour,
+                width,
+                segment.label,
+                number(segment.value),
+            )
+        ]
     arcs = []
     angle = -math.pi / 2
-    shown = [s for s in segments if s.value]
     for segment in shown:
         sweep = 2 * math.pi * segment.value / total
-        if len(shown) == 1:  # a full ring: an SVG arc cannot start and end on the same point
-            arcs.append(
-                format_html(
-                    '<circle cx="{}" cy="{}" r="{}" fill="none" stroke="url(#{}-{})" stroke-width="{}"><title>{}: {}</title></circle>',
-                    cx,
-                    cy,
-                    radius,
-                    prefix,
-                    segment.colour,
-                    width,
-                    segment.label,
-                    number(segment.value),
-                )
-            )
-            break
         x1, y1 = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
         angle += sweep
         x2, y2 = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-        large = 1 if sweep > math.pi else 0
         arcs.append(
             format_html(
                 '<path d="M{},{} A{},{} 0 {} 1 {},{}" fill="none" stroke="url(#{}-{})" stroke-width="{}">'
@@ -98,7 +126,7 @@ def donut(segments: list[Segment], *, title: str, centre: str, centre_caption: s
                 _n(y1),
                 radius,
                 radius,
-                large,
+                1 if sweep > math.pi else 0,
                 _n(x2),
                 _n(y2),
                 prefix,
@@ -108,13 +136,13 @@ def donut(segments: list[Segment], *, title: str, centre: str, centre_caption: s
                 number(segment.value),
             )
         )
-    if not shown:
-        arcs.append(
-            format_html(
-                '<circle cx="{}" cy="{}" r="{}" fill="none" stroke="#d6dde6" stroke-width="{}"/>', cx, cy, radius, width
-            )
-        )
-    legend = format_html_join(
+    return arcs
+
+
+def _donut_legend(segments: list[Segment], prefix: str) -> SafeString:
+    """Every segment's label, number and share, beside the ring."""
+    total = sum(s.value for s in segments)
+    return format_html_join(
         "",
         '<g transform="translate(200,{})"><rect width="16" height="16" fill="url(#{}-{})" stroke="#1d2733" stroke-width=".5"/>'
         '<text x="24" y="13">{}: {} ({})</text></g>',
@@ -129,25 +157,6 @@ def donut(segments: list[Segment], *, title: str, centre: str, centre_caption: s
             )
             for index, s in enumerate(segments)
         ),
-    )
-    height = max(185, 30 + 26 * len(segments))
-    return format_html(
-        '<svg class="chart donut" viewBox="0 0 560 {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
-        "<title>{}</title>{}{}"
-        '<text x="{}" y="{}" text-anchor="middle" class="big">{}</text>'
-        '<text x="{}" y="{}" text-anchor="middle" class="small">{}</text>{}</svg>',
-        height,
-        title,
-        title,
-        _defs(prefix),
-        _join(arcs),
-        cx,
-        cy + 6,
-        centre,
-        cx,
-        cy + 24,
-        centre_caption,
-        legend,
     )
 
 
@@ -166,54 +175,79 @@ def stacked_bars(bars: list[Bar], *, title: str, legend: list[Segment]) -> SafeS
     of the dashboard's time (bench/dashboard.py). Numbers and coordinates are this module's own.
     """
     prefix = f"c{next(_counter)}"
-    label_w, bar_w, note_w, row_h = 250, 380, 70, 28
-    width = label_w + bar_w + note_w
-    escaped: dict[str, str] = {}
+    width = BAR_LABEL_W + BAR_W + BAR_NOTE_W
+    escape_once = _EscapeOnce()
+    rows = [_bar_row(bar, 10 + index * BAR_ROW_H, prefix, escape_once) for index, bar in enumerate(bars)]
+    rows_svg = mark_safe("".join(rows))  # noqa: S308 - every outside text in them went through escape()
+    legend_svg, legend_bottom = _bars_legend(legend, prefix, 20 + len(bars) * BAR_ROW_H, width)
+    return format_html(
+        '<svg class="chart bars" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}{}{}</svg>',
+        width,
+        legend_bottom + 26,
+        title,
+        title,
+        _defs(prefix),
+        rows_svg,
+        legend_svg,
+    )
 
-    def esc(text: object) -> str:
+
+BAR_LABEL_W, BAR_W, BAR_NOTE_W, BAR_ROW_H = 250, 380, 70, 28
+
+
+class _EscapeOnce:
+    """``escape`` with a memory: the same agency names and labels recur on every bar."""
+
+    def __init__(self):
+        self.escaped: dict[str, str] = {}
+
+    def __call__(self, text: object) -> str:
         key = str(text)
-        found = escaped.get(key)
+        found = self.escaped.get(key)
         if found is None:
-            found = escaped[key] = str(escape(key))
+            found = self.escaped[key] = str(escape(key))
         return found
 
-    rows = []
-    for index, bar in enumerate(bars):
-        y = 10 + index * row_h
-        total = sum(s.value for s in bar.segments)
-        parts = [
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end"><title>{esc(bar.label)}</title>'
-            f"{esc(_shorten(bar.label, 38))}</text>"
-        ]
-        x = float(label_w)
-        for segment in bar.segments:
-            if not segment.value:
-                continue
-            w = bar_w * segment.value / total
-            value = esc(number(segment.value))
+
+def _bar_row(bar: Bar, y: int, prefix: str, esc: _EscapeOnce) -> str:
+    """One bar: its label, its segments each with its number on a white label when there is room, its note."""
+    label_w, bar_w = BAR_LABEL_W, BAR_W
+    total = sum(s.value for s in bar.segments)
+    parts = [
+        f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end"><title>{esc(bar.label)}</title>'
+        f"{esc(_shorten(bar.label, 38))}</text>"
+    ]
+    x = float(label_w)
+    for segment in bar.segments:
+        if not segment.value:
+            continue
+        w = bar_w * segment.value / total
+        value = esc(number(segment.value))
+        parts.append(
+            f'<rect x="{_n(x)}" y="{y}" width="{_n(w)}" height="20" fill="url(#{prefix}-{esc(segment.colour)})" '
+            f'stroke="#1d2733" stroke-width=".5"><title>{esc(segment.label)}: {value}</title></rect>'
+        )
+        if w >= 22:  # room for the number, on a white label so it reads on any fill
             parts.append(
-                f'<rect x="{_n(x)}" y="{y}" width="{_n(w)}" height="20" fill="url(#{prefix}-{esc(segment.colour)})" '
-                f'stroke="#1d2733" stroke-width=".5"><title>{esc(segment.label)}: {value}</title></rect>'
+                f'<rect x="{_n(x + w / 2 - 10)}" y="{y + 3}" width="20" height="14" rx="2" fill="#fff" opacity=".9"/>'
+                f'<text x="{_n(x + w / 2)}" y="{y + 14}" text-anchor="middle" class="small">{value}</text>'
             )
-            if w >= 22:  # room for the number, on a white label so it reads on any fill
-                parts.append(
-                    f'<rect x="{_n(x + w / 2 - 10)}" y="{y + 3}" width="20" height="14" rx="2" fill="#fff" opacity=".9"/>'
-                    f'<text x="{_n(x + w / 2)}" y="{y + 14}" text-anchor="middle" class="small">{value}</text>'
-                )
-            x += w
-        if not total:
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="20" fill="none" stroke="#d6dde6"/>')
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 15}">{esc(bar.note)}</text>')
-        rows.append("".join(parts))
-    rows_svg = mark_safe("".join(rows))  # noqa: S308 - every outside text above went through escape()
-    legend_y = 20 + len(bars) * row_h
-    legend_items = []
+        x += w
+    if not total:
+        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="20" fill="none" stroke="#d6dde6"/>')
+    parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 15}">{esc(bar.note)}</text>')
+    return "".join(parts)
+
+
+def _bars_legend(legend: list[Segment], prefix: str, legend_y: int, width: int) -> tuple[SafeString, int]:
+    """The legend under the bars, wrapped to the chart's width; returns it and the y of its last line."""
+    items = []
     x = 10
     for segment in legend:
         room = 32 + 6 * len(segment.label)  # about 6 px a character at the legend's size
         if x + room > width:  # next line
             x, legend_y = 10, legend_y + 20
-        legend_items.append(
+        items.append(
             format_html(
                 '<rect x="{}" y="{}" width="14" height="14" fill="url(#{}-{})" stroke="#1d2733" stroke-width=".5"/>'
                 '<text x="{}" y="{}" class="small">{}</text>',
@@ -227,14 +261,4 @@ def stacked_bars(bars: list[Bar], *, title: str, legend: list[Segment]) -> SafeS
             )
         )
         x += room
-    height = legend_y + 26
-    return format_html(
-        '<svg class="chart bars" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}{}{}</svg>',
-        width,
-        height,
-        title,
-        title,
-        _defs(prefix),
-        rows_svg,
-        _join(legend_items),
-    )
+    return _join(items), legend_y

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from agencies.models import Agency, Province, Role, User
-from agencies.names import fold
+from core.text import fold
 
 #: The standing agency for CCHC in every province: it follows every document of its province.
 STANDING_AGENCY_NAME = "so noi vu"

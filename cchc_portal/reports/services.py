@@ -27,6 +27,7 @@ from agencies.models import Agency, AgencyGroup, Role
 from cchc_portal.notifications.directory import is_standing_agency
 from cchc_portal.notifications.periods import YearPeriod, period_of, year_periods
 from core.outbox import publish
+from core.uploads import CheckedFile
 from indicators.models import Measurement, MeasurementState
 from plans.models import PeriodicReport, PeriodicReportFile, PeriodicReportStep, ReportingDuty
 from tasks.models import (
@@ -38,7 +39,6 @@ from tasks.models import (
     is_ongoing,
     official_status,
 )
-from tasks.uploads import CheckedFile
 
 
 class ReportError(Exception):
@@ -157,7 +157,23 @@ def compute_figures(
     # Once the period is over, work due by its last day and not done then is overdue.
     judged_on = as_of + datetime.timedelta(days=1) if today > period.end else today
     lineage = agency.lineage_ids()
-    shares = (
+    shares = _shares_in_period(lineage, duty, period)
+    occurrences = _occurrences_due_in(shares, period)
+    items = [
+        _task_item(share, occ, as_of, judged_on)
+        for share in shares
+        for occ in (occurrences.get(share.pk, []) if share.is_recurring else [None])
+    ]
+    counts = {status.value: 0 for status in FIGURE_ORDER}
+    for item in items:
+        counts[item["status"]] += 1
+    return {"as_of": as_of.isoformat(), "counts": counts, "tasks": items, "indicators": _indicator_values(lineage, period)}
+
+
+def _shares_in_period(lineage: set[int], duty: ReportingDuty, period: YearPeriod) -> list[Assignment]:
+    """The agency's shares on its province's published documents of the period's year or before, not done before
+    the period began."""
+    return list(
         Assignment.objects.filter(
             agency_id__in=lineage, task__document__province_id=duty.document.province_id, task__document__is_draft=False
         )
@@ -166,50 +182,50 @@ def compute_figures(
         .select_related("task__section", "task__document")
         .order_by("task__document_id", "task__order", "task_id", "pk")
     )
+
+
+def _occurrences_due_in(shares: list[Assignment], period: YearPeriod) -> dict[int, list[Occurrence]]:
+    """The periods of the recurring shares that fall due within ``period``, by share."""
     occurrences: dict[int, list[Occurrence]] = {}
-    items = []
-    share_list = list(shares)
     for occ in Occurrence.objects.filter(
-        assignment_id__in=[s.pk for s in share_list if s.is_recurring], due_date__range=(period.start, period.end)
+        assignment_id__in=[s.pk for s in shares if s.is_recurring], due_date__range=(period.start, period.end)
     ).order_by("due_date"):
         occurrences.setdefault(occ.assignment_id, []).append(occ)
-    for share in share_list:
-        task = share.task
-        entries = occurrences.get(share.pk, []) if share.is_recurring else [None]
-        for occ in entries:
-            state, completed, due = (
-                (occ.state, occ.completed_on, occ.due_date)
-                if occ
-                else (share.state, share.completed_on, share.effective_due_date)
-            )
-            if state == WorkState.DONE and completed and completed > as_of:
-                state, completed = WorkState.IN_PROGRESS, None  # done after the period: not yet done then
-            status = official_status(
-                state, completed, due, judged_on, is_ongoing(task.due_kind, task.recurrence) and occ is None
-            )
-            items.append(
-                {
-                    "number": task.full_number,
-                    "title": task.title[:300],
-                    "document": task.document.display_number,
-                    "role": share.get_role_display(),
-                    "status": status.value,
-                    "due": due.isoformat() if due else "",
-                    "completed_on": completed.isoformat() if completed else "",
-                    "progress": 100 if state == WorkState.DONE else (share.progress if occ is None else 0),
-                    "url": share.get_absolute_url(),
-                }
-            )
-    counts = {status.value: 0 for status in FIGURE_ORDER}
-    for item in items:
-        counts[item["status"]] += 1
+    return occurrences
+
+
+def _task_item(share: Assignment, occ: Occurrence | None, as_of: datetime.date, judged_on: datetime.date) -> dict:
+    """One line of the report's task list: a share (or one period of a recurring share) as it stood on ``as_of``."""
+    task = share.task
+    if occ:
+        state, completed, due = occ.state, occ.completed_on, occ.due_date
+    else:
+        state, completed, due = share.state, share.completed_on, share.effective_due_date
+    if state == WorkState.DONE and completed and completed > as_of:
+        state, completed = WorkState.IN_PROGRESS, None  # done after the period: not yet done then
+    status = official_status(state, completed, due, judged_on, is_ongoing(task.due_kind, task.recurrence) and occ is None)
+    return {
+        "number": task.full_number,
+        "title": task.title[:300],
+        "document": task.document.display_number,
+        "role": share.get_role_display(),
+        "status": status.value,
+        "due": due.isoformat() if due else "",
+        "completed_on": completed.isoformat() if completed else "",
+        "progress": 100 if state == WorkState.DONE else (share.progress if occ is None else 0),
+        "url": share.get_absolute_url(),
+    }
+
+
+def _indicator_values(lineage: set[int], period: YearPeriod) -> list[dict]:
+    """The indicator values the agency reported for periods ending within ``period`` (not those returned)."""
     measurements = (
         Measurement.objects.filter(agency_id__in=lineage, period_end__range=(period.start, period.end))
         .exclude(state=MeasurementState.RETURNED)
         .select_related("indicator")
         .order_by("indicator__document_id", "indicator__order", "period_end")
     )
-    indicators = [
+    return [
         {
             "indicator": m.indicator.name[:300],
             "unit": m.indicator.unit,
@@ -219,7 +235,6 @@ def compute_figures(
         }
         for m in measurements
     ]
-    return {"as_of": as_of.isoformat(), "counts": counts, "tasks": items, "indicators": indicators}
 
 
 @dataclass

@@ -10,7 +10,7 @@ def link_existing_indicators(apps, schema_editor):
     """Give indicators loaded before this migration the guesses a new import makes (indicators.importing)."""
     import re
 
-    from agencies.names import fold
+    from core.text import fold
 
     patterns = {"par": r"\bpar index\b|chi so cai cach hanh chinh", "sipas": r"\bsipas\b", "papi": r"\bpapi\b", "pci": r"\bpci\b"}
     Indicator = apps.get_model("indicators", "Indicator")

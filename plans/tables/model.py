@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.uploads import MAX_UNCOMPRESSED_BYTES, MAX_ZIP_MEMBERS  # noqa: F401 - the table reader applies them too
+
 # Limits. A plan appendix has tens to a few hundred rows; the limits stop
 # crafted or mistaken files long before they cost a web worker its timeout.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_ZIP_MEMBERS = 10_000
 MAX_ROWS = 10_000
 MAX_COLUMNS = 50
 MAX_MERGED_RANGES = 20_000

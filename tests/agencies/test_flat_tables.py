@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.models import Agency, Alias, User
-from cchc_portal.exports import neutralise
+from core.exports import neutralise
 
 pytestmark = pytest.mark.django_db
 

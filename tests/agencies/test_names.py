@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agencies.names import NamePart, _fold_text, fold, key_variants, name_key, parse_agency_cell, split_agency_cell
+from agencies.names import NamePart, key_variants, name_key, parse_agency_cell, split_agency_cell
+from core.text import _fold_text, fold
 
 
 def case(source: str, text: str, *expected: str):

@@ -228,7 +228,7 @@ def test_the_report_path_costs_no_query_per_recipient(people, part, justice):
 
 
 def test_new_assignments_after_an_import_one_message_per_agency(people, plan, steps):
-    from plans.services import import_file
+    from cchc_portal.documents.services import import_file
     from tests.plans import tablefiles as tf
 
     rows = [

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from agencies.models import User
+from cchc_portal.documents.services import table_from_json
 from plans.models import Document, ImportJob
-from plans.services import table_from_json
 from tasks.models import Task
 
 SOURCE = (Path(settings.BASE_DIR) / "fixtures" / "demo" / "kh-275-phu-luc.xlsx").read_bytes()

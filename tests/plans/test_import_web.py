@@ -11,9 +11,9 @@ from django.db.models import Count
 from django.urls import reverse
 
 from agencies.models import Agency, Alias, Role, User
+from cchc_portal.documents.services import table_from_json
 from indicators.models import Indicator
 from plans.models import Document, ImportJob, Section
-from plans.services import table_from_json
 from tasks.models import Assignment, ProgressUpdate, Task, WorkState
 from tests.plans import tablefiles
 

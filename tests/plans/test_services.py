@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from plans.services import table_from_json, table_to_json
+from cchc_portal.documents.services import table_from_json, table_to_json
 from plans.tables import parse_indicator_table, parse_task_table, read_table
 from tests.plans import tablefiles as tf
 

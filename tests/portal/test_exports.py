@@ -114,9 +114,9 @@ def test_the_admin_exports_its_filtered_change_list_in_the_background(client, co
 
 
 def test_the_admins_own_export_of_a_big_list_goes_to_the_worker(client, country, monkeypatch):
-    from cchc_portal import admin_mixins
+    from cchc_portal import admin as portal_admin
 
-    monkeypatch.setattr(admin_mixins, "WORKER_EXPORT_ROWS", 10)
+    monkeypatch.setattr(portal_admin, "WORKER_EXPORT_ROWS", 10)
     monkeypatch.setattr(exporting, "INLINE_ROWS", 10)
     root = User.objects.create_superuser("root", "root@example.invalid", "root-password-12345", role=Role.ADMIN)
     client.force_login(root)

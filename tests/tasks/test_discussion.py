@@ -77,7 +77,7 @@ def test_a_file_of_the_discussion_is_served_only_to_those_who_see_the_task(
     client, justice_task, staff, outsider, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    from tasks.uploads import check_upload
+    from core.uploads import check_upload
 
     comment = services.add_comment(
         justice_task, staff, "Kèm dự thảo", [check_upload(upload("Dự thảo.pdf", pdf_bytes()))]

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Role, User
+from core.uploads import check_upload
 from tasks import services
 from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review, Task, WorkState
-from tasks.uploads import check_upload
 from tests.tasks.conftest import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agencies.names import fold
+from core.text import fold
 from tasks.models import Assignment, AssignmentRole, OfficialStatus, WorkState, official_status, task_search_text
 
 D = datetime.date

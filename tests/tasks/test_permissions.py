@@ -16,9 +16,9 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Role
+from core.uploads import check_upload
 from tasks import services
 from tasks.models import Assignment, ExtensionRequest, ProgressUpdate, Review, Task
-from tasks.uploads import check_upload
 from tests.conftest import make_agency, make_user
 from tests.tasks.conftest import pdf_bytes, prefixed, report_data, upload
 

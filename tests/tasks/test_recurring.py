@@ -144,7 +144,7 @@ def test_ongoing_work_is_counted_and_shown_apart(client, plan, section, justice,
 
 
 def test_an_import_gives_recurring_tasks_their_periods(plan, staff, justice, finance):
-    from plans.services import import_file
+    from cchc_portal.documents.services import import_file
     from tests.plans import tablefiles as tf
 
     rows = [

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Role, User
+from core.uploads import check_upload
 from tasks import services
 from tasks.models import Assignment, AssignmentRole, Task, WorkState
-from tasks.uploads import check_upload
 from tests.conftest import make_agency, make_user
 from tests.tasks.conftest import pdf_bytes, upload
 

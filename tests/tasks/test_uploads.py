@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.models import Role
+from core.uploads import check_upload
 from tasks import services
 from tasks.models import Evidence, WorkState
-from tasks.uploads import check_upload
 from tests.conftest import make_agency, make_user
 from tests.tasks.conftest import (
     JPEG,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from cchc_portal.documents import views
 
 app_name = "plans"
 urlpatterns = [

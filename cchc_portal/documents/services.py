@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, Province
 from agencies.resolver import Resolver
-from cchc_portal.bulk import gc_paused
+from core.bulk import gc_paused
 from core.params import whole_number
 from indicators import importing as indicator_import
 from plans.models import Document, DocumentType, ImportJob, ImportKind

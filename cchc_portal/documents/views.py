@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from agencies.models import Agency, AgencyGroup
+from cchc_portal.documents import jobs, services
+from cchc_portal.documents.forms import ImportForm
 from core.params import whole_number
-from plans import jobs, services
-from plans.forms import ImportForm
 from plans.models import Document, ImportJob, ImportKind, Section
 from tasks.models import Task
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agencies.models import Province
-from plans import services
+from cchc_portal.documents import services
 from plans.models import Document
 from plans.tables import TableError
 

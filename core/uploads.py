@@ -20,7 +20,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plans.tables.model import MAX_UNCOMPRESSED_BYTES, MAX_ZIP_MEMBERS
+# A zip container (.xlsx, .docx, .odt…) is refused beyond these: a zip bomb inflates a few KB into gigabytes.
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003 compound file (.doc, .xls)
 HEAD_BYTES = 8192

@@ -1,4 +1,4 @@
-"""What every ModelAdmin of the portal shares: province scoping (every admin URL), safe relation widgets,
+"""What every ModelAdmin of the portal shares on top of ``core.admin_mixins``: province scoping (every admin URL), safe relation widgets,
 bounded sidebar filters and accent-insensitive search.
 
 A province administrator (``agencies.roles``) reaches only its own province through the admin: change lists,
@@ -10,26 +10,24 @@ scope of a model is its ``for_user()`` queryset when it has one, else that of th
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from import_export.widgets import DateWidget
 
 import core.lookups  # noqa: F401 - registers ``__in_array``
-from agencies.names import fold
+from core.admin_mixins import (
+    FILTER_CHOICES,
+    CappedCountPaginator,
+    SafeAutocompleteSelect,
+    SafeAutocompleteSelectMultiple,
+    field_names,
+)
 from core.dates import validate_sane_date
+from core.text import fold
 
-FILTER_CHOICES = 20  # a sidebar filter lists at most this many choices; a search box finds the rest
 INLINE_MAX_FORMS = 500
-COUNT_CAP = 10_000  # a change list counts at most this many rows
-WORKER_EXPORT_ROWS = 5_000  # an admin export above this many rows is written by the worker
 
 
 # --------------------------------------------------------------------------------------------------
@@ -120,30 +118,6 @@ def label_of(obj) -> str:
     if isinstance(obj, Agency | AgencyGroup):
         return f"{obj.name} — {obj.province.name}"
     return str(obj)
-
-
-class _ValidChoicesOnly:
-    """Autocomplete widgets re-render the submitted values; a malformed one ("abc" for an id) made Django's
-    widget query ``pk__in=['abc']`` and fail with a 500. Drop such values before the widget looks them up."""
-
-    def optgroups(self, name, value, attr=None):
-        field = self.field.remote_field.model._meta.pk
-        valid = []
-        for item in value:
-            try:
-                field.to_python(item)
-            except (ValidationError, TypeError, ValueError):
-                continue
-            valid.append(item)
-        return super().optgroups(name, valid, attr)
-
-
-class SafeAutocompleteSelect(_ValidChoicesOnly, AutocompleteSelect):
-    pass
-
-
-class SafeAutocompleteSelectMultiple(_ValidChoicesOnly, AutocompleteSelectMultiple):
-    pass
 
 
 def _relation_formfield(model_admin, db_field, request, kwargs, multiple: bool):
@@ -272,69 +246,6 @@ def searchable(field_path: str):
 # --------------------------------------------------------------------------------------------------
 
 
-class FoldedSearchMixin:
-    """Search the model's folded ``search_text`` column so "so noi vu" finds "Sở Nội vụ" (one indexed LIKE)."""
-
-    search_field_name = "search_text"
-    search_fields = ("search_text",)
-
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        for word in fold(search_term).split():
-            queryset = queryset.filter(**{f"{self.search_field_name}__contains": word})
-        return queryset, False
-
-
-class CappedCountPaginator(Paginator):
-    """Count at most COUNT_CAP rows (``SELECT COUNT(*) FROM (… LIMIT COUNT_CAP + 1)``): a change list of 3.5 million
-    progress updates pages through the first 10,000 and says "hơn 10.000"; a search narrows the rest."""
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()  # counting needs no order: stop at the cap
-
-    def page(self, number):
-        """The page's ids first (one narrow query, no joins but the order's), then its rows with their relations:
-        joining 100,000 rows of a province to their task, section, agency and author before keeping 50 took 1.2 s."""
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        object_list = self.object_list
-        if (
-            hasattr(object_list, "values_list")
-            and object_list.query.select_related
-            and not object_list.query.annotations
-        ):
-            ids = list(object_list.values_list("pk", flat=True)[bottom:top])
-            rows = {
-                obj.pk: obj
-                for obj in object_list.model._default_manager.filter(pk__in=ids).select_related(
-                    *_select_related_of(object_list)
-                )
-            }
-            return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
-        return self._get_page(object_list[bottom:top], number, self)
-
-
-def _select_related_of(queryset) -> list[str]:
-    """The relation paths of a queryset's ``select_related`` (``True``, Django's "every non-null FK", gives [])."""
-    tree = queryset.query.select_related
-    if tree is True:
-        return []
-
-    def walk(node: dict, prefix: str) -> list[str]:
-        paths = []
-        for name, child in node.items():
-            path = f"{prefix}{name}"
-            paths += walk(child, f"{path}__") if child else [path]
-        return paths
-
-    return walk(tree, "")
-
-
 class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
     """Scope every admin URL of a model to the user's province (superusers see every province).
 
@@ -388,29 +299,6 @@ class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class WorkerExportMixin:
-    """django-import-export's export, for the lists it can build in a request: more than WORKER_EXPORT_ROWS rows
-    (a superuser's 290,000 assignments: 108 s and 1.7 GB, past the server's 60 s) go to the worker instead, as the
-    readable .xlsx of ``cchc_portal.exporting`` with the same filters, and the user is sent to its progress."""
-
-    def export_action(self, request):
-        if request.method == "POST":
-            queryset = self.get_export_queryset(request)
-            if queryset.order_by()[: WORKER_EXPORT_ROWS + 1].count() > WORKER_EXPORT_ROWS:
-                from django.contrib import messages
-                from django.shortcuts import redirect
-
-                from cchc_portal import exporting
-
-                job = exporting.start(request.user, f"admin:{self.model._meta.label}", request.GET.copy())
-                messages.info(
-                    request,
-                    _("Danh sách lớn: tệp Excel được ghi nền; trang này cho biết tiến độ và đường dẫn tải tệp."),
-                )
-                return redirect(job)
-        return super().export_action(request)
-
-
 class ScopedInline(ScopedFormfieldsMixin):
     """Inline counterpart of the province scoping for relation choices.
 
@@ -423,96 +311,6 @@ class ScopedInline(ScopedFormfieldsMixin):
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("absolute_max", INLINE_MAX_FORMS)
         return super().get_formset(request, obj, **kwargs)
-
-
-class PortalAutocompleteJsonView(AutocompleteJsonView):
-    """Autocomplete results named with their province; malformed parameters are a 404, not a 500."""
-
-    def serialize_result(self, obj, to_field_name):
-        return {"id": str(getattr(obj, to_field_name)), "text": label_of(obj)}
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if queryset.model._meta.label in ("agencies.Agency", "agencies.AgencyGroup"):
-            queryset = queryset.select_related("province")
-        return queryset
-
-
-class SafeChangeListMixin:
-    """A change list where a date-navigation year too large for the calendar (?issued_on__year=9…9) is a wrong
-    parameter (the list says so) instead of an OverflowError."""
-
-    def get_filters(self, request):
-        try:
-            return super().get_filters(request)
-        except OverflowError as error:
-            raise IncorrectLookupParameters(error) from error
-
-    def get_ordering_field(self, field_name):
-        """A relation column of a big table sorts by the related row's id (an index: the rows of each agency or
-        task together), not by the related model's own order, which sorted 290,000 joined rows (0.6–1 s)."""
-        if getattr(self.model_admin, "sort_relations_by_id", False):
-            try:
-                field = self.lookup_opts.get_field(field_name)
-            except FieldDoesNotExist:
-                field = None
-            if field is not None and field.many_to_one:
-                return field.attname
-        return super().get_ordering_field(field_name)
-
-
-def _safe(get_changelist):
-    """Wrap a ModelAdmin's get_changelist so the class it returns (Django's or its own) gets SafeChangeListMixin."""
-
-    def wrapped(request, **kwargs):
-        changelist = get_changelist(request, **kwargs)
-        return type(f"Safe{changelist.__name__}", (SafeChangeListMixin, changelist), {})
-
-    return wrapped
-
-
-class PortalAdminSite(admin.AdminSite):
-    """The portal's admin site: Vietnamese titles, province-aware autocomplete, a scoped "view on site"."""
-
-    site_header = "Quản trị Cổng CCHC"
-    site_title = "Cổng CCHC"
-    index_title = "Quản trị dữ liệu cải cách hành chính"
-
-    def autocomplete_view(self, request):
-        return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
-
-    def register(self, model_or_iterable, admin_class=None, **options):
-        super().register(model_or_iterable, admin_class, **options)
-        for model_admin in self._registry.values():  # every ModelAdmin, the libraries' too
-            if not getattr(model_admin, "_safe_changelist", False):
-                model_admin.get_changelist = _safe(model_admin.get_changelist)
-                model_admin._safe_changelist = True
-
-    def get_urls(self):
-        from django.urls import path
-
-        urls = super().get_urls()
-        # Django's "view on site" shortcut redirects to any object of the country; only to visible ones here.
-        shortcut = path(
-            "r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"
-        )
-        return [shortcut if getattr(u, "name", None) == "view_on_site" else u for u in urls]
-
-    def view_on_site(self, request, content_type_id, object_id):
-        from django.contrib.contenttypes.models import ContentType
-        from django.contrib.contenttypes.views import shortcut
-
-        try:
-            model = ContentType.objects.get_for_id(content_type_id).model_class()
-        except ContentType.DoesNotExist:
-            raise Http404 from None
-        if model is None or model not in self._registry or not is_visible(model, request.user, object_id):
-            raise Http404
-        return shortcut(request, content_type_id, object_id)
-
-
-def field_names(model) -> set[str]:
-    return {f.name for f in model._meta.get_fields() if isinstance(f, models.Field)}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -563,12 +361,3 @@ class ScopedImportMixin:
         super().import_instance(instance, row, **kwargs)
         if self._restricted() and not self.reachable_after(instance):
             raise ValidationError(_("Chỉ được nhập dữ liệu của tỉnh mình."))
-
-
-class SaneDateWidget(DateWidget):
-    """import-export's date widget (dd/mm/yyyy) refusing impossible years, like every other door."""
-
-    def clean(self, value, row=None, **kwargs):
-        day = super().clean(value, row, **kwargs)
-        validate_sane_date(day)
-        return day

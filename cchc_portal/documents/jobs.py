@@ -1,8 +1,8 @@
-"""Celery entry points for appendix imports; the work is in plans.services."""
+"""Celery entry points for appendix imports; the work is in cchc_portal.documents.services."""
 
 from celery import shared_task
 
-from plans import services
+from cchc_portal.documents import services
 from plans.models import ImportJob
 
 

@@ -1,6 +1,6 @@
 """python manage.py import_appendix FILE --document NUMBER [--dry-run] [--json]: import a task appendix."""
 
-from plans.management.commands._importing import ImportCommand
+from cchc_portal.management.commands._importing import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,0 +1,1 @@
+"""Plan documents as the portal shows them, and their import: the orchestration above plans, tasks and indicators."""
