@@ -103,7 +103,7 @@ def test_tasks_of_a_province_through_its_documents(client, province_admin):
 
 
 def test_the_count_stops_at_its_cap_without_sorting(client, superuser, settings, monkeypatch):
-    from cchc_portal import admin_mixins
+    from core import admin_mixins
 
     monkeypatch.setattr(admin_mixins, "COUNT_CAP", 100)
     client.force_login(superuser)
