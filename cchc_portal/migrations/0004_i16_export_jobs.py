@@ -6,33 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cchc_portal', '0003_i15_workflow_notifications'),
+        ("cchc_portal", "0003_i15_workflow_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=60, verbose_name='danh sách')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='bộ lọc')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='xong lúc')),
-                ('state', models.CharField(choices=[('pending', 'Đang chờ'), ('running', 'Đang ghi tệp'), ('done', 'Đã xong'), ('failed', 'Lỗi')], default='pending', max_length=12, verbose_name='tình trạng')),
-                ('progress', models.PositiveIntegerField(default=0, verbose_name='đã ghi')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='tổng số hàng')),
-                ('file', models.FileField(blank=True, upload_to='exports/%Y/%m/', verbose_name='tệp')),
-                ('filename', models.CharField(blank=True, max_length=200, verbose_name='tên tệp')),
-                ('error', models.TextField(blank=True, verbose_name='lỗi')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='export_jobs', to=settings.AUTH_USER_MODEL, verbose_name='người xuất')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(max_length=60, verbose_name="danh sách")),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="bộ lọc")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="xong lúc")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Đang chờ"),
+                            ("running", "Đang ghi tệp"),
+                            ("done", "Đã xong"),
+                            ("failed", "Lỗi"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="tình trạng",
+                    ),
+                ),
+                ("progress", models.PositiveIntegerField(default=0, verbose_name="đã ghi")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="tổng số hàng")),
+                ("file", models.FileField(blank=True, upload_to="exports/%Y/%m/", verbose_name="tệp")),
+                ("filename", models.CharField(blank=True, max_length=200, verbose_name="tên tệp")),
+                ("error", models.TextField(blank=True, verbose_name="lỗi")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="export_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người xuất",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lần xuất tệp',
-                'verbose_name_plural': 'lần xuất tệp',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "lần xuất tệp",
+                "verbose_name_plural": "lần xuất tệp",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]
