@@ -437,18 +437,14 @@ GROUP BY a.agency_id
 
 
 def measure_national(runs: int) -> dict[str, float]:
-    """A synthetic province (bench/run.py, generate_synthetic): its yearly dashboard against the raw SQL above.
-
-    Prints and returns the figures (ms, and bytes of HTML raw and gzipped) so that ``main`` can compare the same
-    figures measured on a database of one province and on the national one, in the same run.
-    """
+    """A synthetic province (bench/run.py, generate_synthetic): its yearly dashboard against the raw SQL above;
+    the figures are printed and returned, for ``main`` to compare them at 1 and 34 provinces in the same run."""
     import gzip
 
     import time_machine
     from django.db import connection
-    from django.test import Client
 
-    from agencies.models import Province, User
+    from agencies.models import User
     from indicators.models import Target
     from tasks.models import Assignment
 
@@ -479,10 +475,7 @@ def measure_national(runs: int) -> dict[str, float]:
         sizes[label] = (len(response.content), len(gzip.compress(response.content)))
         return elapsed
 
-    clients = {}
-    for user in (reviewer, staff):
-        clients[user.pk] = Client()
-        clients[user.pk].force_login(user)
+    clients = {user.pk: _client_of(user) for user in (reviewer, staff)}
     pages = [
         ("Tổng quan cả năm của tỉnh (Sở Nội vụ)", reviewer, f"/dashboard/?year={year}"),
         ("Trang của một cơ quan (cán bộ đầu mối)", staff, f"/dashboard/?year={year}"),
@@ -500,6 +493,21 @@ def measure_national(runs: int) -> dict[str, float]:
             sql.append(raw())
             for label, user, url in pages:
                 times[label].append(page(clients[user.pk], url, label))
+    return _report(pages, times, sql, sizes, province, shares, targets, year, runs)
+
+
+def _client_of(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _report(pages, times, sql, sizes, province, shares, targets, year, runs) -> dict[str, float]:
+    """Print the figures of ``measure_national`` (ms, ratio to the raw SQL, HTML and gzip sizes) and return them."""
+    from agencies.models import Province
+
     base = statistics.median(sql)
     count = Province.objects.count()
     print(f"Cơ sở dữ liệu tổng hợp: {count} tỉnh; {province.name}, năm {year}: {shares:,} phần việc, {targets:,} mục tiêu chỉ tiêu · trung vị của {runs} lần".replace(",", "."))

@@ -103,3 +103,11 @@ def send_notification_email(self, notification_id: int) -> str:
         return events.deliver_email(notification_id).value
     except delivery.RetryLater as exc:
         raise self.retry(countdown=exc.countdown, exc=exc) from exc
+
+
+@shared_task(name="cchc_portal.jobs.run_export", acks_late=True, time_limit=1800, soft_time_limit=1770)
+def run_export(job_id: int) -> None:
+    """Write one spreadsheet export (``cchc_portal.exporting``): a list larger than a page's worth."""
+    from cchc_portal import exporting
+
+    exporting.write(job_id)

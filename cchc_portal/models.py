@@ -285,3 +285,45 @@ def email_modes(user_ids) -> dict[int, str]:
     """Return each user's e-mail mode (``EmailMode.EACH`` when they never chose); one query."""
     chosen = dict(NotificationSettings.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "email_mode"))
     return {pk: chosen.get(pk, EmailMode.EACH) for pk in user_ids}
+
+
+class ExportJob(models.Model):
+    """A spreadsheet being written: a list as its user filtered it (the task list, an admin change list).
+
+    Larger than a page's worth, it is written by the Celery worker, row by row to a file on disk (openpyxl's
+    write-only mode: bounded memory however many rows), with its progress on the row; the page of the job shows the
+    bar, then the link to the file. Only its creator may see or download it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang ghi tệp")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Lỗi")
+
+    source = models.CharField(_("danh sách"), max_length=60)
+    params = models.JSONField(_("bộ lọc"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="export_jobs", verbose_name=_("người xuất")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    state = models.CharField(_("tình trạng"), max_length=12, choices=State, default=State.PENDING)
+    progress = models.PositiveIntegerField(_("đã ghi"), default=0)
+    total = models.PositiveIntegerField(_("tổng số hàng"), default=0)
+    file = models.FileField(_("tệp"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lần xuất tệp")
+        verbose_name_plural = _("lần xuất tệp")
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.source} – {self.get_state_display()}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("exports:job", args=[self.pk])

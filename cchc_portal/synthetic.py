@@ -23,36 +23,13 @@ from plans.models import Document, Section
 from tasks.models import Assignment, ProgressUpdate, Task, WorkState
 
 DEPARTMENTS = [
-    "Văn phòng UBND tỉnh",
-    "Sở Nội vụ",
-    "Sở Tư pháp",
-    "Sở Tài chính",
-    "Sở Công Thương",
-    "Sở Xây dựng",
-    "Sở Nông nghiệp và Môi trường",
-    "Sở Khoa học và Công nghệ",
-    "Sở Giáo dục và Đào tạo",
-    "Sở Y tế",
-    "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Ngoại vụ",
-    "Sở Dân tộc và Tôn giáo",
-    "Thanh tra tỉnh",
-    "Ban Quản lý Khu kinh tế",
-    "Công an tỉnh",
-    "Trung tâm Phục vụ hành chính công",
-    "Báo và Phát thanh, Truyền hình tỉnh",
-    "Kho bạc Nhà nước khu vực",
-    "Bảo hiểm xã hội tỉnh",
-    "Thuế tỉnh",
-    "Cục Thống kê tỉnh",
-    "Hải quan khu vực",
-    "Bộ Chỉ huy Quân sự tỉnh",
-    "Ngân hàng Nhà nước khu vực",
-    "Trường Chính trị tỉnh",
-    "Liên minh Hợp tác xã tỉnh",
-    "Đài Khí tượng thủy văn tỉnh",
-    "Ban Quản lý dự án đầu tư xây dựng",
-    "Quỹ Đầu tư phát triển tỉnh",
+    "Văn phòng UBND tỉnh", "Sở Nội vụ", "Sở Tư pháp", "Sở Tài chính", "Sở Công Thương", "Sở Xây dựng",
+    "Sở Nông nghiệp và Môi trường", "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo", "Sở Y tế",
+    "Sở Văn hóa, Thể thao và Du lịch", "Sở Ngoại vụ", "Sở Dân tộc và Tôn giáo", "Thanh tra tỉnh",
+    "Ban Quản lý Khu kinh tế", "Công an tỉnh", "Trung tâm Phục vụ hành chính công", "Báo và Phát thanh, Truyền hình tỉnh",
+    "Kho bạc Nhà nước khu vực", "Bảo hiểm xã hội tỉnh", "Thuế tỉnh", "Cục Thống kê tỉnh", "Hải quan khu vực",
+    "Bộ Chỉ huy Quân sự tỉnh", "Ngân hàng Nhà nước khu vực", "Trường Chính trị tỉnh", "Liên minh Hợp tác xã tỉnh",
+    "Đài Khí tượng thủy văn tỉnh", "Ban Quản lý dự án đầu tư xây dựng", "Quỹ Đầu tư phát triển tỉnh",
 ]
 SECTIONS = [
     ("I", "Công tác chỉ đạo, điều hành CCHC", CchcArea.DIRECTION),
@@ -64,14 +41,7 @@ SECTIONS = [
     ("VII", "Xây dựng chính quyền điện tử, chính quyền số", CchcArea.DIGITAL_GOVERNMENT),
     ("VIII", "Công tác tuyên truyền CCHC", CchcArea.COMMUNICATION),
 ]
-DEADLINES = [
-    ("Quý I/{y}", 3, 31),
-    ("Quý II/{y}", 6, 30),
-    ("Quý III/{y}", 9, 30),
-    ("Quý IV/{y}", 12, 31),
-    ("Năm {y}", 12, 31),
-    ("Tháng 02/{y}", 2, 0),
-]
+DEADLINES = [("Quý I/{y}", 3, 31), ("Quý II/{y}", 6, 30), ("Quý III/{y}", 9, 30), ("Quý IV/{y}", 12, 31), ("Năm {y}", 12, 31), ("Tháng 02/{y}", 2, 0)]
 PASSWORD = "demo12345"  # noqa: S105 - synthetic accounts for load tests
 
 
@@ -91,16 +61,8 @@ def _due(label: str, month: int, day: int, year: int) -> tuple[str, datetime.dat
     return label.format(y=year), datetime.date(year, month, day)
 
 
-def generate(
-    provinces: int,
-    *,
-    year: int = 2025,
-    today: datetime.date | None = None,
-    updates_per_month: int = 1,
-    seed: int = 2025,
-    prefix: str = "syn",
-    communes: int = 100,
-) -> SyntheticReport:
+def generate(provinces: int, *, year: int = 2025, today: datetime.date | None = None, updates_per_month: int = 1,
+             seed: int = 2025, prefix: str = "syn", communes: int = 100) -> SyntheticReport:
     """Create ``provinces`` synthetic provinces; each in its own transaction (a crash keeps finished ones)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     today = today or datetime.date(year, 12, 20)
@@ -117,141 +79,65 @@ def generate(
     return report
 
 
-def _province(
-    index: int,
-    year: int,
-    today: datetime.date,
-    per_month: int,
-    rng: random.Random,
-    password: str,
-    prefix: str,
-    report: SyntheticReport,
-    commune_count: int = 100,
-) -> None:
+def _province(index: int, year: int, today: datetime.date, per_month: int, rng: random.Random, password: str,
+              prefix: str, report: SyntheticReport, commune_count: int = 100) -> None:
     code = f"{prefix}-{index:02d}"
-    province = Province.objects.create(
-        code=code, name=f"Tỉnh Thử nghiệm {index:02d}", valid_from=datetime.date(2025, 7, 1)
-    )
-    committee = Agency.objects.create(
-        province=province, code=f"{code}-ubnd", name="UBND tỉnh", kind=AgencyKind.PROVINCIAL_COMMITTEE
-    )
+    province = Province.objects.create(code=code, name=f"Tỉnh Thử nghiệm {index:02d}", valid_from=datetime.date(2025, 7, 1))
+    committee = Agency.objects.create(province=province, code=f"{code}-ubnd", name="UBND tỉnh", kind=AgencyKind.PROVINCIAL_COMMITTEE)
     departments = [
-        Agency(
-            province=province,
-            code=f"{code}-s{n:02d}",
-            name=name,
-            kind=AgencyKind.DEPARTMENT,
-            level=AgencyLevel.PROVINCE,
-            parent=committee,
-        )
+        Agency(province=province, code=f"{code}-s{n:02d}", name=name, kind=AgencyKind.DEPARTMENT, level=AgencyLevel.PROVINCE, parent=committee)
         for n, name in enumerate(DEPARTMENTS)
     ]
     communes = [
-        Agency(
-            province=province,
-            code=f"{code}-x{n:03d}",
-            name=f"UBND {'phường' if n % 4 == 0 else 'xã'} Thử nghiệm {n:03d}",
-            kind=AgencyKind.COMMUNE_COMMITTEE,
-            level=AgencyLevel.COMMUNE,
-            parent=committee,
-        )
+        Agency(province=province, code=f"{code}-x{n:03d}", name=f"UBND {'phường' if n % 4 == 0 else 'xã'} Thử nghiệm {n:03d}",
+               kind=AgencyKind.COMMUNE_COMMITTEE, level=AgencyLevel.COMMUNE, parent=committee)
         for n in range(1, commune_count + 1)
     ]
     for agency in (*departments, *communes):
         agency.search_text = agency.name.lower()
     Agency.objects.bulk_create([*departments, *communes])
     report.agencies += 1 + len(departments) + len(communes)
-    dept_group = AgencyGroup.objects.create(
-        province=province, code=f"{code}-departments", name="Các sở, ban, ngành", kind="departments"
-    )
+    dept_group = AgencyGroup.objects.create(province=province, code=f"{code}-departments", name="Các sở, ban, ngành", kind="departments")
     dept_group.members.set(departments)
-    commune_group = AgencyGroup.objects.create(
-        province=province, code=f"{code}-communes", name="UBND cấp xã", kind="commune_committees"
-    )
+    commune_group = AgencyGroup.objects.create(province=province, code=f"{code}-communes", name="UBND cấp xã", kind="commune_committees")
     commune_group.members.set(communes)
     home_affairs = departments[1]
 
-    users = [
-        User(username=f"{code}-snv", password=password, agency=home_affairs, role=Role.REVIEWER, first_name="Sở Nội vụ")
-    ]
+    users = [User(username=f"{code}-snv", password=password, agency=home_affairs, role=Role.REVIEWER, first_name="Sở Nội vụ")]
     for agency in (*departments, *communes):
-        users.append(
-            User(
-                username=f"{agency.code}-cb",
-                password=password,
-                agency=agency,
-                role=Role.STAFF,
-                email=f"{agency.code}@example.invalid",
-            )
-        )
+        users.append(User(username=f"{agency.code}-cb", password=password, agency=agency, role=Role.STAFF, email=f"{agency.code}@example.invalid"))
         users.append(User(username=f"{agency.code}-ld", password=password, agency=agency, role=Role.LEADER))
     User.objects.bulk_create(users, batch_size=1000)
     report.users += len(users)
 
     # The province's yearly plan: 60 tasks, 40 given to the communes, 20 to the departments.
-    plan = Document.objects.create(
-        province=province,
-        doc_type="plan",
-        number=f"{index}/KH-UBND",
-        title=f"Kế hoạch CCHC năm {year}",
-        year=year,
-        issued_on=datetime.date(year - 1, 12, 15),
-        issuer=committee,
-    )
+    plan = Document.objects.create(province=province, doc_type="plan", number=f"{index}/KH-UBND", title=f"Kế hoạch CCHC năm {year}",
+                                   year=year, issued_on=datetime.date(year - 1, 12, 15), issuer=committee)
     plan.followed_by.set([home_affairs, departments[0]])
-    sections = [
-        Section.objects.create(document=plan, number=n, title=t, area=a, order=i)
-        for i, (n, t, a) in enumerate(SECTIONS)
-    ]
+    sections = [Section.objects.create(document=plan, number=n, title=t, area=a, order=i) for i, (n, t, a) in enumerate(SECTIONS)]
     tasks: list[Task] = []
     group_of: list[AgencyGroup] = []
     for n in range(60):
         text, due = _due(*rng.choice(DEADLINES), year)
         lead = departments[n % len(departments)]
-        task = Task(
-            document=plan,
-            section=sections[n % len(sections)],
-            number=str(n // len(sections) + 1),
-            order=n,
-            title=f"Nhiệm vụ CCHC số {n + 1} của tỉnh năm {year}",
-            lead_text=lead.name,
-            cooperating_text="UBND cấp xã" if n < 40 else "Các sở, ban, ngành",
-            deadline_text=text,
-            due_date=due,
-            due_kind="quarter",
-        )
+        task = Task(document=plan, section=sections[n % len(sections)], number=str(n // len(sections) + 1), order=n,
+                    title=f"Nhiệm vụ CCHC số {n + 1} của tỉnh năm {year}", lead_text=lead.name,
+                    cooperating_text="UBND cấp xã" if n < 40 else "Các sở, ban, ngành", deadline_text=text, due_date=due, due_kind="quarter")
         task.search_text = task.build_search_text()
         tasks.append(task)
         group_of.append(commune_group if n < 40 else dept_group)
     # Each agency's own plan: 30 tasks each, assigned to itself.
     own_plans = []
     for agency in (*departments, *communes):
-        own_plans.append(
-            Document(
-                province=province,
-                doc_type="plan",
-                number=f"{agency.code}/KH",
-                title=f"Kế hoạch CCHC năm {year} của {agency.name}",
-                year=year,
-                issuer=agency,
-                search_text=agency.code,
-            )
-        )
+        own_plans.append(Document(province=province, doc_type="plan", number=f"{agency.code}/KH", title=f"Kế hoạch CCHC năm {year} của {agency.name}",
+                                  year=year, issuer=agency, search_text=agency.code))
     Document.objects.bulk_create(own_plans)
     own_tasks: list[tuple[Task, Agency]] = []
     for agency, document in zip((*departments, *communes), own_plans, strict=True):
         for n in range(30):
             text, due = _due(*rng.choice(DEADLINES), year)
-            task = Task(
-                document=document,
-                number=str(n + 1),
-                order=n,
-                title=f"Nhiệm vụ {n + 1} của {agency.name}",
-                lead_text=agency.name,
-                deadline_text=text,
-                due_date=due,
-                due_kind="quarter",
-            )
+            task = Task(document=document, number=str(n + 1), order=n, title=f"Nhiệm vụ {n + 1} của {agency.name}", lead_text=agency.name,
+                        deadline_text=text, due_date=due, due_kind="quarter")
             task.search_text = task.build_search_text()
             own_tasks.append((task, agency))
     insert_rows(Task, tasks + [t for t, _a in own_tasks], returning_ids=True)
@@ -261,38 +147,26 @@ def _province(
     for task, group in zip(tasks, group_of, strict=True):
         lead = departments[task.order % len(departments)]
         rows.append(_assignment(task, lead, "lead", None, today, rng))
-        rows.extend(
-            _assignment(task, member, "cooperating", group.pk, today, rng)
-            for member in (communes if group is commune_group else departments)
-            if member is not lead
-        )
+        rows.extend(_assignment(task, member, "cooperating", group.pk, today, rng) for member in (communes if group is commune_group else departments) if member is not lead)
     rows.extend(_assignment(task, agency, "lead", None, today, rng) for task, agency in own_tasks)
     insert_values(Assignment, rows)
     report.assignments += len(rows)
 
     # Monthly updates by the agency's staff, from January to the month before ``today``.
     staff_ids = dict(User.objects.filter(agency__province=province, role=Role.STAFF).values_list("agency_id", "pk"))
-    assignments = Assignment.objects.filter(task__document__province=province).values_list(
-        "pk", "agency_id", "progress", "state"
-    )
+    assignments = Assignment.objects.filter(task__document__province=province).values_list("pk", "agency_id", "progress", "state")
     months = today.month if today.day > 10 else max(1, today.month - 1)  # updates are made on the 10th
     updates: list[dict] = []
     for pk, agency_id, progress, state in assignments.iterator(chunk_size=5000):
         for month in range(1, months + 1):
             for k in range(per_month):
                 share = min(progress, round(progress * month / months))
-                updates.append(
-                    {
-                        "assignment_id": pk,
-                        "author_id": staff_ids[agency_id],
-                        "created_at": timezone.make_aware(datetime.datetime(today.year, month, 10 + k, 9, 0)),
-                        "state": WorkState.DONE
-                        if state == WorkState.DONE and month == months
-                        else (WorkState.IN_PROGRESS if share else WorkState.NOT_STARTED),
-                        "progress": share,
-                        "note": f"Báo cáo tháng {month}",
-                    }
-                )
+                updates.append({
+                    "assignment_id": pk, "author_id": staff_ids[agency_id],
+                    "created_at": timezone.make_aware(datetime.datetime(today.year, month, 10 + k, 9, 0)),
+                    "state": WorkState.DONE if state == WorkState.DONE and month == months else (WorkState.IN_PROGRESS if share else WorkState.NOT_STARTED),
+                    "progress": share, "note": f"Báo cáo tháng {month}",
+                })
         if len(updates) >= 50_000:
             insert_values(ProgressUpdate, updates)
             report.updates += len(updates)
@@ -301,51 +175,19 @@ def _province(
     report.updates += len(updates)
 
 
-def _assignment(
-    task: Task, agency: Agency, role: str, group_id: int | None, today: datetime.date, rng: random.Random
-) -> dict:
+def _assignment(task: Task, agency: Agency, role: str, group_id: int | None, today: datetime.date, rng: random.Random) -> dict:
     """A plausible state for the day: most past-due work done (some late), some overdue, current work in progress."""
     roll = rng.random()
     if task.due_date < today:
         if roll < 0.65:
             done = task.due_date - datetime.timedelta(days=rng.randint(0, 40))
-            return {
-                "task_id": task.pk,
-                "agency_id": agency.pk,
-                "role": role,
-                "group_id": group_id,
-                "state": WorkState.DONE,
-                "progress": 100,
-                "completed_on": done,
-            }
+            return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id, "state": WorkState.DONE, "progress": 100, "completed_on": done}
         if roll < 0.8:
             done = min(today, task.due_date + datetime.timedelta(days=rng.randint(1, 30)))
-            return {
-                "task_id": task.pk,
-                "agency_id": agency.pk,
-                "role": role,
-                "group_id": group_id,
-                "state": WorkState.DONE,
-                "progress": 100,
-                "completed_on": done,
-            }
-        return {
-            "task_id": task.pk,
-            "agency_id": agency.pk,
-            "role": role,
-            "group_id": group_id,
-            "state": WorkState.IN_PROGRESS,
-            "progress": rng.randint(10, 90),
-        }
+            return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id, "state": WorkState.DONE, "progress": 100, "completed_on": done}
+        return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id, "state": WorkState.IN_PROGRESS, "progress": rng.randint(10, 90)}
     if roll < 0.6:
-        return {
-            "task_id": task.pk,
-            "agency_id": agency.pk,
-            "role": role,
-            "group_id": group_id,
-            "state": WorkState.IN_PROGRESS,
-            "progress": rng.randint(5, 80),
-        }
+        return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id, "state": WorkState.IN_PROGRESS, "progress": rng.randint(5, 80)}
     return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id}
 
 
@@ -396,3 +238,43 @@ def add_indicators(province_code: str, count: int = 20, *, year: int = 2025, see
         Target.objects.bulk_create(targets, batch_size=2000)
         Measurement.objects.bulk_create(measurements, batch_size=2000)
     return len(targets)
+
+
+def add_history(province_code: str, *, tasks: int = 1, months: int = 12) -> int:
+    """Write ``months`` monthly reports on every part of the province's ``tasks`` most shared tasks (101 agencies
+    each) through the portal's own write path (``tasks.services.report_progress``: the update, the assignment's
+    new values, their historical rows and the notification step), so the task page's history is as a year of use
+    leaves it. Each report is then dated to its month. Return the number of reports written."""
+    from django.db.models import Count
+
+    from tasks import services
+
+    shared = (
+        Task.objects.filter(document__province__code=province_code)
+        .annotate(parts=Count("assignments"))
+        .order_by("-parts", "pk")[:tasks]
+    )
+    staff = {u.agency_id: u for u in User.objects.filter(agency__province__code=province_code, role=Role.STAFF)}
+    written = 0
+    year = timezone.localdate().year
+    for task in shared:
+        for assignment in Assignment.objects.filter(task=task).select_related("task__document", "agency"):
+            author = staff[assignment.agency_id]
+            for month in range(1, months + 1):
+                with transaction.atomic():
+                    assignment.refresh_from_db(fields=["version", "review_state", "state"])
+                    update = services.report_progress(
+                        assignment,
+                        author,
+                        assignment.version,
+                        services.Report(
+                            state=WorkState.IN_PROGRESS, progress=min(95, 8 * month), note=f"Báo cáo tháng {month}"
+                        ),
+                    )
+                    moment = timezone.make_aware(datetime.datetime(year, month, 10, 9, 0))
+                    ProgressUpdate.objects.filter(pk=update.pk).update(created_at=moment)
+                    ProgressUpdate.history.filter(id=update.pk).update(history_date=moment, created_at=moment)
+                    last = Assignment.history.filter(id=assignment.pk).order_by("-history_id").first()
+                    Assignment.history.filter(history_id=last.history_id).update(history_date=moment)
+                written += 1
+    return written

@@ -20,6 +20,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("reports/", include("cchc_portal.reports.urls")),
     path("queues/", include("cchc_portal.queues")),
+    path("exports/", include("cchc_portal.export_views")),
     path("admin/", admin.site.urls),
 ]
 

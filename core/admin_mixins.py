@@ -86,12 +86,9 @@ class CappedCountPaginator(Paginator):
             and not object_list.query.annotations
         ):
             ids = list(object_list.values_list("pk", flat=True)[bottom:top])
-            rows = {
-                obj.pk: obj
-                for obj in object_list.model._default_manager.filter(pk__in=ids).select_related(
-                    *_select_related_of(object_list)
-                )
-            }
+            related = _select_related_of(object_list)
+            found = object_list.model._default_manager.filter(pk__in=ids).select_related(*related)
+            rows = {obj.pk: obj for obj in found}
             return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
         return self._get_page(object_list[bottom:top], number, self)
 

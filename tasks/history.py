@@ -106,51 +106,38 @@ def _who(record) -> str:
 
 
 def change_log(
-    history: dict[type[models.Model], Iterable], subject: Callable[[type[models.Model], object], str], names: dict
+    history: dict[type[models.Model], Iterable],
+    subject: Callable[[type[models.Model], object], str],
+    names: dict,
+    earlier: dict[type[models.Model], Iterable] | None = None,
 ) -> list[Entry]:
     """Turn the historical rows of each model into readable entries, newest first.
 
     ``history`` maps a model to its historical rows (any order, with ``history_user`` loaded);
     ``subject(model, record)`` names the object a row is about ("Phần việc của Sở Tư pháp");
-    ``names`` maps (model, pk) to a name, for foreign keys.
+    ``names`` maps (model, pk) to a name, for foreign keys. ``earlier`` holds, per model, the row before each
+    of them that was not read with them (``newest_history``): compared with, never shown.
     """
     history = {model: list(records) for model, records in history.items()}
     names = {**names, **_missing_names(history, names)}
     entries: list[Entry] = []
+    earlier = earlier or {}
     for model, records in history.items():
         previous: dict[int, object] = {}
-        for record in sorted(records, key=lambda r: r.history_id):  # the order rows were written
+        records = list(records)
+        read_ids = {r.history_id for r in records}
+        context = [r for r in earlier.get(model, ()) if r.history_id not in read_ids]
+        for record in sorted([*records, *context], key=lambda r: r.history_id):  # the order rows were written
             pk = record.id
-            about = subject(model, record)
-            action = ACTIONS[record.history_type]
             before = previous.get(pk)
             previous[pk] = record
-            if action == "created" or before is None:
-                shown = CREATED_SHOWS[model] if action == "created" else SHOWN[model]
-                changes = [
-                    Change(
-                        _label(model, name), "", _display(model, name, getattr(record, _attname(model, name)), names)
-                    )
-                    for name in shown
-                    if getattr(record, _attname(model, name)) not in (None, "")
-                ]
-            elif action == "deleted":
-                changes = []
-            else:
-                changes = []
-                for name in SHOWN[model]:
-                    attname = _attname(model, name)
-                    old, new = getattr(before, attname), getattr(record, attname)
-                    if old != new:
-                        changes.append(
-                            Change(
-                                _label(model, name),
-                                _display(model, name, old, names),
-                                _display(model, name, new, names),
-                            )
-                        )
-                if not changes:
-                    continue  # a save that changed nothing people see
+            if record.history_id not in read_ids:
+                continue  # read only to compare the next row with
+            action = ACTIONS[record.history_type]
+            changes = _changes(model, record, before, action, names)
+            if changes is None:
+                continue  # a save that changed nothing people see
+            about = subject(model, record)
             entries.append(
                 Entry(
                     when=record.history_date,
@@ -165,6 +152,28 @@ def change_log(
             )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def _changes(model, record, before, action: str, names: dict) -> list[Change] | None:
+    """What a historical row changed against the row before it (None: nothing people see)."""
+    if action == "created" or before is None:
+        shown = CREATED_SHOWS[model] if action == "created" else SHOWN[model]
+        return [
+            Change(_label(model, name), "", _display(model, name, getattr(record, _attname(model, name)), names))
+            for name in shown
+            if getattr(record, _attname(model, name)) not in (None, "")
+        ]
+    if action == "deleted":
+        return []
+    changes = []
+    for name in SHOWN[model]:
+        attname = _attname(model, name)
+        old, new = getattr(before, attname), getattr(record, attname)
+        if old != new:
+            changes.append(
+                Change(_label(model, name), _display(model, name, old, names), _display(model, name, new, names))
+            )
+    return changes or None
 
 
 def merge_initial_assignments(entries: list[Entry], assignments: dict[int, object]) -> list[Entry]:
@@ -185,7 +194,9 @@ def merge_initial_assignments(entries: list[Entry], assignments: dict[int, objec
         Change(
             str(labels[role]),
             "",
-            "; ".join(agencies) if len(agencies) <= 5 else ngettext("%(n)s cơ quan", "%(n)s cơ quan", len(agencies)) % {"n": len(agencies)},
+            "; ".join(agencies)
+            if len(agencies) <= 5
+            else ngettext("%(n)s cơ quan", "%(n)s cơ quan", len(agencies)) % {"n": len(agencies)},
         )
         for role in (AssignmentRole.LEAD, AssignmentRole.COOPERATING, "")
         if (agencies := names.get(role))
@@ -226,3 +237,24 @@ def _missing_names(history: dict[type[models.Model], list], names: dict) -> dict
 
 def _attname(model: type[models.Model], name: str) -> str:
     return model._meta.get_field(name).attname
+
+
+def newest_history(queryset, limit: int) -> tuple[list, list, bool]:
+    """The newest ``limit`` historical rows of ``queryset`` (each with the id of the row before it, in the same
+    query), those earlier rows that were not among them (one more query, only when some are needed), and whether
+    older rows were left: however many rows the objects have, a part reported monthly for years costs the same as a
+    new one."""
+    model = queryset.model
+    before = (
+        model.objects.filter(id=models.OuterRef("id"), history_id__lt=models.OuterRef("history_id"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    found = queryset.annotate(previous_id=models.Subquery(before)).order_by("-history_date", "-history_id")
+    rows = list(found[: limit + 1])
+    more, rows = len(rows) > limit, rows[:limit]
+    read = {r.history_id for r in rows}
+    missing = [r.previous_id for r in rows if r.history_type == "~" and r.previous_id and r.previous_id not in read]
+    if not missing:
+        return rows, [], more
+    return rows, list(model.objects.filter(history_id__in=missing).select_related("history_user")), more

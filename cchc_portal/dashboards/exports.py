@@ -618,6 +618,30 @@ def _signer_title(name: str) -> str:
     return str(next((title for prefix, title in SIGNER_TITLES if folded.startswith(prefix)), _("THỦ TRƯỞNG CƠ QUAN")))
 
 
+def _numbered(page):
+    """Put the page number in the header, centred, from the second page on (Nghị định 30); the appendix's section
+    inherits it. Return the section."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    page.different_first_page_header_footer = True
+    line = page.header.paragraphs[0]
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    line._p.append(field)
+    return page
+
+
+def _quiet_areas(data: ReportData) -> str:
+    """The areas with nothing completed in the period, said once ("" when every area has something)."""
+    quiet = [ROMAN_NUMERALS[i] for i, (_area, rows) in enumerate(data.by_area()) if not data.completed_in_period(rows)]
+    if not quiet:
+        return ""
+    return _("Các lĩnh vực chưa có nhiệm vụ hoàn thành trong kỳ: %(areas)s.") % {"areas": ", ".join(quiet)}
+
+
 def build_docx(data: ReportData) -> bytes:
     """Return the report as a Word document (see the module docstring for its layout)."""
     from docx import Document as WordDocument  # heavy imports, only for exports
@@ -636,8 +660,7 @@ def build_docx(data: ReportData) -> bytes:
         for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
             fonts.set(qn(attribute), "Times New Roman")
         normal.paragraph_format.space_after = Pt(0)
-
-        page = word.sections[0]
+        page = _numbered(word.sections[0])
         page.page_width, page.page_height = Mm(210), Mm(297)
         page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Mm(20), Mm(20), Mm(30), Mm(15)
 
@@ -739,10 +762,9 @@ def build_docx(data: ReportData) -> bytes:
                 indent=True,
                 after=3,
             )
-            para(word, _("2. Kết quả nổi bật trong kỳ:"), indent=True)
             notable = data.completed_in_period(rows)
-            if not notable:
-                para(word, _("- Chưa có nhiệm vụ hoàn thành trong kỳ."), indent=True)
+            if notable:  # an area without any is said once, after the areas (``_quiet_areas``)
+                para(word, _("2. Kết quả nổi bật trong kỳ:"), indent=True)
             for row in notable[:BODY_LIST_LIMIT]:
                 line = f"- {row.task.title} ({row.lead})"
                 if row.result:
@@ -757,6 +779,8 @@ def build_docx(data: ReportData) -> bytes:
                 more(late)
             para(word, "", after=3)
 
+        if quiet := _quiet_areas(data):
+            para(word, quiet, italic=True, indent=True, after=3)
         if data.agency_reports:  # what the agencies reported for the period, in their own words
             para(
                 word, f"{ROMAN_NUMERALS[numeral]}. {_('Báo cáo của các cơ quan, đơn vị')}", bold=True, before=6, after=3

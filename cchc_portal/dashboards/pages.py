@@ -226,15 +226,14 @@ def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[di
     # The ranking is a province's page: its links only add the agency (and a filter) to the scope's own.
     drill_base, overview_base = scope.url("dashboard:tasks"), scope.url("dashboard:overview")
     lead_filter = f"&role={AssignmentRole.LEAD.value}"
-    done_filter = f"&status={DONE_FILTER}"
-    overdue_filter = f"&status={OfficialStatus.OVERDUE.value}"
+    done_filter, overdue_filter = f"&status={DONE_FILTER}", f"&status={OfficialStatus.OVERDUE.value}"
     for figures in ranking:
         counts = figures.counts
         if counts.total:
             rank += 1
         agency_link = f"{drill_base}&agency={figures.agency_id}"
         row = {
-            "agency_id": figures.agency_id,
+            "agency_id": figures.agency_id,  # (the "worst agencies" tab picks its rows by it)
             "rank": number(rank) if counts.total else "",
             "name": figures.name,
             "url": f"{overview_base}&agency={figures.agency_id}",

@@ -128,6 +128,12 @@ def paragraphs(document) -> list[str]:
     return [p.text for p in document.paragraphs]
 
 
+def portrait_header_xml(report_) -> str:
+    section = report_.sections[0]
+    assert section.different_first_page_header_footer
+    return section.header._element.xml
+
+
 def test_the_word_report_is_laid_out_as_an_administrative_report(client, sonoivu, quarter_one):
     response = export(client, sonoivu, "docx", document=quarter_one.pk, period="quarter-1")
     assert "bao-cao-cchc-tinh-quy-i-nam-2024.docx" in response["Content-Disposition"]
@@ -167,6 +173,13 @@ def test_the_word_report_is_laid_out_as_an_administrative_report(client, sonoivu
     assert any(
         p.startswith("- Ban hành Danh mục Quyết định của UBND tỉnh quy định chi tiết năm 2024") for p in upcoming
     )
+
+    # An area with nothing completed in the period is said once, not under each area.
+    assert not any(p == "- Chưa có nhiệm vụ hoàn thành trong kỳ." for p in text)
+    quiet = [p for p in text if p.startswith("Các lĩnh vực chưa có nhiệm vụ hoàn thành trong kỳ: ")]
+    assert len(quiet) == 1 and "II" not in quiet[0].split(": ")[1].split(", ")  # II has I.2… done: not listed
+    # Page numbers in the header, from the second page on.
+    assert 'w:instr="PAGE"' in portrait_header_xml(report_)
 
     normal = report_.styles["Normal"].font
     assert (normal.name, normal.size.pt) == ("Times New Roman", 14)

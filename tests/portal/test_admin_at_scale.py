@@ -83,11 +83,13 @@ def test_assignments_searched_by_agency_and_sorted_by_their_relations_ids(client
     assert shown and {a.agency.name for a in shown} == {"UBND xã Thử nghiệm 002"}
     assert {a.task.document.province.code for a in shown} == {"adm-01"}
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("admin:tasks_assignment_changelist"), {"o": "0"})  # the task column
+        response = client.get(
+            reverse("admin:tasks_assignment_changelist"), {"o": "1"}
+        )  # the task column (after the action checkbox)
     ids = [a.task_id for a in response.context["cl"].result_list]
     assert ids == sorted(ids)
     assert '"tasks_assignment"."task_id" ASC' in list_query(queries.captured_queries)
-    response = client.get(reverse("admin:tasks_assignment_changelist"), {"o": "-1"})  # the agency column
+    response = client.get(reverse("admin:tasks_assignment_changelist"), {"o": "-2"})  # the agency column
     ids = [a.agency_id for a in response.context["cl"].result_list]
     assert ids == sorted(ids, reverse=True)
 

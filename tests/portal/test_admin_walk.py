@@ -227,6 +227,8 @@ def test_a_province_admin_reads_and_writes_nothing_of_another_province(client, w
                     confirm = getattr(page, "context", None) and page.context.get("confirm_form")
                     if confirm is not None:
                         walk.hit(role, "post", reverse(f"{base}_process_import"), {**confirm.initial, "resource": "0"})
+                    if not hasattr(model_admin, "export_action"):
+                        continue  # tasks and assignments are exported in the worker (cchc_portal.exporting)
                     walk.hit(role, "get", reverse(f"{base}_export"), {"id__exact": obj.pk})
                     walk.hit(role, "post", reverse(f"{base}_export") + f"?id__exact={obj.pk}", {"format": "1", "resource": "0"})
             # Autocomplete of every relation field this admin offers, searched for the marker and empty.

@@ -66,6 +66,9 @@ def world(demo):
                                            state=PeriodicReport.State.DRAFT, results="Đã triển khai")
     report_file = PeriodicReportFile(report=report, original_name="bao-cao.pdf", content_type="application/pdf", size=9)
     report_file.file.save("bao-cao.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    from cchc_portal.models import ExportJob
+
+    export = ExportJob.objects.create(source="tasks", params={"status": ["overdue"]}, created_by=staff)
     period = {"duty": duty.pk, "period": "quy-1-2024"}
     own_report = {**period, "agency": staff.agency_id}
     return {
@@ -83,6 +86,7 @@ def world(demo):
         "indicators:target_delete": {"indicator_pk": indicator.pk, "pk": target.pk},
         "indicators:report": target.pk, "indicators:review": measurement.pk, "indicators:evidence": measurement.pk,
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "exports:job": export.pk, "exports:status": export.pk, "exports:file": export.pk,
     }
 
 
@@ -116,8 +120,8 @@ def state_counts() -> list[int]:
 
 def test_every_page_is_classified(world):
     unknown = set(url_names()) - set(world) - PUBLIC - {
-        "home", "plans:list", "tasks:list", "tasks:review_queue", "dashboard:overview", "dashboard:indicators", "dashboard:tasks", "dashboard:export_xlsx",
-        "dashboard:export_docx", "notifications:list", "notifications:read_all", "indicators:home", "indicators:agency",
+        "home", "plans:list", "tasks:list", "tasks:review_queue", "dashboard:overview", "dashboard:tasks", "dashboard:export_xlsx",
+        "dashboard:export_docx", "dashboard:indicators", "exports:start", "notifications:list", "notifications:read_all", "indicators:home", "indicators:agency",
         "indicators:agency_export", "indicators:review_queue", "indicators:indexes", "bench_ping",
         "notifications:settings", "queues:leader", "queues:returned", "queues:soon", "reports:index", "tasks:review_bulk",
         "password_change", "password_change_done",

@@ -177,3 +177,38 @@ def test_the_agencies_given_the_task_by_the_import_are_one_line(client, demo):
         ("Phối hợp", f"{task.assignments.count() - 1} cơ quan"),
     ]
     assert not [e for e in history if e.subject.startswith("Phần việc của") and e.action == "created"]
+
+
+def test_the_page_reads_only_the_history_rows_it_shows(client, staff, lead_part):
+    """A year of monthly reports (or years of them) costs the page the same reads as a few (issue 16)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def report(times: int, start: int = 0) -> None:
+        for n in range(start, start + times):
+            services.report_progress(
+                lead_part,
+                staff,
+                Assignment.objects.get(pk=lead_part.pk).version,
+                services.Report(state=WorkState.IN_PROGRESS, progress=n % 100, note=f"Tháng {n}"),
+            )
+
+    client.force_login(staff)
+    url = reverse("tasks:detail", args=[lead_part.task_id])
+    report(5)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    report(80, start=5)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert len(many) == len(few)
+    reads = [q["sql"] for q in many.captured_queries if "historical" in q["sql"] and '"history_date" DESC' in q["sql"]]
+    assert sum("LIMIT 61" in sql for sql in reads) == 5  # one per historical model
+    # The rest are bounded by the number of parts: their creations, and the row before each row read.
+    assert all(" LIMIT " in sql or "history_type\" = '+'" in sql or 'history_id" IN (' in sql for sql in reads)
+    assert page.context["history_total"] == "60+" and len(page.context["history"]) == 60
+    # Every change of the part shown says what it was before, the oldest one read too (the row before it is read
+    # only to compare with, never shown).
+    part = [e for e in page.context["history"] if e.subject == "Phần việc của Sở Tư pháp" and e.action == "changed"]
+    assert part and all([c.label for c in e.changes] == ["Tiến độ (%)"] for e in part)
+    assert ("Tiến độ (%)", "24", "25") in [(c.label, c.old, c.new) for e in part for c in e.changes]  # the oldest

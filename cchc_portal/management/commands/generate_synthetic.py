@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from cchc_portal.synthetic import add_indicators, generate
+from cchc_portal.synthetic import add_history, add_indicators, generate
 
 
 class Command(BaseCommand):
@@ -20,6 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument("--communes", type=int, default=100, help="Số xã mỗi tỉnh (mặc định 100).")
         parser.add_argument(
+            "--history-tasks",
+            type=int,
+            default=0,
+            help="Số nhiệm vụ (dùng chung nhiều cơ quan nhất) của tỉnh đầu tiên được ghi 12 báo cáo tháng qua đường ghi của cổng.",
+        )
+        parser.add_argument(
             "--indicators",
             type=int,
             default=0,
@@ -29,6 +35,8 @@ class Command(BaseCommand):
     def handle(self, *args, provinces: int, year: int, updates_per_month: int, seed: int, communes: int, **options):
         started = time.perf_counter()
         report = generate(provinces, year=year, updates_per_month=updates_per_month, seed=seed, communes=communes)
+        if options["history_tasks"]:
+            add_history("syn-01", tasks=options["history_tasks"])
         if options["indicators"]:
             add_indicators("syn-01", options["indicators"], year=year, seed=seed)
         self.stdout.write(
