@@ -234,22 +234,7 @@ def build_preview(
     Queries: 3 to load the province's names, 2 for the document's sections and tasks, 1 for their reports (on a
     re-import); none per row.
     """
-    resolver = resolver or Resolver(document.province, day=_reference_day(document))  # issue 12: units of that day
-    mapped = {fold(text): target for text, target in (mappings or {}).items()}
-
-    def resolve(cell: str, context: str = "") -> list[Resolved]:
-        resolved = resolver.resolve_cell(parties.prepare_cell(cell), context)
-        if not mapped:
-            return resolved
-        out = []
-        for r in resolved:
-            target = mapped.get(fold(r.text))
-            if not r.known and target is not None:
-                r = Resolved(r.text, agency=target if isinstance(target, Agency) else None,
-                             group=target if isinstance(target, AgencyGroup) else None, qualifier=r.qualifier)
-            out.append(r)
-        return out
-
+    resolve = _cell_resolver(resolver or Resolver(document.province, day=_reference_day(document)), mappings)
     saved = document.pk is not None  # a dry run previews against a draft that is not written
     existing_sections = {s.path: s for s in document.sections.all()} if saved else {}
     existing_tasks = list(document.tasks.select_related("section")) if saved else []
@@ -283,6 +268,27 @@ def build_preview(
                                    % {"rows": ", ".join(map(str, rows)), "name": text}))
     errors = list(table.errors) + [RowMessage(t.row, message) for s in all_sections for t in s.tasks for message in t.errors]
     return TaskImportPreview(document, all_sections, errors, warnings, missing)
+
+
+def _cell_resolver(resolver: Resolver, mappings: dict[str, Target] | None) -> Callable[..., list[Resolved]]:
+    """Read an agency cell with the names valid on the document's day (issue 12), then the admin's mappings of
+    names the directory does not know."""
+    mapped = {fold(text): target for text, target in (mappings or {}).items()}
+
+    def resolve(cell: str, context: str = "") -> list[Resolved]:
+        resolved = resolver.resolve_cell(parties.prepare_cell(cell), context)
+        if not mapped:
+            return resolved
+        out = []
+        for r in resolved:
+            target = mapped.get(fold(r.text))
+            if not r.known and target is not None:
+                r = Resolved(r.text, agency=target if isinstance(target, Agency) else None,
+                             group=target if isinstance(target, AgencyGroup) else None, qualifier=r.qualifier)
+            out.append(r)
+        return out
+
+    return resolve
 
 
 def _match(sections: list[PreviewSection], existing: list[Task], choices: dict[int, str]) -> list[Task]:
