@@ -83,6 +83,19 @@ def _province(index: int, year: int, today: datetime.date, per_month: int, rng: 
               prefix: str, report: SyntheticReport, commune_count: int = 100) -> None:
     code = f"{prefix}-{index:02d}"
     province = Province.objects.create(code=code, name=f"Tỉnh Thử nghiệm {index:02d}", valid_from=datetime.date(2025, 7, 1))
+    committee, departments, communes, dept_group, commune_group = _province_agencies(province, code, commune_count, report)
+    _province_users(code, departments, communes, password, report)
+    tasks, group_of = _province_plan_tasks(province, index, year, committee, departments, dept_group, commune_group, rng)
+    own_tasks = _own_plan_tasks(province, year, (*departments, *communes), rng)
+    insert_rows(Task, tasks + [t for t, _a in own_tasks], returning_ids=True)
+    report.tasks += len(tasks) + len(own_tasks)
+    _province_assignments(tasks, group_of, own_tasks, departments, communes, commune_group, today, rng, report)
+    _province_updates(province, today, per_month, report)
+
+
+def _province_agencies(province: Province, code: str, commune_count: int,
+                       report: SyntheticReport) -> tuple[Agency, list[Agency], list[Agency], AgencyGroup, AgencyGroup]:
+    """UBND tỉnh, its departments and communes, and the two groups of them."""
     committee = Agency.objects.create(province=province, code=f"{code}-ubnd", name="UBND tỉnh", kind=AgencyKind.PROVINCIAL_COMMITTEE)
     departments = [
         Agency(province=province, code=f"{code}-s{n:02d}", name=name, kind=AgencyKind.DEPARTMENT, level=AgencyLevel.PROVINCE, parent=committee)
@@ -101,8 +114,12 @@ def _province(index: int, year: int, today: datetime.date, per_month: int, rng: 
     dept_group.members.set(departments)
     commune_group = AgencyGroup.objects.create(province=province, code=f"{code}-communes", name="UBND cấp xã", kind="commune_committees")
     commune_group.members.set(communes)
-    home_affairs = departments[1]
+    return committee, departments, communes, dept_group, commune_group
 
+
+def _province_users(code: str, departments: list[Agency], communes: list[Agency], password: str, report: SyntheticReport) -> None:
+    """The Sở Nội vụ reviewer, and a staff member and a leader for each department and commune."""
+    home_affairs = departments[1]
     users = [User(username=f"{code}-snv", password=password, agency=home_affairs, role=Role.REVIEWER, first_name="Sở Nội vụ")]
     for agency in (*departments, *communes):
         users.append(User(username=f"{agency.code}-cb", password=password, agency=agency, role=Role.STAFF, email=f"{agency.code}@example.invalid"))
@@ -110,7 +127,12 @@ def _province(index: int, year: int, today: datetime.date, per_month: int, rng: 
     User.objects.bulk_create(users, batch_size=1000)
     report.users += len(users)
 
-    # The province's yearly plan: 60 tasks, 40 given to the communes, 20 to the departments.
+
+def _province_plan_tasks(province: Province, index: int, year: int, committee: Agency, departments: list[Agency],
+                         dept_group: AgencyGroup, commune_group: AgencyGroup,
+                         rng: random.Random) -> tuple[list[Task], list[AgencyGroup]]:
+    """The province's yearly plan and its 60 unsaved tasks (40 for the communes, 20 for the departments), with each one's group."""
+    home_affairs = departments[1]
     plan = Document.objects.create(province=province, doc_type="plan", number=f"{index}/KH-UBND", title=f"Kế hoạch CCHC năm {year}",
                                    year=year, issued_on=datetime.date(year - 1, 12, 15), issuer=committee)
     plan.followed_by.set([home_affairs, departments[0]])
@@ -126,23 +148,31 @@ def _province(index: int, year: int, today: datetime.date, per_month: int, rng: 
         task.search_text = task.build_search_text()
         tasks.append(task)
         group_of.append(commune_group if n < 40 else dept_group)
-    # Each agency's own plan: 30 tasks each, assigned to itself.
+    return tasks, group_of
+
+
+def _own_plan_tasks(province: Province, year: int, agencies: tuple[Agency, ...], rng: random.Random) -> list[tuple[Task, Agency]]:
+    """Each agency's own plan (saved) and its 30 unsaved tasks, assigned to itself."""
     own_plans = []
-    for agency in (*departments, *communes):
+    for agency in agencies:
         own_plans.append(Document(province=province, doc_type="plan", number=f"{agency.code}/KH", title=f"Kế hoạch CCHC năm {year} của {agency.name}",
                                   year=year, issuer=agency, search_text=agency.code))
     Document.objects.bulk_create(own_plans)
     own_tasks: list[tuple[Task, Agency]] = []
-    for agency, document in zip((*departments, *communes), own_plans, strict=True):
+    for agency, document in zip(agencies, own_plans, strict=True):
         for n in range(30):
             text, due = _due(*rng.choice(DEADLINES), year)
             task = Task(document=document, number=str(n + 1), order=n, title=f"Nhiệm vụ {n + 1} của {agency.name}", lead_text=agency.name,
                         deadline_text=text, due_date=due, due_kind="quarter")
             task.search_text = task.build_search_text()
             own_tasks.append((task, agency))
-    insert_rows(Task, tasks + [t for t, _a in own_tasks], returning_ids=True)
-    report.tasks += len(tasks) + len(own_tasks)
+    return own_tasks
 
+
+def _province_assignments(tasks: list[Task], group_of: list[AgencyGroup], own_tasks: list[tuple[Task, Agency]],
+                          departments: list[Agency], communes: list[Agency], commune_group: AgencyGroup,
+                          today: datetime.date, rng: random.Random, report: SyntheticReport) -> None:
+    """Write the assignments: the plan's lead and each group member's share, and each own task's lead."""
     rows: list[dict] = []
     for task, group in zip(tasks, group_of, strict=True):
         lead = departments[task.order % len(departments)]
@@ -152,7 +182,9 @@ def _province(index: int, year: int, today: datetime.date, per_month: int, rng: 
     insert_values(Assignment, rows)
     report.assignments += len(rows)
 
-    # Monthly updates by the agency's staff, from January to the month before ``today``.
+
+def _province_updates(province: Province, today: datetime.date, per_month: int, report: SyntheticReport) -> None:
+    """Write monthly updates by the agency's staff, from January to the month before ``today``."""
     staff_ids = dict(User.objects.filter(agency__province=province, role=Role.STAFF).values_list("agency_id", "pk"))
     assignments = Assignment.objects.filter(task__document__province=province).values_list("pk", "agency_id", "progress", "state")
     months = today.month if today.day > 10 else max(1, today.month - 1)  # updates are made on the 10th

@@ -490,14 +490,42 @@ def apply_preview(
     document = preview.document
     result = ImportResult()
     if remember:
-        resolver = resolver or Resolver(document.province)
-        for text, target in remember.items():
-            resolver.remember(text, target)
+        _remember_names(document, remember, resolver)
 
     sections_by_path = _write_sections(preview, result)
 
     groups = {r.group.pk: r.group for t in preview.tasks for r in (*t.lead, *t.cooperating) if r.group is not None}
     members = _members(groups.values(), _reference_day(document))
+    new_tasks, updated_tasks = _update_matched_tasks(preview, sections_by_path, result)
+
+    fresh: list[tuple] = []
+    to_create: list[Assignment] = []
+    if new_tasks:
+        fresh = _insert_new_tasks(new_tasks, members, result, user_id, reason)
+
+    if updated_tasks:
+        to_create = _sync_assignments(updated_tasks, members, result)
+        if to_create:
+            bulk_create_with_history(to_create, Assignment, batch_size=1000, default_user=_user(user_id), default_change_reason=reason)
+            result.assignments_created += len(to_create)
+
+    _remove_missing(preview, remove_missing, result)
+    after_import(document, [row[1] for row in fresh] + [a.agency_id for a in to_create])
+    return result
+
+
+def _remember_names(document: Document, remember: dict[str, Target], resolver: Resolver | None) -> None:
+    """Keep the names the admin resolved by hand as aliases for next time."""
+    resolver = resolver or Resolver(document.province)
+    for text, target in remember.items():
+        resolver.remember(text, target)
+
+
+def _update_matched_tasks(
+    preview: TaskImportPreview, sections_by_path: dict[str, Section], result: ImportResult
+) -> tuple[list[tuple[dict[str, object], PreviewTask]], list[tuple[Task, PreviewTask]]]:
+    """Update in place the tasks a row matches (saved only when changed); the values of the new ones, to insert."""
+    document = preview.document
     existing = {t.pk: t for t in document.tasks.all()}
     new_tasks: list[tuple[dict[str, object], PreviewTask]] = []
     updated_tasks: list[tuple[Task, PreviewTask]] = []
@@ -518,31 +546,36 @@ def apply_preview(
             values["document_id"] = document.pk
             values["evidence_required"] = pt.evidence_required
             new_tasks.append((values, pt))
+    return new_tasks, updated_tasks
 
-    fresh: list[tuple] = []
-    to_create: list[Assignment] = []
-    if new_tasks:
-        # The fast path (see core.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
-        # _values() builds every row's dict with the same keys in the same order: its values are the columns.
-        columns = list(new_tasks[0][0])
-        ids = insert_tuples(Task, columns, [tuple(values.values()) for values, _pt in new_tasks], returning_ids=True)
-        result.created = len(new_tasks)
-        fresh = [
-            (task_id, agency_id, role, group_id)
-            for task_id, (_values_, pt) in zip(ids, new_tasks, strict=True)
-            for agency_id, (role, group_id) in _wanted_assignments(pt, members).items()
-        ]
-        insert_tuples(Assignment, ["task_id", "agency_id", "role", "group_id"], fresh)
-        result.assignments_created += len(fresh)
-        copy_history(Task, "id", ids, user_id=user_id, reason=reason)
-        copy_history(Assignment, "task_id", ids, user_id=user_id, reason=reason)
 
-    if updated_tasks:
-        to_create = _sync_assignments(updated_tasks, members, result)
-        if to_create:
-            bulk_create_with_history(to_create, Assignment, batch_size=1000, default_user=_user(user_id), default_change_reason=reason)
-            result.assignments_created += len(to_create)
+def _insert_new_tasks(
+    new_tasks: list[tuple[dict[str, object], PreviewTask]],
+    members: dict[int, list[Agency]],
+    result: ImportResult,
+    user_id: int | None,
+    reason: str,
+) -> list[tuple]:
+    """Insert the new tasks, their assignments and history rows; the (task, agency, role, group) rows written."""
+    # The fast path (see core.bulk): COPY on PostgreSQL, multi-row INSERT on SQLite; history in SQL.
+    # _values() builds every row's dict with the same keys in the same order: its values are the columns.
+    columns = list(new_tasks[0][0])
+    ids = insert_tuples(Task, columns, [tuple(values.values()) for values, _pt in new_tasks], returning_ids=True)
+    result.created = len(new_tasks)
+    fresh = [
+        (task_id, agency_id, role, group_id)
+        for task_id, (_values_, pt) in zip(ids, new_tasks, strict=True)
+        for agency_id, (role, group_id) in _wanted_assignments(pt, members).items()
+    ]
+    insert_tuples(Assignment, ["task_id", "agency_id", "role", "group_id"], fresh)
+    result.assignments_created += len(fresh)
+    copy_history(Task, "id", ids, user_id=user_id, reason=reason)
+    copy_history(Assignment, "task_id", ids, user_id=user_id, reason=reason)
+    return fresh
 
+
+def _remove_missing(preview: TaskImportPreview, remove_missing: Iterable[int], result: ImportResult) -> None:
+    """Delete the missing tasks the admin chose to remove, keeping those with reported progress; count the rest kept."""
     removable = set(remove_missing) & {t.pk for t in preview.missing}
     if removable:
         reported = set(
@@ -553,8 +586,6 @@ def apply_preview(
             result.removed += 1
         result.kept += len(reported)
     result.kept += len(preview.missing) - len(removable)
-    after_import(document, [row[1] for row in fresh] + [a.agency_id for a in to_create])
-    return result
 
 
 def _write_sections(preview: TaskImportPreview, result: ImportResult) -> dict[str, Section]:

@@ -158,94 +158,24 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
     """
     user = request.user
     bound, conflicts = bound or {}, conflicts or {}
-    everyone = sorted(
-        task.assignments.with_status().select_related("agency", "group"),
-        key=lambda a: (a.role != AssignmentRole.LEAD, a.agency.name),
-    )
-    for a in everyone:
-        a.task = task
-    visible = [a for a in everyone if a.is_readable_among(user, everyone)]
+    everyone, visible = _readable_assignments(user, task)
     ids = [a.pk for a in visible]
-    # With many agencies (a task given to 100 communes) the others' parts show only their latest entries.
-    crowded = len(visible) > CROWDED_PARTS
-    parts = {}
-    for a in visible:
-        own = a.is_own(user)
-        parts[a.pk] = Part(assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN)
-
-    # Only the reports a timeline can show: a part with years of monthly reports (or a load test's thousands)
-    # costs the same as one with a few. The newest ``shown_limit`` reports hold every report among the newest
-    # ``shown_limit`` entries of the timeline, whatever the reviews and extensions around them.
-    updates = []
-    for limit in sorted({p.shown_limit for p in parts.values()}):
-        chosen = [pk for pk, p in parts.items() if p.shown_limit == limit]
-        newest = Window(RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()])
-        updates += ProgressUpdate.objects.filter(assignment_id__in=chosen).annotate(rank=newest).filter(rank__lte=limit).select_related("author__agency")
-    counts = ProgressUpdate.objects.filter(assignment_id__in=ids).values("assignment_id").annotate(n=Count("pk"))
-    for row in counts.values_list("assignment_id", "n"):
-        parts[row[0]].update_count = row[1]
+    parts = _new_parts(user, visible)
+    updates = _newest_updates(parts)
+    _count_updates(parts, ids)
     reviews = list(Review.objects.filter(assignment_id__in=ids).select_related("actor__agency"))
     extensions = list(
         ExtensionRequest.objects.filter(assignment_id__in=ids).select_related(
             "requested_by__agency", "decided_by__agency"
         )
     )
-    for update in updates:
-        part = parts[update.assignment_id]
-        part.timeline.append(TimelineItem("update", update.created_at, update.author, update))
-        if part.last_update is None or update.created_at > part.last_update.created_at:
-            part.last_update = update
-    for review in reviews:
-        part = parts[review.assignment_id]
-        part.timeline.append(TimelineItem(review.decision, review.created_at, review.actor, review))
-        if review.decision in (ReviewDecision.RETURNED, ReviewDecision.REOPENED) and (
-            part.last_return is None or review.created_at > part.last_return.created_at
-        ):
-            part.last_return = review
-        if review.decision == ReviewDecision.SUBMITTED and (
-            part.last_submission is None or review.created_at > part.last_submission.created_at
-        ):
-            part.last_submission = review
-    for request_ in extensions:
-        part = parts[request_.assignment_id]
-        request_.assignment = part.assignment
-        part.timeline.append(TimelineItem("extension_asked", request_.requested_at, request_.requested_by, request_))
-        if request_.decided_at:
-            part.timeline.append(TimelineItem("extension_decided", request_.decided_at, request_.decided_by, request_))
-        if request_.state == ExtensionRequest.State.PENDING:
-            part.pending_extension = request_
-
-    recurring = [pk for pk, p in parts.items() if p.assignment.is_recurring]
-    if recurring:  # the periods of a recurring task's shares: one query
-        for occurrence in Occurrence.objects.filter(assignment_id__in=recurring).order_by("period_start"):
-            parts[occurrence.assignment_id].occurrences.append(occurrence)
-
+    _add_updates(parts, updates)
+    _add_reviews(parts, reviews)
+    _add_extensions(parts, extensions)
+    _add_occurrences(parts)
     for part in parts.values():
-        a = part.assignment
-        part.timeline.sort(key=lambda item: item.when, reverse=True)
-        if part.last_return:
-            part.answered = bool(part.last_update and part.last_update.created_at > part.last_return.created_at)
-        part.conflict = conflicts.get(a.pk)
-        if a.can_report(user):
-            part.report_form = bound.get(("report", a.pk)) or ProgressForm(assignment=a, occurrences=part.occurrences)
-            if a.can_request_extension(user) and not part.pending_extension:
-                part.extension_form = bound.get(("extension", a.pk)) or ExtensionRequestForm(assignment=a)
-        if a.can_submit(user) and a.review_state in (ReviewState.DRAFT, ReviewState.RETURNED):
-            part.submit_form = bound.get(("submit", a.pk)) or SubmitForm(assignment=a)
-            if part.last_update is None:
-                part.submit_blocked = _("Chưa có báo cáo tiến độ nào để gửi.")
-            elif a.review_state == ReviewState.RETURNED and not part.answered:
-                part.submit_blocked = _("Cần có báo cáo bổ sung (trả lời ý kiến trả lại) trước khi gửi lại.")
-        elif part.own and a.review_state in (ReviewState.DRAFT, ReviewState.RETURNED) and part.last_update:
-            part.hint = _("Lãnh đạo đơn vị sẽ gửi báo cáo này để Sở Nội vụ, Văn phòng UBND tỉnh xem xét.")
-        if a.can_review(user) and a.review_state == ReviewState.SUBMITTED:
-            part.review_form = bound.get(("review", a.pk)) or ReviewForm(assignment=a)
-        if a.can_reopen(user):
-            part.reopen_form = bound.get(("reopen", a.pk)) or ReopenForm(assignment=a)
-        if part.pending_extension and part.pending_extension.can_decide(user):
-            part.decision_form = bound.get(("decide", part.pending_extension.pk)) or ExtensionDecisionForm(
-                request_id=part.pending_extension.pk
-            )
+        _settle_part(part, conflicts)
+        _attach_forms(part, user, bound)
 
     # Evidence only for the reports shown: a task given to 100 communes has 1,200 reports a year.
     shown = [item.obj for part in parts.values() for item in part.shown_timeline if item.kind == "update"]
@@ -266,6 +196,126 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
         "is_reviewer": user.is_reviewer,
         "has_hidden_parts": len(visible) < len(everyone),
     }
+
+
+def _readable_assignments(user: User, task: Task) -> tuple[list[Assignment], list[Assignment]]:
+    """All the task's assignments (leads first, then by agency name), and those the user may read."""
+    everyone = sorted(
+        task.assignments.with_status().select_related("agency", "group"),
+        key=lambda a: (a.role != AssignmentRole.LEAD, a.agency.name),
+    )
+    for a in everyone:
+        a.task = task
+    visible = [a for a in everyone if a.is_readable_among(user, everyone)]
+    return everyone, visible
+
+
+def _new_parts(user: User, visible: list[Assignment]) -> dict[int, Part]:
+    """One empty part per readable assignment, by assignment pk, with how many timeline entries it shows."""
+    # With many agencies (a task given to 100 communes) the others' parts show only their latest entries.
+    crowded = len(visible) > CROWDED_PARTS
+    parts = {}
+    for a in visible:
+        own = a.is_own(user)
+        parts[a.pk] = Part(assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN)
+    return parts
+
+
+def _newest_updates(parts: dict[int, Part]) -> list[ProgressUpdate]:
+    """The newest ``shown_limit`` reports of each part: one query per distinct limit."""
+    # Only the reports a timeline can show: a part with years of monthly reports (or a load test's thousands)
+    # costs the same as one with a few. The newest ``shown_limit`` reports hold every report among the newest
+    # ``shown_limit`` entries of the timeline, whatever the reviews and extensions around them.
+    updates = []
+    for limit in sorted({p.shown_limit for p in parts.values()}):
+        chosen = [pk for pk, p in parts.items() if p.shown_limit == limit]
+        newest = Window(RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()])
+        updates += ProgressUpdate.objects.filter(assignment_id__in=chosen).annotate(rank=newest).filter(rank__lte=limit).select_related("author__agency")
+    return updates
+
+
+def _count_updates(parts: dict[int, Part], ids: list[int]) -> None:
+    """Set each part's count of all its reports (one query)."""
+    counts = ProgressUpdate.objects.filter(assignment_id__in=ids).values("assignment_id").annotate(n=Count("pk"))
+    for row in counts.values_list("assignment_id", "n"):
+        parts[row[0]].update_count = row[1]
+
+
+def _add_updates(parts: dict[int, Part], updates: list[ProgressUpdate]) -> None:
+    """Put the reports on their parts' timelines and note each part's latest report."""
+    for update in updates:
+        part = parts[update.assignment_id]
+        part.timeline.append(TimelineItem("update", update.created_at, update.author, update))
+        if part.last_update is None or update.created_at > part.last_update.created_at:
+            part.last_update = update
+
+
+def _add_reviews(parts: dict[int, Part], reviews: list[Review]) -> None:
+    """Put the review decisions on their parts' timelines and note each part's latest return and submission."""
+    for review in reviews:
+        part = parts[review.assignment_id]
+        part.timeline.append(TimelineItem(review.decision, review.created_at, review.actor, review))
+        if review.decision in (ReviewDecision.RETURNED, ReviewDecision.REOPENED) and (
+            part.last_return is None or review.created_at > part.last_return.created_at
+        ):
+            part.last_return = review
+        if review.decision == ReviewDecision.SUBMITTED and (
+            part.last_submission is None or review.created_at > part.last_submission.created_at
+        ):
+            part.last_submission = review
+
+
+def _add_extensions(parts: dict[int, Part], extensions: list[ExtensionRequest]) -> None:
+    """Put the extension requests and decisions on their parts' timelines and note each part's pending one."""
+    for request_ in extensions:
+        part = parts[request_.assignment_id]
+        request_.assignment = part.assignment
+        part.timeline.append(TimelineItem("extension_asked", request_.requested_at, request_.requested_by, request_))
+        if request_.decided_at:
+            part.timeline.append(TimelineItem("extension_decided", request_.decided_at, request_.decided_by, request_))
+        if request_.state == ExtensionRequest.State.PENDING:
+            part.pending_extension = request_
+
+
+def _add_occurrences(parts: dict[int, Part]) -> None:
+    """Give each recurring part its periods, in order (one query, none when no part recurs)."""
+    recurring = [pk for pk, p in parts.items() if p.assignment.is_recurring]
+    if recurring:  # the periods of a recurring task's shares: one query
+        for occurrence in Occurrence.objects.filter(assignment_id__in=recurring).order_by("period_start"):
+            parts[occurrence.assignment_id].occurrences.append(occurrence)
+
+
+def _settle_part(part: Part, conflicts: dict) -> None:
+    """Sort the part's timeline newest first, say whether a return was answered, attach its save conflict."""
+    part.timeline.sort(key=lambda item: item.when, reverse=True)
+    if part.last_return:
+        part.answered = bool(part.last_update and part.last_update.created_at > part.last_return.created_at)
+    part.conflict = conflicts.get(part.assignment.pk)
+
+
+def _attach_forms(part: Part, user: User, bound: dict) -> None:
+    """Give the part the forms this user may use on it (a bound one when given), or why submitting is blocked."""
+    a = part.assignment
+    if a.can_report(user):
+        part.report_form = bound.get(("report", a.pk)) or ProgressForm(assignment=a, occurrences=part.occurrences)
+        if a.can_request_extension(user) and not part.pending_extension:
+            part.extension_form = bound.get(("extension", a.pk)) or ExtensionRequestForm(assignment=a)
+    if a.can_submit(user) and a.review_state in (ReviewState.DRAFT, ReviewState.RETURNED):
+        part.submit_form = bound.get(("submit", a.pk)) or SubmitForm(assignment=a)
+        if part.last_update is None:
+            part.submit_blocked = _("Chưa có báo cáo tiến độ nào để gửi.")
+        elif a.review_state == ReviewState.RETURNED and not part.answered:
+            part.submit_blocked = _("Cần có báo cáo bổ sung (trả lời ý kiến trả lại) trước khi gửi lại.")
+    elif part.own and a.review_state in (ReviewState.DRAFT, ReviewState.RETURNED) and part.last_update:
+        part.hint = _("Lãnh đạo đơn vị sẽ gửi báo cáo này để Sở Nội vụ, Văn phòng UBND tỉnh xem xét.")
+    if a.can_review(user) and a.review_state == ReviewState.SUBMITTED:
+        part.review_form = bound.get(("review", a.pk)) or ReviewForm(assignment=a)
+    if a.can_reopen(user):
+        part.reopen_form = bound.get(("reopen", a.pk)) or ReopenForm(assignment=a)
+    if part.pending_extension and part.pending_extension.can_decide(user):
+        part.decision_form = bound.get(("decide", part.pending_extension.pk)) or ExtensionDecisionForm(
+            request_id=part.pending_extension.pk
+        )
 
 
 def _history_context(request, task, visible, updates, reviews, extensions) -> dict:
