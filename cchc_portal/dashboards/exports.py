@@ -191,6 +191,24 @@ def report_data(scope: Scope, period: ReportPeriod) -> ReportData:
         .order_by("document__year", "document_id", "section__order", "section_id", "order", "pk")
     )
     task_by_pk = {t.pk: t for t in tasks}
+    shares_qs, shares = _report_shares(scope)
+    latest = _latest_updates(shares_qs, as_of)
+    files = _evidence_files(latest)
+    by_task = _share_statuses(shares, task_by_pk, latest, as_of, scope.today)
+    rows = []
+    for task in tasks:
+        entries = by_task.get(task.pk, [])
+        if scope.is_agency_view:
+            rows.extend(_share_rows(task, entries, latest, files))
+        else:
+            rows.append(_task_row(task, entries, latest, files, as_of))
+    sections = {t.section_id: t.section for t in tasks if t.section_id}
+    sent = [] if scope.is_agency_view else sent_for_period(scope.document_ids, period.start, period.end)
+    return ReportData(scope, period, as_of, _issuer(scope), rows, sections, sent)
+
+
+def _report_shares(scope: Scope) -> tuple[QuerySet[Assignment], list[SimpleNamespace]]:
+    """Return the queryset of the shares a report counts and those shares read as plain rows."""
     shares_qs = Assignment.objects.filter(task__document_id__in=scope.document_ids)
     if scope.is_agency_view:
         shares_qs = shares_qs.filter(agency_id__in=scope.agency_ids)
@@ -203,48 +221,62 @@ def report_data(scope: Scope, period: ReportPeriod) -> ReportData:
             "pk", "task_id", "role", "state", "progress", "completed_on", "due_date", agency_name=F("agency__name")
         )
     ]
-    latest = _latest_updates(shares_qs, as_of)
+    return shares_qs, shares
+
+
+def _evidence_files(latest: dict[str, dict[int, SimpleNamespace]]) -> dict[int, list[str]]:
+    """Return the names of the files attached to each latest update with evidence, by update id."""
     files: dict[int, list[str]] = defaultdict(list)
     proof_ids = [u.pk for u in latest["proof"].values()]
     for update_id, name in Evidence.objects.filter(update_id__in=proof_ids).values_list("update_id", "original_name"):
         files[update_id].append(name)
+    return files
 
+
+def _share_statuses(
+    shares: list[SimpleNamespace],
+    task_by_pk: dict[int, Task],
+    latest: dict[str, dict[int, SimpleNamespace]],
+    as_of: datetime.date,
+    today: datetime.date,
+) -> dict[int, list[tuple[SimpleNamespace, str, datetime.date | None, int]]]:
+    """Return, per task id, each share with its official status, completion day and progress at ``as_of``."""
     by_task: dict[int, list[tuple[SimpleNamespace, str, datetime.date | None, int]]] = defaultdict(list)
     for share in shares:
-        state, completed, progress = _state_at(share, latest["state"].get(share.pk), as_of, scope.today)
+        state, completed, progress = _state_at(share, latest["state"].get(share.pk), as_of, today)
         task_ = task_by_pk[share.task_id]
         ongoing = is_ongoing(task_.due_kind, task_.recurrence)
         status = official_status(state, completed, share.due_date or task_.due_date, as_of, ongoing)
         by_task[share.task_id].append((share, status, completed, progress))
+    return by_task
 
-    rows = []
-    for task in tasks:
-        entries = by_task.get(task.pk, [])
-        if scope.is_agency_view:
-            for share, status, completed, progress in entries:
-                rows.append(
-                    ReportRow(
-                        task,
-                        status,
-                        progress,
-                        completed,
-                        _note([share], latest),
-                        _proof([share], latest, files),
-                        str(AssignmentRole(share.role).label),
-                    )
-                )
-            continue
-        status = task_status_of((share.role, status) for share, status, _c, _p in entries) or unassigned_status(
-            task.due_date, as_of
+
+def _share_rows(task: Task, entries: list, latest: dict, files: dict[int, list[str]]) -> list[ReportRow]:
+    """Return the agency report's rows of a task: one per share of the agency."""
+    return [
+        ReportRow(
+            task,
+            status,
+            progress,
+            completed,
+            _note([share], latest),
+            _proof([share], latest, files),
+            str(AssignmentRole(share.role).label),
         )
-        done_dates = [completed for _s, _st, completed, _p in entries if completed]
-        completed = max(done_dates) if status in DONE and done_dates else None
-        progress = round(sum(p for *_rest, p in entries) / len(entries)) if entries else 0
-        who = [share for share, *_rest in entries]
-        rows.append(ReportRow(task, status, progress, completed, _note(who, latest), _proof(who, latest, files)))
-    sections = {t.section_id: t.section for t in tasks if t.section_id}
-    sent = [] if scope.is_agency_view else sent_for_period(scope.document_ids, period.start, period.end)
-    return ReportData(scope, period, as_of, _issuer(scope), rows, sections, sent)
+        for share, status, completed, progress in entries
+    ]
+
+
+def _task_row(task: Task, entries: list, latest: dict, files: dict[int, list[str]], as_of: datetime.date) -> ReportRow:
+    """Return the province report's row of a task, its status decided by its responsible shares."""
+    status = task_status_of((share.role, status) for share, status, _c, _p in entries) or unassigned_status(
+        task.due_date, as_of
+    )
+    done_dates = [completed for _s, _st, completed, _p in entries if completed]
+    completed = max(done_dates) if status in DONE and done_dates else None
+    progress = round(sum(p for *_rest, p in entries) / len(entries)) if entries else 0
+    who = [share for share, *_rest in entries]
+    return ReportRow(task, status, progress, completed, _note(who, latest), _proof(who, latest, files))
 
 
 def _latest_updates(shares: QuerySet[Assignment], as_of: datetime.date) -> dict[str, dict[int, SimpleNamespace]]:
