@@ -475,129 +475,149 @@ def build_xlsx(data: ReportData) -> bytes:
     "Tổng hợp" (the figures by CCHC area). Cells wear named styles: assigning font, border and alignment
     one by one costs ten times more on a 5,000-row appendix."""
     from openpyxl import Workbook  # heavy imports, only for exports
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-    from openpyxl.utils import get_column_letter
 
     with translation.override("vi"):
         workbook = Workbook()
-        thin = Side(style="thin", color="808080")
-        box = Border(left=thin, right=thin, top=thin, bottom=thin)
-        styles = {
-            "body": NamedStyle(
-                "body",
-                font=Font(name="Times New Roman", size=12),
-                border=box,
-                alignment=Alignment(wrap_text=True, vertical="top"),
-            ),
-            "number": NamedStyle(
-                "number",
-                font=Font(name="Times New Roman", size=12),
-                border=box,
-                alignment=Alignment(horizontal="center", vertical="top"),
-            ),
-            "head": NamedStyle(
-                "head",
-                font=Font(name="Times New Roman", size=12, bold=True),
-                border=box,
-                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-            ),
-            "band": NamedStyle(
-                "band",
-                font=Font(name="Times New Roman", size=12, bold=True),
-                border=box,
-                alignment=Alignment(wrap_text=True, vertical="top"),
-                fill=PatternFill("solid", fgColor="EEF2F6"),
-            ),
-            "title": NamedStyle(
-                "title",
-                font=Font(name="Times New Roman", size=13, bold=True),
-                alignment=Alignment(horizontal="center", wrap_text=True),
-            ),
-            "subtitle": NamedStyle(
-                "subtitle",
-                font=Font(name="Times New Roman", size=12, italic=True),
-                alignment=Alignment(horizontal="center", wrap_text=True),
-            ),
-            "total": NamedStyle("total", font=Font(name="Times New Roman", size=12, bold=True), border=box),
-        }
-        for style in styles.values():
-            workbook.add_named_style(style)
-
-        sheet = workbook.active
-        sheet.title = _("Phụ lục")
-        columns = _columns(data)
-        width = len(columns)
-        progress_column = width - 2
-
-        def put(row: int, column: int, value, style: str) -> None:
-            sheet.cell(row=row, column=column, value=neutralise(value)).style = style
-
-        symbol = data.symbol.removeprefix(_("Số: "))
-        titles = [
-            (_("PHỤ LỤC"), "title"),
-            (data.title, "title"),
-            (
-                _("(Kèm theo Báo cáo %(symbol)s của %(issuer)s)") % {"symbol": symbol, "issuer": data.issuer_name},
-                "subtitle",
-            ),
-            (_("Số liệu tính đến ngày %(date)s") % {"date": day(data.as_of)}, "subtitle"),
-        ]
-        for index, (text, style) in enumerate(titles, start=1):
-            sheet.merge_cells(start_row=index, start_column=1, end_row=index, end_column=width)
-            put(index, 1, text, style)
-        header_row = len(titles) + 2
-        for column, (title, column_width) in enumerate(columns, start=1):
-            put(header_row, column, title, "head")
-            sheet.column_dimensions[get_column_letter(column)].width = column_width
-        line = header_row
-        for kind, item in _grouped(data):
-            line += 1
-            if kind == "row":
-                for column, value in enumerate(_cells(data, item), start=1):
-                    put(line, column, value, "number" if column in (1, progress_column) else "body")
-                continue
-            label = (
-                f"{item.get_doc_type_display()} {item.display_number}: {item.title}"
-                if kind == "document"
-                else item.title
-            )
-            put(line, 1, "" if kind == "document" else item.number, "band")
-            put(line, 2, label, "band")
-            for column in range(3, width + 1):
-                put(line, column, None, "band")
-            sheet.merge_cells(start_row=line, start_column=2, end_row=line, end_column=width)
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-        sheet.print_title_rows = f"{header_row}:{header_row}"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-        summary = workbook.create_sheet(_("Tổng hợp"))
-        heads = [_("Lĩnh vực"), _("Tổng số")] + [str(s.label) for s in STATUSES] + [_("Tỷ lệ hoàn thành (%)")]
-        summary.cell(row=1, column=1, value=neutralise(data.title)).style = "total"
-        summary.cell(row=2, column=1, value=neutralise(_("Số liệu tính đến ngày %(date)s") % {"date": day(data.as_of)}))
-        for column, title in enumerate(heads, start=1):
-            summary.cell(row=4, column=column, value=title).style = "head"
-            summary.column_dimensions[get_column_letter(column)].width = 40 if column == 1 else 14
-        for offset, (area, rows) in enumerate([*data.by_area(), (None, data.rows)], start=5):
-            counts = data.counts(rows)
-            label = str(AREA_HEADINGS[area]) if area is not None else _("Tổng cộng")
-            values = [
-                label,
-                counts.total,
-                *(counts[s] for s in STATUSES),
-                round(counts.completion, 1) if counts.completion is not None else None,
-            ]
-            for column, value in enumerate(values, start=1):
-                summary.cell(row=offset, column=column, value=neutralise(value)).style = (
-                    "total" if area is None else "body"
-                )
+        _add_xlsx_styles(workbook)
+        _appendix_sheet(workbook.active, data)
+        _summary_sheet(workbook, data)
         if data.agency_reports:
             _agency_reports_sheet(workbook, data)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+def _add_xlsx_styles(workbook) -> None:
+    """Register the workbook's named styles: body, number, head, band, title, subtitle and total."""
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    styles = {
+        "body": NamedStyle(
+            "body",
+            font=Font(name="Times New Roman", size=12),
+            border=box,
+            alignment=Alignment(wrap_text=True, vertical="top"),
+        ),
+        "number": NamedStyle(
+            "number",
+            font=Font(name="Times New Roman", size=12),
+            border=box,
+            alignment=Alignment(horizontal="center", vertical="top"),
+        ),
+        "head": NamedStyle(
+            "head",
+            font=Font(name="Times New Roman", size=12, bold=True),
+            border=box,
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        ),
+        "band": NamedStyle(
+            "band",
+            font=Font(name="Times New Roman", size=12, bold=True),
+            border=box,
+            alignment=Alignment(wrap_text=True, vertical="top"),
+            fill=PatternFill("solid", fgColor="EEF2F6"),
+        ),
+        "title": NamedStyle(
+            "title",
+            font=Font(name="Times New Roman", size=13, bold=True),
+            alignment=Alignment(horizontal="center", wrap_text=True),
+        ),
+        "subtitle": NamedStyle(
+            "subtitle",
+            font=Font(name="Times New Roman", size=12, italic=True),
+            alignment=Alignment(horizontal="center", wrap_text=True),
+        ),
+        "total": NamedStyle("total", font=Font(name="Times New Roman", size=12, bold=True), border=box),
+    }
+    for style in styles.values():
+        workbook.add_named_style(style)
+
+
+def _put(sheet, row: int, column: int, value, style: str) -> None:
+    """Write a neutralised value into a cell of ``sheet`` with a named style."""
+    sheet.cell(row=row, column=column, value=neutralise(value)).style = style
+
+
+def _appendix_sheet(sheet, data: ReportData) -> None:
+    """Fill sheet "Phụ lục": its titles, the column heads, every task under its document and section bands."""
+    sheet.title = _("Phụ lục")
+    header_row = _appendix_sheet_head(sheet, data)
+    width = len(_columns(data))
+    progress_column = width - 2
+    line = header_row
+    for kind, item in _grouped(data):
+        line += 1
+        if kind == "row":
+            for column, value in enumerate(_cells(data, item), start=1):
+                _put(sheet, line, column, value, "number" if column in (1, progress_column) else "body")
+            continue
+        label = (
+            f"{item.get_doc_type_display()} {item.display_number}: {item.title}" if kind == "document" else item.title
+        )
+        _put(sheet, line, 1, "" if kind == "document" else item.number, "band")
+        _put(sheet, line, 2, label, "band")
+        for column in range(3, width + 1):
+            _put(sheet, line, column, None, "band")
+        sheet.merge_cells(start_row=line, start_column=2, end_row=line, end_column=width)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _appendix_sheet_head(sheet, data: ReportData) -> int:
+    """Write the appendix sheet's titles and column heads; return the row of the heads."""
+    from openpyxl.utils import get_column_letter
+
+    columns = _columns(data)
+    width = len(columns)
+    symbol = data.symbol.removeprefix(_("Số: "))
+    titles = [
+        (_("PHỤ LỤC"), "title"),
+        (data.title, "title"),
+        (
+            _("(Kèm theo Báo cáo %(symbol)s của %(issuer)s)") % {"symbol": symbol, "issuer": data.issuer_name},
+            "subtitle",
+        ),
+        (_("Số liệu tính đến ngày %(date)s") % {"date": day(data.as_of)}, "subtitle"),
+    ]
+    for index, (text, style) in enumerate(titles, start=1):
+        sheet.merge_cells(start_row=index, start_column=1, end_row=index, end_column=width)
+        _put(sheet, index, 1, text, style)
+    header_row = len(titles) + 2
+    for column, (title, column_width) in enumerate(columns, start=1):
+        _put(sheet, header_row, column, title, "head")
+        sheet.column_dimensions[get_column_letter(column)].width = column_width
+    return header_row
+
+
+def _summary_sheet(workbook, data: ReportData) -> None:
+    """Sheet "Tổng hợp": the figures by CCHC area and their total."""
+    from openpyxl.utils import get_column_letter
+
+    summary = workbook.create_sheet(_("Tổng hợp"))
+    heads = [_("Lĩnh vực"), _("Tổng số")] + [str(s.label) for s in STATUSES] + [_("Tỷ lệ hoàn thành (%)")]
+    summary.cell(row=1, column=1, value=neutralise(data.title)).style = "total"
+    summary.cell(row=2, column=1, value=neutralise(_("Số liệu tính đến ngày %(date)s") % {"date": day(data.as_of)}))
+    for column, title in enumerate(heads, start=1):
+        summary.cell(row=4, column=column, value=title).style = "head"
+        summary.column_dimensions[get_column_letter(column)].width = 40 if column == 1 else 14
+    for offset, (area, rows) in enumerate([*data.by_area(), (None, data.rows)], start=5):
+        counts = data.counts(rows)
+        label = str(AREA_HEADINGS[area]) if area is not None else _("Tổng cộng")
+        values = [
+            label,
+            counts.total,
+            *(counts[s] for s in STATUSES),
+            round(counts.completion, 1) if counts.completion is not None else None,
+        ]
+        for column, value in enumerate(values, start=1):
+            summary.cell(row=offset, column=column, value=neutralise(value)).style = "total" if area is None else "body"
 
 
 def _agency_reports_sheet(workbook, data: ReportData) -> None:
