@@ -391,9 +391,6 @@ def measure(runs: int) -> list[tuple[str, float, float, float, int, bool]]:
     """Time each page; return (label, median ms, median CPU ms of this process, median database ms, queries,
     limited) rows. CPU and database time tell a slow page from a busy machine."""
     import time_machine
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from agencies.models import Agency, User
     from plans.models import Document
@@ -401,7 +398,18 @@ def measure(runs: int) -> list[tuple[str, float, float, float, int, bool]]:
     plan = Document.objects.get(number=PLAN_NUMBER)
     staff_agency = User.objects.get(username="bench_staff").agency_id
     some_agency = Agency.objects.get(province=plan.province, name="Sở số 10").pk
-    pages = [
+    pages = _measured_pages(plan, staff_agency, some_agency)
+    clients = _logged_in_clients(pages)
+    results = []
+    with time_machine.travel(datetime.datetime(2024, 9, 15, 2, 0, tzinfo=datetime.UTC), tick=True):
+        for username, label, url, limited in pages:
+            results.append((label, *_time_page(clients[username], url, runs, limited), limited))
+    return results
+
+
+def _measured_pages(plan, staff_agency: int, some_agency: int) -> list[tuple[str, str, str, bool]]:
+    """The (username, label, url, limited by 300 ms) rows of the pages and exports ``measure`` times."""
+    return [
         ("bench_reviewer", "Tổng quan một văn bản (4.000 nhiệm vụ)", f"/dashboard/?document={plan.pk}", True),
         ("bench_reviewer", "Tổng quan cả năm (5.000 nhiệm vụ)", "/dashboard/?year=2024", True),
         (
@@ -433,32 +441,41 @@ def measure(runs: int) -> list[tuple[str, float, float, float, int, bool]]:
         ),
         ("bench_staff", "Xuất Word của cơ quan", "/dashboard/export/docx/?year=2024&period=quarter-3", False),
     ]
+
+
+def _logged_in_clients(pages) -> dict:
+    """A test Client logged in for each username of ``pages``, keyed by username."""
+    from django.test import Client
+
+    from agencies.models import User
+
     clients = {}
     for username in {p[0] for p in pages}:
         client = Client()
         client.force_login(User.objects.get(username=username))
         clients[username] = client
-    results = []
-    with time_machine.travel(datetime.datetime(2024, 9, 15, 2, 0, tzinfo=datetime.UTC), tick=True):
-        for username, label, url, limited in pages:
-            client = clients[username]
-            for _ in range(2):  # warm-up: caches, first connection, compiled templates
-                assert client.get(url).status_code == 200, url
-            times, cpu, database = [], [], []
-            queries = 0
-            for _ in range(runs if limited else max(3, runs // 2)):
-                with CaptureQueriesContext(connection) as captured:
-                    started, started_cpu = time.perf_counter(), time.process_time()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - started) * 1000)
-                    cpu.append((time.process_time() - started_cpu) * 1000)
-                assert response.status_code == 200
-                queries = len(captured.captured_queries)
-                database.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
-            results.append(
-                (label, statistics.median(times), statistics.median(cpu), statistics.median(database), queries, limited)
-            )
-    return results
+    return clients
+
+
+def _time_page(client, url: str, runs: int, limited: bool) -> tuple[float, float, float, int]:
+    """Warm a page up, then time it; return its median ms, median CPU ms, median database ms and query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):  # warm-up: caches, first connection, compiled templates
+        assert client.get(url).status_code == 200, url
+    times, cpu, database = [], [], []
+    queries = 0
+    for _ in range(runs if limited else max(3, runs // 2)):
+        with CaptureQueriesContext(connection) as captured:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        assert response.status_code == 200
+        queries = len(captured.captured_queries)
+        database.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+    return statistics.median(times), statistics.median(cpu), statistics.median(database), queries
 
 
 # The aggregates a province's yearly dashboard cannot do without, written by hand: (1) each task's official
