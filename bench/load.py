@@ -91,13 +91,43 @@ def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
 
 
 def main() -> None:
+    args = _parse_args()
+    env = _server_env()
+    _setup_django(env)
+    from tasks.models import ProgressUpdate
+
+    # Most clients work on an assignment of their own; ``--shared`` of them are an agency's leader editing the
+    # same assignment as that agency's staff at the same moment, so stale saves happen and must be refused.
+    shared = min(args.shared, args.clients // 2)
+    pairs = args.clients - shared
+    chosen = _choose_assignments(pairs)
+    before = {a.pk: (a.version, ProgressUpdate.objects.filter(assignment=a).count()) for a in chosen}
+
+    port = free_port()
+    server = start_gunicorn(port, env)
+    lock = threading.Lock()
+    updates = _Updates(port, chosen, args.think, time.monotonic() + args.seconds, lock)
+    elapsed = updates.run(shared)
+    lost = _count_lost(chosen, before, updates.saved_per_assignment)
+    ping_rps = _ping_rps(port, args.clients, args.seconds, lock)
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=20)
+    _print_results(args, chosen, shared, updates, elapsed, lost, ping_rps)
+
+
+def _parse_args() -> argparse.Namespace:
+    """The command-line options: clients, seconds, shared assignments and think time."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--shared", type=int, default=4, help="clients that edit another client's assignment at the same time")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause in seconds between a user's updates (0: flat out)")
-    args = parser.parse_args()
-    env = {
+    return parser.parse_args()
+
+
+def _server_env() -> dict:
+    """The environment of this process and of gunicorn: production settings over plain HTTP, bench endpoints on."""
+    return {
         **os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB), "DEBUG": "False", "SECRET_KEY": "bench-" + "k" * 50,
         "ALLOWED_HOSTS": "127.0.0.1", "SESSION_COOKIE_SECURE": "False", "CSRF_COOKIE_SECURE": "False", "SECURE_SSL_REDIRECT": "False",
         "SECURE_HSTS_SECONDS": "0", "BENCH_ENDPOINTS": "True", "DEMO_MODE": "False", "AXES_ENABLED": "False", "LOG_LEVEL": "WARNING",
@@ -105,6 +135,10 @@ def main() -> None:
         "FAST_PASSWORD_HASHER": "True",
         "DJANGO_SETTINGS_MODULE": "cchc_portal.settings",
     }
+
+
+def _setup_django(env: dict) -> None:
+    """Set Django up in this process with ``env``, migrate the database and collect the static files."""
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -114,14 +148,14 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
+
+
+def _choose_assignments(pairs: int) -> list:
+    """One in-progress assignment per agency on its own plan, the least-reported first; exit when too few."""
     from django.db.models import Count, F
 
-    from tasks.models import Assignment, ProgressUpdate
+    from tasks.models import Assignment
 
-    # Most clients work on an assignment of their own; ``--shared`` of them are an agency's leader editing the
-    # same assignment as that agency's staff at the same moment, so stale saves happen and must be refused.
-    shared = min(args.shared, args.clients // 2)
-    pairs = args.clients - shared
     # Each pair works on a task of its agency's own plan, as contact persons mostly do; one per agency.
     chosen, seen = [], set()
     # The least-reported first: a real part has a year of monthly reports, not the thousands earlier runs of this
@@ -136,30 +170,43 @@ def main() -> None:
             chosen.append(candidate)
     if len(chosen) < pairs:
         raise SystemExit("Not enough synthetic data: run python manage.py generate_synthetic --provinces 1 first.")
-    before = {a.pk: (a.version, ProgressUpdate.objects.filter(assignment=a).count()) for a in chosen}
+    return chosen
 
-    port = free_port()
-    server = start_gunicorn(port, env)
-    latencies: list[float] = []
-    outcomes: dict[str, int] = {"saved": 0, "conflict": 0, "error": 0}
-    saved_per_assignment: dict[int, int] = {a.pk: 0 for a in chosen}
-    lock = threading.Lock()
-    deadline = time.monotonic() + args.seconds
-    think = args.think
-    rng = random.Random(7)
-    version_re = {a.pk: re.compile(rf'name="a{a.pk}-version" value="(\d+)"') for a in chosen}
 
-    def worker(assignment, username: str) -> None:
-        client = Client(port)
+class _Updates:
+    """The concurrent task updates: one thread per user, with their latencies and outcomes."""
+
+    def __init__(self, port: int, chosen: list, think: float, deadline: float, lock: threading.Lock) -> None:
+        self.port, self.chosen, self.think, self.deadline, self.lock = port, chosen, think, deadline, lock
+        self.latencies: list[float] = []
+        self.outcomes: dict[str, int] = {"saved": 0, "conflict": 0, "error": 0}
+        self.saved_per_assignment: dict[int, int] = {a.pk: 0 for a in chosen}
+        self.rng = random.Random(7)
+        self.version_re = {a.pk: re.compile(rf'name="a{a.pk}-version" value="(\d+)"') for a in chosen}
+
+    def run(self, shared: int) -> float:
+        """Run the staff of every assignment and the leaders of the first ``shared`` ones; return the seconds taken."""
+        threads = [threading.Thread(target=self.worker, args=(a, f"{a.agency.code}-cb")) for a in self.chosen]
+        threads += [threading.Thread(target=self.worker, args=(a, f"{a.agency.code}-ld")) for a in self.chosen[:shared]]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - started
+
+    def worker(self, assignment, username: str) -> None:
+        """Log in as ``username``, open the task once, then save progress reports on it until the deadline."""
+        client = Client(self.port)
         client.login(username, "demo12345")
         page = f"/tasks/{assignment.task_id}/"
         status, text, _ = client.request("GET", page)  # open the task once, as a person does
-        match = version_re[assignment.pk].search(text)
+        match = self.version_re[assignment.pk].search(text)
         version = int(match.group(1)) if match else 0
         n = 0
-        while time.monotonic() < deadline:
-            if think:
-                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        while time.monotonic() < self.deadline:
+            if self.think:
+                time.sleep(self.rng.uniform(0.5 * self.think, 1.5 * self.think))
             n += 1
             form = {f"a{assignment.pk}-version": str(version), f"a{assignment.pk}-state": "in_progress",
                     f"a{assignment.pk}-progress": str(10 + n % 80), f"a{assignment.pk}-note": f"{username} lần {n}",
@@ -167,27 +214,28 @@ def main() -> None:
             started = time.perf_counter()
             status, text, _h = client.request("POST", f"/tasks/assignments/{assignment.pk}/report/", form)
             elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-                if status == 302:
-                    outcomes["saved"] += 1
-                    saved_per_assignment[assignment.pk] += 1
-                    version += 1
-                elif status == 409:  # the page shows the other person's values and the current version
-                    outcomes["conflict"] += 1
-                    match = version_re[assignment.pk].search(text)
-                    version = int(match.group(1)) if match else version
-                else:
-                    outcomes["error"] += 1
+            version = self._record(assignment, status, text, elapsed, version)
 
-    threads = [threading.Thread(target=worker, args=(a, f"{a.agency.code}-cb")) for a in chosen]
-    threads += [threading.Thread(target=worker, args=(a, f"{a.agency.code}-ld")) for a in chosen[:shared]]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    def _record(self, assignment, status: int, text: str, elapsed: float, version: int) -> int:
+        """Count one save's latency and outcome; return the version the user now holds."""
+        with self.lock:
+            self.latencies.append(elapsed)
+            if status == 302:
+                self.outcomes["saved"] += 1
+                self.saved_per_assignment[assignment.pk] += 1
+                version += 1
+            elif status == 409:  # the page shows the other person's values and the current version
+                self.outcomes["conflict"] += 1
+                match = self.version_re[assignment.pk].search(text)
+                version = int(match.group(1)) if match else version
+            else:
+                self.outcomes["error"] += 1
+        return version
+
+
+def _count_lost(chosen: list, before: dict, saved_per_assignment: dict[int, int]) -> int:
+    """The assignments whose reports or version did not move exactly once per save."""
+    from tasks.models import ProgressUpdate
 
     lost = 0
     for assignment in chosen:
@@ -197,10 +245,13 @@ def main() -> None:
         updates = ProgressUpdate.objects.filter(assignment=assignment).count() - updates0
         if updates != saved or assignment.version - version0 != saved:
             lost += 1
+    return lost
 
-    # Baseline: the same clients on a bare view of the same server.
+
+def _ping_rps(port: int, clients: int, seconds: int, lock: threading.Lock) -> float:
+    """Baseline: the same clients on a bare view of the same server; return its requests per second."""
     ping_count = [0]
-    ping_deadline = time.monotonic() + min(10, args.seconds)
+    ping_deadline = time.monotonic() + min(10, seconds)
 
     def pinger() -> None:
         client = Client(port)
@@ -210,16 +261,18 @@ def main() -> None:
                 with lock:
                     ping_count[0] += 1
 
-    ping_threads = [threading.Thread(target=pinger) for _ in range(args.clients)]
+    ping_threads = [threading.Thread(target=pinger) for _ in range(clients)]
     ping_started = time.perf_counter()
     for thread in ping_threads:
         thread.start()
     for thread in ping_threads:
         thread.join()
-    ping_rps = ping_count[0] / (time.perf_counter() - ping_started)
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=20)
+    return ping_count[0] / (time.perf_counter() - ping_started)
 
+
+def _print_results(args, chosen: list, shared: int, updates: _Updates, elapsed: float, lost: int, ping_rps: float) -> None:
+    """Print the run's figures: saves, conflicts, errors, lost updates, latency against the limit, throughput."""
+    latencies, outcomes, think = updates.latencies, updates.outcomes, args.think
     p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) >= 20 else max(latencies or [0])
     rps = (outcomes["saved"] + outcomes["conflict"]) / elapsed
     print(f"clients {args.clients} for {args.seconds} s on gunicorn (4 sync workers), {len(chosen)} assignments ({shared} edited by two people at once), think time {think} s")
