@@ -225,65 +225,72 @@ def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[di
     successor_text = _("nay thuộc %(successor)s")
     # The ranking is a province's page: its links only add the agency (and a filter) to the scope's own.
     drill_base, overview_base = scope.url("dashboard:tasks"), scope.url("dashboard:overview")
-    lead_filter = f"&role={AssignmentRole.LEAD.value}"
-    done_filter, overdue_filter = f"&status={DONE_FILTER}", f"&status={OfficialStatus.OVERDUE.value}"
     for figures in ranking:
-        counts = figures.counts
-        if counts.total:
+        if figures.counts.total:
             rank += 1
-        agency_link = f"{drill_base}&agency={figures.agency_id}"
-        row = {
-            "agency_id": figures.agency_id,  # (the "worst agencies" tab picks its rows by it)
-            "rank": number(rank) if counts.total else "",
-            "name": figures.name,
-            "url": f"{overview_base}&agency={figures.agency_id}",
-            "successor": figures.successor,
-            "total": Cell(number(counts.total), agency_link),
-            "lead": Cell(number(figures.lead), agency_link + lead_filter),
-            "done": Cell(number(counts.done), agency_link + done_filter),
-            "completion": percent(counts.completion),
-            "on_time": percent(counts.on_time_rate),
-            "overdue": Cell(number(counts.overdue), agency_link + overdue_filter),
-            "overdue_class": "num-bad" if counts.overdue else "",
-            "reports": (
-                _("%(sent)s/%(due)s")
-                % {"sent": number(figures.reports_submitted), "due": number(figures.reports_expected)}
-                if figures.is_reporter
-                else "—"
-            ),
-            "reports_share": percent(figures.report_completeness) if figures.is_reporter else "",
-            "reports_on_time": percent(figures.report_timeliness) if figures.is_reporter else "—",
-        }
-        successor = ""
-        if row["successor"]:
-            successor = format_html(
-                ' <span class="muted">({})</span>', successor_text % {"successor": row["successor"]}
-            )
-        row["html"] = format_html(
-            RANKING_ROW,
-            name=row["name"],
-            rank=row["rank"],
-            url=row["url"],
-            successor=successor,
-            total=row["total"].text,
-            total_url=row["total"].url,
-            lead=row["lead"].text,
-            lead_url=row["lead"].url,
-            done=row["done"].text,
-            done_url=row["done"].url,
-            completion=row["completion"],
-            on_time=row["on_time"],
-            overdue_class=row["overdue_class"],
-            overdue=row["overdue"].text,
-            overdue_url=row["overdue"].url,
-            reports=row["reports"],
-            reports_share=format_html(' <span class="muted">({})</span>', row["reports_share"])
-            if row["reports_share"]
-            else "",
-            reports_on_time=row["reports_on_time"],
-        )
+        row = _ranking_row(figures, rank, drill_base, overview_base)
+        row["html"] = _ranking_row_html(row, successor_text)
         rows.append(row)
     return rows
+
+
+def _ranking_row(figures: queries.AgencyFigures, rank: int, drill_base: str, overview_base: str) -> dict:
+    """One agency's ranking figures as texts and cells, its links added to the scope's drill and overview URLs."""
+    counts = figures.counts
+    agency_link = f"{drill_base}&agency={figures.agency_id}"
+    lead_filter = f"&role={AssignmentRole.LEAD.value}"
+    done_filter, overdue_filter = f"&status={DONE_FILTER}", f"&status={OfficialStatus.OVERDUE.value}"
+    return {
+        "agency_id": figures.agency_id,  # (the "worst agencies" tab picks its rows by it)
+        "rank": number(rank) if counts.total else "",
+        "name": figures.name,
+        "url": f"{overview_base}&agency={figures.agency_id}",
+        "successor": figures.successor,
+        "total": Cell(number(counts.total), agency_link),
+        "lead": Cell(number(figures.lead), agency_link + lead_filter),
+        "done": Cell(number(counts.done), agency_link + done_filter),
+        "completion": percent(counts.completion),
+        "on_time": percent(counts.on_time_rate),
+        "overdue": Cell(number(counts.overdue), agency_link + overdue_filter),
+        "overdue_class": "num-bad" if counts.overdue else "",
+        "reports": (
+            _("%(sent)s/%(due)s") % {"sent": number(figures.reports_submitted), "due": number(figures.reports_expected)}
+            if figures.is_reporter
+            else "—"
+        ),
+        "reports_share": percent(figures.report_completeness) if figures.is_reporter else "",
+        "reports_on_time": percent(figures.report_timeliness) if figures.is_reporter else "—",
+    }
+
+
+def _ranking_row_html(row: dict, successor_text: str) -> str:
+    """Draw one ranking row (from ``_ranking_row``) as the table's ``<tr>``."""
+    successor = ""
+    if row["successor"]:
+        successor = format_html(' <span class="muted">({})</span>', successor_text % {"successor": row["successor"]})
+    return format_html(
+        RANKING_ROW,
+        name=row["name"],
+        rank=row["rank"],
+        url=row["url"],
+        successor=successor,
+        total=row["total"].text,
+        total_url=row["total"].url,
+        lead=row["lead"].text,
+        lead_url=row["lead"].url,
+        done=row["done"].text,
+        done_url=row["done"].url,
+        completion=row["completion"],
+        on_time=row["on_time"],
+        overdue_class=row["overdue_class"],
+        overdue=row["overdue"].text,
+        overdue_url=row["overdue"].url,
+        reports=row["reports"],
+        reports_share=format_html(' <span class="muted">({})</span>', row["reports_share"])
+        if row["reports_share"]
+        else "",
+        reports_on_time=row["reports_on_time"],
+    )
 
 
 def default_period(scope: Scope) -> ReportPeriod:
