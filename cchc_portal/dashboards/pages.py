@@ -401,17 +401,60 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
     reports = queries.reporting(scope)
     ranking = [] if scope.is_agency_view else queries.agency_ranking(scope, reports)
     matrix = None if scope.is_agency_view else agency_matrix(scope, ranking, page)
-    if table is None:  # an agency: its own shares
-        overdue = queries.overdue_list(scope)
-        soon_count, soon = queries.due_soon(scope)
-    else:
-        overdue, soon_count, soon = queries.task_lists(scope, table)
+    overdue, soon_count, soon = _overview_task_lists(scope, table)
     # A province's indicators have their own page (judged 25 agencies at a time): not shown here, not computed.
     indicators = queries.indicator_judgements(scope) if scope.is_agency_view else None
     total = figures.total
     unit = _("phần việc") if scope.is_agency_view else _("nhiệm vụ")
 
-    status_rows = [
+    status_rows = _status_rows(scope, total)
+    section_rows = _section_rows(scope, figures)
+    area_rows = _area_rows(scope, figures)
+    ranking_rows = _ranking_rows(scope, ranking)
+    by_agency = {row["agency_id"]: row for row in ranking_rows}
+    latest = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())[:WORST_SHOWN]
+    period = default_period(scope)
+    agencies = _agency_options(scope)
+    return {
+        "scope": scope,
+        "unit": unit,
+        "agencies": agencies,
+        "total": _headline(scope, total, soon_count),
+        "status_rows": status_rows,
+        "section_rows": section_rows,
+        "area_rows": area_rows,
+        "ranking": ranking_rows,
+        "matrix": matrix,
+        "worst": [by_agency[f.agency_id] for f in latest],
+        "duties": _duty_rows(scope, reports),
+        "overdue": _lines(scope, overdue, overdue=True),
+        "overdue_more": total.overdue > len(overdue),
+        "soon": _lines(scope, soon, overdue=False),
+        "soon_more": soon_count > len(soon),
+        "soon_days": queries.SOON_DAYS,
+        **(indicator_context(indicators) if indicators is not None else {}),
+        "indicators_url": "" if indicators is not None else scope.url("dashboard:indicators"),
+        "periods": period_choices(period.year),
+        "period": period.param,
+        "export_params": scope.params(),
+        "today": day(scope.today),
+    }
+
+
+def _overview_task_lists(
+    scope: Scope, table: queries.TaskTable | None
+) -> tuple[list[queries.TaskLine], int, list[queries.TaskLine]]:
+    """The overdue work, and the count and list of work due soon: an agency's own shares, or the province's tasks."""
+    if table is None:  # an agency: its own shares
+        overdue = queries.overdue_list(scope)
+        soon_count, soon = queries.due_soon(scope)
+        return overdue, soon_count, soon
+    return queries.task_lists(scope, table)
+
+
+def _status_rows(scope: Scope, total: Counts) -> list[dict]:
+    """The rows of the by-status table: count (linked), share and the task page's matching list."""
+    return [
         {
             "label": str(s.label),
             "colour": COLOURS[s],
@@ -421,6 +464,10 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
         }
         for s in STATUSES
     ]
+
+
+def _section_rows(scope: Scope, figures: queries.Progress) -> list[dict]:
+    """The rows of the by-section table (the loose tasks of several documents merged into one row)."""
     section_rows = []
     several = len(scope.documents) > 1
     documents = {d.pk: d for d in scope.documents}
@@ -452,15 +499,21 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
         )
         entry["html"] = figure_row_html(label, entry["cells"])
         section_rows.append(entry)
+    return section_rows
+
+
+def _area_rows(scope: Scope, figures: queries.Progress) -> list[dict]:
+    """The rows of the by-CCHC-area table."""
     area_rows = []
     for area in figures.areas:
         entry = {"label": str(area.area.label), "cells": figure_cells(scope, area.counts, area=area.area.value)}
         entry["html"] = figure_row_html(entry["label"], entry["cells"])
         area_rows.append(entry)
-    ranking_rows = _ranking_rows(scope, ranking)
-    by_agency = {row["agency_id"]: row for row in ranking_rows}
-    latest = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())[:WORST_SHOWN]
-    period = default_period(scope)
+    return area_rows
+
+
+def _agency_options(scope: Scope) -> str:
+    """The ``<option>``s of the agency chooser (the province's agencies), or "" when the user may not choose."""
     agencies = ""
     if scope.can_choose_agency:
         chosen = scope.agency.pk if scope.agency else None
@@ -474,46 +527,33 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
                 .values_list("pk", "name")
             ),
         )
+    return agencies
+
+
+def _headline(scope: Scope, total: Counts, soon_count: int) -> dict:
+    """The headline figures of the overview, each linked to its list."""
     return {
-        "scope": scope,
-        "unit": unit,
-        "agencies": agencies,
-        "total": {
-            "count": Cell(number(total.total), drill(scope)),
-            "done": Cell(number(total.done), drill(scope, status=DONE_FILTER)),
-            "completion": percent(total.completion),
-            "on_time": percent(total.on_time_rate),
-            "overdue": Cell(number(total.overdue), drill(scope, status=OfficialStatus.OVERDUE)),
-            "progress": percent(total.mean_progress),
-            "soon": Cell(number(soon_count), drill(scope, due="soon")),
-        },
-        "status_rows": status_rows,
-        "section_rows": section_rows,
-        "area_rows": area_rows,
-        "ranking": ranking_rows,
-        "matrix": matrix,
-        "worst": [by_agency[f.agency_id] for f in latest],
-        "duties": [
-            {
-                "label": f"{d.duty.document.display_number} – {d.duty.get_frequency_display()}",
-                "recipient": d.duty.recipient.name,
-                "last": _period_block(scope, d.last),
-                "current": _period_block(scope, d.current),
-            }
-            for d in reports.duties
-        ],
-        "overdue": _lines(scope, overdue, overdue=True),
-        "overdue_more": total.overdue > len(overdue),
-        "soon": _lines(scope, soon, overdue=False),
-        "soon_more": soon_count > len(soon),
-        "soon_days": queries.SOON_DAYS,
-        **(indicator_context(indicators) if indicators is not None else {}),
-        "indicators_url": "" if indicators is not None else scope.url("dashboard:indicators"),
-        "periods": period_choices(period.year),
-        "period": period.param,
-        "export_params": scope.params(),
-        "today": day(scope.today),
+        "count": Cell(number(total.total), drill(scope)),
+        "done": Cell(number(total.done), drill(scope, status=DONE_FILTER)),
+        "completion": percent(total.completion),
+        "on_time": percent(total.on_time_rate),
+        "overdue": Cell(number(total.overdue), drill(scope, status=OfficialStatus.OVERDUE)),
+        "progress": percent(total.mean_progress),
+        "soon": Cell(number(soon_count), drill(scope, due="soon")),
     }
+
+
+def _duty_rows(scope: Scope, reports: queries.ReportingFigures) -> list[dict]:
+    """The rows of the periodic reports tab: one per reporting duty, its last and current periods."""
+    return [
+        {
+            "label": f"{d.duty.document.display_number} – {d.duty.get_frequency_display()}",
+            "recipient": d.duty.recipient.name,
+            "last": _period_block(scope, d.last),
+            "current": _period_block(scope, d.current),
+        }
+        for d in reports.duties
+    ]
 
 
 def indicator_context(indicators: queries.IndicatorFigures) -> dict:
