@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, QueryDict
 from django.utils.html import format_html, format_html_join
@@ -637,55 +637,91 @@ def drilldown_context(scope: Scope, filters: DrillFilters, page: str | None) -> 
     Queries: the section named (when one is); for a province the task table (``queries.task_table``) and the
     page's tasks; for an agency the count and the page of its shares (with their latest note).
     """
+    section = _drill_section(scope, filters)
+    if scope.is_agency_view:
+        page_obj, rows = _assignment_rows(scope, filters, page)
+    else:
+        page_obj, rows = _task_rows(scope, filters, page)
+    return {
+        "scope": scope,
+        "rows": rows,
+        "page_obj": page_obj,
+        "count": number(page_obj.paginator.count),
+        "page_links": _drill_page_links(scope, filters, page_obj),
+        "per_assignment": scope.is_agency_view,
+        "description": _describe(scope, filters, section),
+        "overview_url": scope.url("dashboard:overview"),
+        "tasks_url": task_page_url(scope, status=filters.status, section=filters.section),
+        "several_documents": len(scope.documents) > 1,
+        "today": day(scope.today),
+    }
+
+
+def _drill_section(scope: Scope, filters: DrillFilters) -> Section | None:
+    """The section the filters name, of the scope's documents (Http404 for another one), or None."""
     section = None
     if filters.section is not None:
         section = Section.objects.filter(pk=filters.section, document_id__in=scope.document_ids).first()
         if section is None:
             raise Http404
+    return section
+
+
+def _assignment_rows(scope: Scope, filters: DrillFilters, page: str | None) -> tuple[Page, list[dict]]:
+    """An agency's list: the page of its matching shares (with their latest note) and their rows."""
     rows = []
-    if scope.is_agency_view:
-        latest = ProgressUpdate.objects.filter(assignment=OuterRef("pk")).order_by("-created_at", "-pk")
-        qs = queries.drill_assignments(scope, filters).annotate(latest_note=Subquery(latest.values("note")[:1]))
-        page_obj = Paginator(qs, 50).get_page(page)
-        for share_ in page_obj.object_list:
-            rows.append(
-                {
-                    "number": share_.task.full_number,
-                    "title": share_.task.title,
-                    "url": share_.get_absolute_url(),
-                    "document": share_.task.document.display_number,
-                    "agency": share_.agency.name,
-                    "role": share_.get_role_display(),
-                    "deadline": share_.task.deadline_text,
-                    "due": day(share_.effective_due),
-                    "status": str(OfficialStatus(share_.status).label),
-                    "colour": COLOURS[OfficialStatus(share_.status)],
-                    "progress": percent(100 if share_.state == WorkState.DONE else share_.progress),
-                    "note": share_.latest_note or "",
-                }
-            )
-    else:
-        found = queries.drill_tasks(scope, filters)
-        page_obj = Paginator(found, 50).get_page(page)
-        tasks = Task.objects.select_related("section", "document").in_bulk([r.pk for r in page_obj.object_list])
-        for row in page_obj.object_list:
-            task, status, prog = tasks[row.pk], row.status, row.progress
-            rows.append(
-                {
-                    "number": task.full_number,
-                    "title": task.title,
-                    "url": task.get_absolute_url(),
-                    "document": task.document.display_number,
-                    "agency": task.lead_text,
-                    "role": "",
-                    "deadline": task.deadline_text,
-                    "due": day(task.due_date),
-                    "status": str(OfficialStatus(status).label),
-                    "colour": COLOURS[OfficialStatus(status)],
-                    "progress": percent(prog),
-                    "note": "",
-                }
-            )
+    latest = ProgressUpdate.objects.filter(assignment=OuterRef("pk")).order_by("-created_at", "-pk")
+    qs = queries.drill_assignments(scope, filters).annotate(latest_note=Subquery(latest.values("note")[:1]))
+    page_obj = Paginator(qs, 50).get_page(page)
+    for share_ in page_obj.object_list:
+        rows.append(
+            {
+                "number": share_.task.full_number,
+                "title": share_.task.title,
+                "url": share_.get_absolute_url(),
+                "document": share_.task.document.display_number,
+                "agency": share_.agency.name,
+                "role": share_.get_role_display(),
+                "deadline": share_.task.deadline_text,
+                "due": day(share_.effective_due),
+                "status": str(OfficialStatus(share_.status).label),
+                "colour": COLOURS[OfficialStatus(share_.status)],
+                "progress": percent(100 if share_.state == WorkState.DONE else share_.progress),
+                "note": share_.latest_note or "",
+            }
+        )
+    return page_obj, rows
+
+
+def _task_rows(scope: Scope, filters: DrillFilters, page: str | None) -> tuple[Page, list[dict]]:
+    """A province's list: the page of its matching tasks and their rows."""
+    rows = []
+    found = queries.drill_tasks(scope, filters)
+    page_obj = Paginator(found, 50).get_page(page)
+    tasks = Task.objects.select_related("section", "document").in_bulk([r.pk for r in page_obj.object_list])
+    for row in page_obj.object_list:
+        task, status, prog = tasks[row.pk], row.status, row.progress
+        rows.append(
+            {
+                "number": task.full_number,
+                "title": task.title,
+                "url": task.get_absolute_url(),
+                "document": task.document.display_number,
+                "agency": task.lead_text,
+                "role": "",
+                "deadline": task.deadline_text,
+                "due": day(task.due_date),
+                "status": str(OfficialStatus(status).label),
+                "colour": COLOURS[OfficialStatus(status)],
+                "progress": percent(prog),
+                "note": "",
+            }
+        )
+    return page_obj, rows
+
+
+def _drill_page_links(scope: Scope, filters: DrillFilters, page_obj: Page) -> dict[str, str]:
+    """The links to the previous and next pages of the list, with the same filters."""
     params = scope.params(
         status=filters.status, section=filters.section, area=filters.area, role=filters.role, due=filters.due
     )
@@ -694,19 +730,7 @@ def drilldown_context(scope: Scope, filters: DrillFilters, page: str | None) -> 
         page_links["previous"] = f"?{urlencode({**params, 'page': page_obj.previous_page_number()})}"
     if page_obj.has_next():
         page_links["next"] = f"?{urlencode({**params, 'page': page_obj.next_page_number()})}"
-    return {
-        "scope": scope,
-        "rows": rows,
-        "page_obj": page_obj,
-        "count": number(page_obj.paginator.count),
-        "page_links": page_links,
-        "per_assignment": scope.is_agency_view,
-        "description": _describe(scope, filters, section),
-        "overview_url": scope.url("dashboard:overview"),
-        "tasks_url": task_page_url(scope, status=filters.status, section=filters.section),
-        "several_documents": len(scope.documents) > 1,
-        "today": day(scope.today),
-    }
+    return page_links
 
 
 def period_from(params: QueryDict | dict, scope: Scope) -> ReportPeriod | None:
