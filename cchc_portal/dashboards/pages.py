@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, QueryDict
 from django.utils.html import format_html, format_html_join
@@ -225,65 +225,72 @@ def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[di
     successor_text = _("nay thuộc %(successor)s")
     # The ranking is a province's page: its links only add the agency (and a filter) to the scope's own.
     drill_base, overview_base = scope.url("dashboard:tasks"), scope.url("dashboard:overview")
-    lead_filter = f"&role={AssignmentRole.LEAD.value}"
-    done_filter, overdue_filter = f"&status={DONE_FILTER}", f"&status={OfficialStatus.OVERDUE.value}"
     for figures in ranking:
-        counts = figures.counts
-        if counts.total:
+        if figures.counts.total:
             rank += 1
-        agency_link = f"{drill_base}&agency={figures.agency_id}"
-        row = {
-            "agency_id": figures.agency_id,  # (the "worst agencies" tab picks its rows by it)
-            "rank": number(rank) if counts.total else "",
-            "name": figures.name,
-            "url": f"{overview_base}&agency={figures.agency_id}",
-            "successor": figures.successor,
-            "total": Cell(number(counts.total), agency_link),
-            "lead": Cell(number(figures.lead), agency_link + lead_filter),
-            "done": Cell(number(counts.done), agency_link + done_filter),
-            "completion": percent(counts.completion),
-            "on_time": percent(counts.on_time_rate),
-            "overdue": Cell(number(counts.overdue), agency_link + overdue_filter),
-            "overdue_class": "num-bad" if counts.overdue else "",
-            "reports": (
-                _("%(sent)s/%(due)s")
-                % {"sent": number(figures.reports_submitted), "due": number(figures.reports_expected)}
-                if figures.is_reporter
-                else "—"
-            ),
-            "reports_share": percent(figures.report_completeness) if figures.is_reporter else "",
-            "reports_on_time": percent(figures.report_timeliness) if figures.is_reporter else "—",
-        }
-        successor = ""
-        if row["successor"]:
-            successor = format_html(
-                ' <span class="muted">({})</span>', successor_text % {"successor": row["successor"]}
-            )
-        row["html"] = format_html(
-            RANKING_ROW,
-            name=row["name"],
-            rank=row["rank"],
-            url=row["url"],
-            successor=successor,
-            total=row["total"].text,
-            total_url=row["total"].url,
-            lead=row["lead"].text,
-            lead_url=row["lead"].url,
-            done=row["done"].text,
-            done_url=row["done"].url,
-            completion=row["completion"],
-            on_time=row["on_time"],
-            overdue_class=row["overdue_class"],
-            overdue=row["overdue"].text,
-            overdue_url=row["overdue"].url,
-            reports=row["reports"],
-            reports_share=format_html(' <span class="muted">({})</span>', row["reports_share"])
-            if row["reports_share"]
-            else "",
-            reports_on_time=row["reports_on_time"],
-        )
+        row = _ranking_row(figures, rank, drill_base, overview_base)
+        row["html"] = _ranking_row_html(row, successor_text)
         rows.append(row)
     return rows
+
+
+def _ranking_row(figures: queries.AgencyFigures, rank: int, drill_base: str, overview_base: str) -> dict:
+    """One agency's ranking figures as texts and cells, its links added to the scope's drill and overview URLs."""
+    counts = figures.counts
+    agency_link = f"{drill_base}&agency={figures.agency_id}"
+    lead_filter = f"&role={AssignmentRole.LEAD.value}"
+    done_filter, overdue_filter = f"&status={DONE_FILTER}", f"&status={OfficialStatus.OVERDUE.value}"
+    return {
+        "agency_id": figures.agency_id,  # (the "worst agencies" tab picks its rows by it)
+        "rank": number(rank) if counts.total else "",
+        "name": figures.name,
+        "url": f"{overview_base}&agency={figures.agency_id}",
+        "successor": figures.successor,
+        "total": Cell(number(counts.total), agency_link),
+        "lead": Cell(number(figures.lead), agency_link + lead_filter),
+        "done": Cell(number(counts.done), agency_link + done_filter),
+        "completion": percent(counts.completion),
+        "on_time": percent(counts.on_time_rate),
+        "overdue": Cell(number(counts.overdue), agency_link + overdue_filter),
+        "overdue_class": "num-bad" if counts.overdue else "",
+        "reports": (
+            _("%(sent)s/%(due)s") % {"sent": number(figures.reports_submitted), "due": number(figures.reports_expected)}
+            if figures.is_reporter
+            else "—"
+        ),
+        "reports_share": percent(figures.report_completeness) if figures.is_reporter else "",
+        "reports_on_time": percent(figures.report_timeliness) if figures.is_reporter else "—",
+    }
+
+
+def _ranking_row_html(row: dict, successor_text: str) -> str:
+    """Draw one ranking row (from ``_ranking_row``) as the table's ``<tr>``."""
+    successor = ""
+    if row["successor"]:
+        successor = format_html(' <span class="muted">({})</span>', successor_text % {"successor": row["successor"]})
+    return format_html(
+        RANKING_ROW,
+        name=row["name"],
+        rank=row["rank"],
+        url=row["url"],
+        successor=successor,
+        total=row["total"].text,
+        total_url=row["total"].url,
+        lead=row["lead"].text,
+        lead_url=row["lead"].url,
+        done=row["done"].text,
+        done_url=row["done"].url,
+        completion=row["completion"],
+        on_time=row["on_time"],
+        overdue_class=row["overdue_class"],
+        overdue=row["overdue"].text,
+        overdue_url=row["overdue"].url,
+        reports=row["reports"],
+        reports_share=format_html(' <span class="muted">({})</span>', row["reports_share"])
+        if row["reports_share"]
+        else "",
+        reports_on_time=row["reports_on_time"],
+    )
 
 
 def default_period(scope: Scope) -> ReportPeriod:
@@ -394,17 +401,60 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
     reports = queries.reporting(scope)
     ranking = [] if scope.is_agency_view else queries.agency_ranking(scope, reports)
     matrix = None if scope.is_agency_view else agency_matrix(scope, ranking, page)
-    if table is None:  # an agency: its own shares
-        overdue = queries.overdue_list(scope)
-        soon_count, soon = queries.due_soon(scope)
-    else:
-        overdue, soon_count, soon = queries.task_lists(scope, table)
+    overdue, soon_count, soon = _overview_task_lists(scope, table)
     # A province's indicators have their own page (judged 25 agencies at a time): not shown here, not computed.
     indicators = queries.indicator_judgements(scope) if scope.is_agency_view else None
     total = figures.total
     unit = _("phần việc") if scope.is_agency_view else _("nhiệm vụ")
 
-    status_rows = [
+    status_rows = _status_rows(scope, total)
+    section_rows = _section_rows(scope, figures)
+    area_rows = _area_rows(scope, figures)
+    ranking_rows = _ranking_rows(scope, ranking)
+    by_agency = {row["agency_id"]: row for row in ranking_rows}
+    latest = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())[:WORST_SHOWN]
+    period = default_period(scope)
+    agencies = _agency_options(scope)
+    return {
+        "scope": scope,
+        "unit": unit,
+        "agencies": agencies,
+        "total": _headline(scope, total, soon_count),
+        "status_rows": status_rows,
+        "section_rows": section_rows,
+        "area_rows": area_rows,
+        "ranking": ranking_rows,
+        "matrix": matrix,
+        "worst": [by_agency[f.agency_id] for f in latest],
+        "duties": _duty_rows(scope, reports),
+        "overdue": _lines(scope, overdue, overdue=True),
+        "overdue_more": total.overdue > len(overdue),
+        "soon": _lines(scope, soon, overdue=False),
+        "soon_more": soon_count > len(soon),
+        "soon_days": queries.SOON_DAYS,
+        **(indicator_context(indicators) if indicators is not None else {}),
+        "indicators_url": "" if indicators is not None else scope.url("dashboard:indicators"),
+        "periods": period_choices(period.year),
+        "period": period.param,
+        "export_params": scope.params(),
+        "today": day(scope.today),
+    }
+
+
+def _overview_task_lists(
+    scope: Scope, table: queries.TaskTable | None
+) -> tuple[list[queries.TaskLine], int, list[queries.TaskLine]]:
+    """The overdue work, and the count and list of work due soon: an agency's own shares, or the province's tasks."""
+    if table is None:  # an agency: its own shares
+        overdue = queries.overdue_list(scope)
+        soon_count, soon = queries.due_soon(scope)
+        return overdue, soon_count, soon
+    return queries.task_lists(scope, table)
+
+
+def _status_rows(scope: Scope, total: Counts) -> list[dict]:
+    """The rows of the by-status table: count (linked), share and the task page's matching list."""
+    return [
         {
             "label": str(s.label),
             "colour": COLOURS[s],
@@ -414,6 +464,10 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
         }
         for s in STATUSES
     ]
+
+
+def _section_rows(scope: Scope, figures: queries.Progress) -> list[dict]:
+    """The rows of the by-section table (the loose tasks of several documents merged into one row)."""
     section_rows = []
     several = len(scope.documents) > 1
     documents = {d.pk: d for d in scope.documents}
@@ -445,15 +499,21 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
         )
         entry["html"] = figure_row_html(label, entry["cells"])
         section_rows.append(entry)
+    return section_rows
+
+
+def _area_rows(scope: Scope, figures: queries.Progress) -> list[dict]:
+    """The rows of the by-CCHC-area table."""
     area_rows = []
     for area in figures.areas:
         entry = {"label": str(area.area.label), "cells": figure_cells(scope, area.counts, area=area.area.value)}
         entry["html"] = figure_row_html(entry["label"], entry["cells"])
         area_rows.append(entry)
-    ranking_rows = _ranking_rows(scope, ranking)
-    by_agency = {row["agency_id"]: row for row in ranking_rows}
-    latest = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())[:WORST_SHOWN]
-    period = default_period(scope)
+    return area_rows
+
+
+def _agency_options(scope: Scope) -> str:
+    """The ``<option>``s of the agency chooser (the province's agencies), or "" when the user may not choose."""
     agencies = ""
     if scope.can_choose_agency:
         chosen = scope.agency.pk if scope.agency else None
@@ -467,46 +527,33 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
                 .values_list("pk", "name")
             ),
         )
+    return agencies
+
+
+def _headline(scope: Scope, total: Counts, soon_count: int) -> dict:
+    """The headline figures of the overview, each linked to its list."""
     return {
-        "scope": scope,
-        "unit": unit,
-        "agencies": agencies,
-        "total": {
-            "count": Cell(number(total.total), drill(scope)),
-            "done": Cell(number(total.done), drill(scope, status=DONE_FILTER)),
-            "completion": percent(total.completion),
-            "on_time": percent(total.on_time_rate),
-            "overdue": Cell(number(total.overdue), drill(scope, status=OfficialStatus.OVERDUE)),
-            "progress": percent(total.mean_progress),
-            "soon": Cell(number(soon_count), drill(scope, due="soon")),
-        },
-        "status_rows": status_rows,
-        "section_rows": section_rows,
-        "area_rows": area_rows,
-        "ranking": ranking_rows,
-        "matrix": matrix,
-        "worst": [by_agency[f.agency_id] for f in latest],
-        "duties": [
-            {
-                "label": f"{d.duty.document.display_number} – {d.duty.get_frequency_display()}",
-                "recipient": d.duty.recipient.name,
-                "last": _period_block(scope, d.last),
-                "current": _period_block(scope, d.current),
-            }
-            for d in reports.duties
-        ],
-        "overdue": _lines(scope, overdue, overdue=True),
-        "overdue_more": total.overdue > len(overdue),
-        "soon": _lines(scope, soon, overdue=False),
-        "soon_more": soon_count > len(soon),
-        "soon_days": queries.SOON_DAYS,
-        **(indicator_context(indicators) if indicators is not None else {}),
-        "indicators_url": "" if indicators is not None else scope.url("dashboard:indicators"),
-        "periods": period_choices(period.year),
-        "period": period.param,
-        "export_params": scope.params(),
-        "today": day(scope.today),
+        "count": Cell(number(total.total), drill(scope)),
+        "done": Cell(number(total.done), drill(scope, status=DONE_FILTER)),
+        "completion": percent(total.completion),
+        "on_time": percent(total.on_time_rate),
+        "overdue": Cell(number(total.overdue), drill(scope, status=OfficialStatus.OVERDUE)),
+        "progress": percent(total.mean_progress),
+        "soon": Cell(number(soon_count), drill(scope, due="soon")),
     }
+
+
+def _duty_rows(scope: Scope, reports: queries.ReportingFigures) -> list[dict]:
+    """The rows of the periodic reports tab: one per reporting duty, its last and current periods."""
+    return [
+        {
+            "label": f"{d.duty.document.display_number} – {d.duty.get_frequency_display()}",
+            "recipient": d.duty.recipient.name,
+            "last": _period_block(scope, d.last),
+            "current": _period_block(scope, d.current),
+        }
+        for d in reports.duties
+    ]
 
 
 def indicator_context(indicators: queries.IndicatorFigures) -> dict:
@@ -590,55 +637,91 @@ def drilldown_context(scope: Scope, filters: DrillFilters, page: str | None) -> 
     Queries: the section named (when one is); for a province the task table (``queries.task_table``) and the
     page's tasks; for an agency the count and the page of its shares (with their latest note).
     """
+    section = _drill_section(scope, filters)
+    if scope.is_agency_view:
+        page_obj, rows = _assignment_rows(scope, filters, page)
+    else:
+        page_obj, rows = _task_rows(scope, filters, page)
+    return {
+        "scope": scope,
+        "rows": rows,
+        "page_obj": page_obj,
+        "count": number(page_obj.paginator.count),
+        "page_links": _drill_page_links(scope, filters, page_obj),
+        "per_assignment": scope.is_agency_view,
+        "description": _describe(scope, filters, section),
+        "overview_url": scope.url("dashboard:overview"),
+        "tasks_url": task_page_url(scope, status=filters.status, section=filters.section),
+        "several_documents": len(scope.documents) > 1,
+        "today": day(scope.today),
+    }
+
+
+def _drill_section(scope: Scope, filters: DrillFilters) -> Section | None:
+    """The section the filters name, of the scope's documents (Http404 for another one), or None."""
     section = None
     if filters.section is not None:
         section = Section.objects.filter(pk=filters.section, document_id__in=scope.document_ids).first()
         if section is None:
             raise Http404
+    return section
+
+
+def _assignment_rows(scope: Scope, filters: DrillFilters, page: str | None) -> tuple[Page, list[dict]]:
+    """An agency's list: the page of its matching shares (with their latest note) and their rows."""
     rows = []
-    if scope.is_agency_view:
-        latest = ProgressUpdate.objects.filter(assignment=OuterRef("pk")).order_by("-created_at", "-pk")
-        qs = queries.drill_assignments(scope, filters).annotate(latest_note=Subquery(latest.values("note")[:1]))
-        page_obj = Paginator(qs, 50).get_page(page)
-        for share_ in page_obj.object_list:
-            rows.append(
-                {
-                    "number": share_.task.full_number,
-                    "title": share_.task.title,
-                    "url": share_.get_absolute_url(),
-                    "document": share_.task.document.display_number,
-                    "agency": share_.agency.name,
-                    "role": share_.get_role_display(),
-                    "deadline": share_.task.deadline_text,
-                    "due": day(share_.effective_due),
-                    "status": str(OfficialStatus(share_.status).label),
-                    "colour": COLOURS[OfficialStatus(share_.status)],
-                    "progress": percent(100 if share_.state == WorkState.DONE else share_.progress),
-                    "note": share_.latest_note or "",
-                }
-            )
-    else:
-        found = queries.drill_tasks(scope, filters)
-        page_obj = Paginator(found, 50).get_page(page)
-        tasks = Task.objects.select_related("section", "document").in_bulk([r.pk for r in page_obj.object_list])
-        for row in page_obj.object_list:
-            task, status, prog = tasks[row.pk], row.status, row.progress
-            rows.append(
-                {
-                    "number": task.full_number,
-                    "title": task.title,
-                    "url": task.get_absolute_url(),
-                    "document": task.document.display_number,
-                    "agency": task.lead_text,
-                    "role": "",
-                    "deadline": task.deadline_text,
-                    "due": day(task.due_date),
-                    "status": str(OfficialStatus(status).label),
-                    "colour": COLOURS[OfficialStatus(status)],
-                    "progress": percent(prog),
-                    "note": "",
-                }
-            )
+    latest = ProgressUpdate.objects.filter(assignment=OuterRef("pk")).order_by("-created_at", "-pk")
+    qs = queries.drill_assignments(scope, filters).annotate(latest_note=Subquery(latest.values("note")[:1]))
+    page_obj = Paginator(qs, 50).get_page(page)
+    for share_ in page_obj.object_list:
+        rows.append(
+            {
+                "number": share_.task.full_number,
+                "title": share_.task.title,
+                "url": share_.get_absolute_url(),
+                "document": share_.task.document.display_number,
+                "agency": share_.agency.name,
+                "role": share_.get_role_display(),
+                "deadline": share_.task.deadline_text,
+                "due": day(share_.effective_due),
+                "status": str(OfficialStatus(share_.status).label),
+                "colour": COLOURS[OfficialStatus(share_.status)],
+                "progress": percent(100 if share_.state == WorkState.DONE else share_.progress),
+                "note": share_.latest_note or "",
+            }
+        )
+    return page_obj, rows
+
+
+def _task_rows(scope: Scope, filters: DrillFilters, page: str | None) -> tuple[Page, list[dict]]:
+    """A province's list: the page of its matching tasks and their rows."""
+    rows = []
+    found = queries.drill_tasks(scope, filters)
+    page_obj = Paginator(found, 50).get_page(page)
+    tasks = Task.objects.select_related("section", "document").in_bulk([r.pk for r in page_obj.object_list])
+    for row in page_obj.object_list:
+        task, status, prog = tasks[row.pk], row.status, row.progress
+        rows.append(
+            {
+                "number": task.full_number,
+                "title": task.title,
+                "url": task.get_absolute_url(),
+                "document": task.document.display_number,
+                "agency": task.lead_text,
+                "role": "",
+                "deadline": task.deadline_text,
+                "due": day(task.due_date),
+                "status": str(OfficialStatus(status).label),
+                "colour": COLOURS[OfficialStatus(status)],
+                "progress": percent(prog),
+                "note": "",
+            }
+        )
+    return page_obj, rows
+
+
+def _drill_page_links(scope: Scope, filters: DrillFilters, page_obj: Page) -> dict[str, str]:
+    """The links to the previous and next pages of the list, with the same filters."""
     params = scope.params(
         status=filters.status, section=filters.section, area=filters.area, role=filters.role, due=filters.due
     )
@@ -647,19 +730,7 @@ def drilldown_context(scope: Scope, filters: DrillFilters, page: str | None) -> 
         page_links["previous"] = f"?{urlencode({**params, 'page': page_obj.previous_page_number()})}"
     if page_obj.has_next():
         page_links["next"] = f"?{urlencode({**params, 'page': page_obj.next_page_number()})}"
-    return {
-        "scope": scope,
-        "rows": rows,
-        "page_obj": page_obj,
-        "count": number(page_obj.paginator.count),
-        "page_links": page_links,
-        "per_assignment": scope.is_agency_view,
-        "description": _describe(scope, filters, section),
-        "overview_url": scope.url("dashboard:overview"),
-        "tasks_url": task_page_url(scope, status=filters.status, section=filters.section),
-        "several_documents": len(scope.documents) > 1,
-        "today": day(scope.today),
-    }
+    return page_links
 
 
 def period_from(params: QueryDict | dict, scope: Scope) -> ReportPeriod | None:

@@ -605,6 +605,12 @@ def current_and_last(kind, year: int, today: datetime.date) -> tuple[ReportPerio
     return current, current.previous()
 
 
+# The reporter groups' members: group id -> (agency id, name, valid from, valid to).
+ReporterMembers = dict[int, list[tuple[int, str, datetime.date | None, datetime.date | None]]]
+# The reports of the last and current periods: (duty id, period start) -> agency id -> (sent, due, state).
+RecentReports = dict[tuple[int, datetime.date], dict[int, tuple]]
+
+
 def reporting(scope: Scope) -> ReportingFigures:
     """Return, for each reporting duty of the scope's documents, who has reported for the last and the
     current period, and per agency how many of the year's due reports it sent (on time).
@@ -623,8 +629,28 @@ def reporting(scope: Scope) -> ReportingFigures:
     )
     if not duties:
         return figures
+    members = _reporter_members(scope, duties, figures)
+    today = scope.today
+    due_starts, wanted, plans = _duty_periods(duties, members, today, figures)
+    agency_filter = Q(agency_id__in=scope.agency_ids) if scope.is_agency_view else Q()
+    _count_sent_reports(duties, due_starts, agency_filter, figures)
+    reports = _recent_reports(duties, wanted, agency_filter)
+    for duty, current, last in plans:
+        figures.duties.append(
+            DutyFigures(
+                duty,
+                _period_reports(duty, last, members, reports, today),
+                _period_reports(duty, current, members, reports, today),
+                len(due_starts[duty.pk]),
+            )
+        )
+    return figures
+
+
+def _reporter_members(scope: Scope, duties: list[ReportingDuty], figures: ReportingFigures) -> ReporterMembers:
+    """Return the members of the duties' reporter groups (only the scope's agency for an agency), noting their names."""
     group_ids = {g.pk for duty in duties for g in duty.reporters.all()}
-    members: dict[int, list[tuple[int, str, datetime.date | None, datetime.date | None]]] = defaultdict(list)
+    members: ReporterMembers = defaultdict(list)
     through = AgencyGroup.members.through.objects.filter(agencygroup_id__in=group_ids)
     if scope.is_agency_view:
         through = through.filter(agency_id__in=scope.agency_ids)
@@ -633,16 +659,28 @@ def reporting(scope: Scope) -> ReportingFigures:
     ):
         members[group_id].append((agency_id, name, valid_from, valid_to))
         figures.names[agency_id] = name
+    return members
 
-    def reporters(duty: ReportingDuty, day: datetime.date) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for group in duty.reporters.all():
-            for agency_id, name, valid_from, valid_to in members[group.pk]:
-                if (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to):
-                    found[agency_id] = name
-        return found
 
-    today = scope.today
+def _reporters(duty: ReportingDuty, day: datetime.date, members: ReporterMembers) -> dict[int, str]:
+    """Return the agencies (id -> name) that owe ``duty``'s report due on ``day`` (those existing on that day)."""
+    found: dict[int, str] = {}
+    for group in duty.reporters.all():
+        for agency_id, name, valid_from, valid_to in members[group.pk]:
+            if (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to):
+                found[agency_id] = name
+    return found
+
+
+def _duty_periods(
+    duties: list[ReportingDuty], members: ReporterMembers, today: datetime.date, figures: ReportingFigures
+) -> tuple[
+    dict[int, list[datetime.date]],
+    dict[int, list[tuple[ReportPeriod, datetime.date]]],
+    list[tuple[ReportingDuty, ReportPeriod | None, ReportPeriod | None]],
+]:
+    """Return per duty the starts of its periods due by ``today`` (counting the reports each agency owes in
+    ``figures.expected``), the current and last periods wanted, and the (duty, current, last) plans."""
     due_starts: dict[int, list[datetime.date]] = {}
     wanted: dict[int, list[tuple[ReportPeriod, datetime.date]]] = {}
     plans: list[tuple[ReportingDuty, ReportPeriod | None, ReportPeriod | None]] = []
@@ -652,13 +690,21 @@ def reporting(scope: Scope) -> ReportingFigures:
         due_periods = [p for p in ReportPeriod.all_of(kind, year) if p.due(duty.due_day) <= today]
         due_starts[duty.pk] = [p.start for p in due_periods]
         for period in due_periods:
-            for agency_id in reporters(duty, period.due(duty.due_day)):
+            for agency_id in _reporters(duty, period.due(duty.due_day), members):
                 figures.expected[agency_id] = figures.expected.get(agency_id, 0) + 1
         current, last = current_and_last(kind, year, today)
         plans.append((duty, current, last))
         wanted[duty.pk] = [(p, p.start) for p in (current, last) if p is not None]
+    return due_starts, wanted, plans
 
-    agency_filter = Q(agency_id__in=scope.agency_ids) if scope.is_agency_view else Q()
+
+def _count_sent_reports(
+    duties: list[ReportingDuty],
+    due_starts: dict[int, list[datetime.date]],
+    agency_filter: Q,
+    figures: ReportingFigures,
+) -> None:
+    """Count per agency the reports sent (and sent on time) for the periods due, into ``figures``."""
     counted = Q()
     for duty in duties:
         if due_starts[duty.pk]:
@@ -676,40 +722,48 @@ def reporting(scope: Scope) -> ReportingFigures:
             figures.submitted[row["agency_id"]] = row["n"]
             figures.on_time[row["agency_id"]] = row["in_time"]
 
+
+def _recent_reports(
+    duties: list[ReportingDuty], wanted: dict[int, list[tuple[ReportPeriod, datetime.date]]], agency_filter: Q
+) -> RecentReports:
+    """Return the reports of the duties' last and current periods."""
     recent = Q()
     for duty in duties:
         starts = [start for _p, start in wanted[duty.pk]]
         if starts:
             recent |= Q(duty_id=duty.pk, period_start__in=starts)
-    reports: dict[tuple[int, datetime.date], dict[int, tuple]] = defaultdict(dict)
+    reports: RecentReports = defaultdict(dict)
     if recent:
         for duty_id, agency_id, start, submitted_at, due_date, state in PeriodicReport.objects.filter(
             recent, agency_filter
         ).values_list("duty_id", "agency_id", "period_start", "submitted_at", "due_date", "state"):
             reports[(duty_id, start)][agency_id] = (submitted_at, due_date, state)
+    return reports
 
-    def period_reports(duty: ReportingDuty, period: ReportPeriod | None) -> PeriodReports | None:
-        if period is None:
-            return None
-        due = period.due(duty.due_day)
-        expected = reporters(duty, due)
-        got = reports[(duty.pk, period.start)]
-        submitted = on_time = 0
-        missing = []
-        for agency_id, name in sorted(expected.items(), key=lambda item: item[1]):
-            report = got.get(agency_id)
-            if report and report[0] is not None and report[2] != PeriodicReport.State.RETURNED:
-                submitted += 1
-                on_time += int(_local_date(report[0]) <= report[1])
-            else:
-                missing.append((agency_id, name))
-        return PeriodReports(period, due, due <= today, len(expected), submitted, on_time, missing)
 
-    for duty, current, last in plans:
-        figures.duties.append(
-            DutyFigures(duty, period_reports(duty, last), period_reports(duty, current), len(due_starts[duty.pk]))
-        )
-    return figures
+def _period_reports(
+    duty: ReportingDuty,
+    period: ReportPeriod | None,
+    members: ReporterMembers,
+    reports: RecentReports,
+    today: datetime.date,
+) -> PeriodReports | None:
+    """Return who reported (on time) for one period of ``duty`` and who has not, or None without a period."""
+    if period is None:
+        return None
+    due = period.due(duty.due_day)
+    expected = _reporters(duty, due, members)
+    got = reports[(duty.pk, period.start)]
+    submitted = on_time = 0
+    missing = []
+    for agency_id, name in sorted(expected.items(), key=lambda item: item[1]):
+        report = got.get(agency_id)
+        if report and report[0] is not None and report[2] != PeriodicReport.State.RETURNED:
+            submitted += 1
+            on_time += int(_local_date(report[0]) <= report[1])
+        else:
+            missing.append((agency_id, name))
+    return PeriodReports(period, due, due <= today, len(expected), submitted, on_time, missing)
 
 
 def _local_date(moment: datetime.datetime) -> datetime.date:

@@ -137,47 +137,14 @@ def resolve_scope(user, params: QueryDict | dict, today: datetime.date) -> Scope
     year = _int(params.get("year"))
     followed = params.get("followed") in ("1", "on", "true")
 
-    agency: Agency | None = None
-    agency_ids: frozenset[int] = frozenset()
-    if user.is_reviewer:
-        if agency_id is not None:
-            agency = Agency.objects.for_user(user).select_related("province").filter(pk=agency_id).first()
-            if agency is None:
-                raise Http404
-            agency_ids = frozenset(agency.lineage_ids())
-    else:
-        if user.agency_id is None:
-            raise Http404
-        agency_ids = frozenset(user.agency.lineage_ids())
-        if agency_id is not None and agency_id not in agency_ids:
-            raise Http404
-        agency = user.agency
-
+    agency, agency_ids = _scope_agency(user, agency_id)
     visible = Document.objects.for_user(user)
-    document = None
-    if document_id is not None:
-        document = visible.select_related("province", "issuer").filter(pk=document_id).first()
-        if document is None:
-            raise Http404
+    document = _asked_document(visible, document_id)
     province = _province(user, params, document, agency)
     if document is not None and document.province_id != province.pk and document.province.successor_id != province.pk:
         raise Http404
 
-    choices_qs = visible.filter(Q(province=province) | Q(province__successor=province)).select_related("issuer")  # +merged
-    if user.agency_id is not None:
-        choices_qs = choices_qs.annotate(
-            is_followed=Exists(
-                Document.followed_by.through.objects.filter(document_id=OuterRef("pk"), agency_id=user.agency_id)
-            )
-        )
-    if agency is not None:  # an agency's dashboard offers the documents that give it work
-        choices_qs = choices_qs.filter(
-            Exists(Assignment.objects.filter(task__document=OuterRef("pk"), agency_id__in=agency_ids))
-        )
-    choices = list(choices_qs.order_by("-year", "doc_type", "number", "pk"))
-    for choice in choices:
-        choice.is_followed = getattr(choice, "is_followed", False)
-
+    choices = _document_choices(user, visible, province, agency, agency_ids)
     if document is not None:
         documents, year = [document], document.year
         if agency is not None and document.pk not in {c.pk for c in choices}:
@@ -197,6 +164,57 @@ def resolve_scope(user, params: QueryDict | dict, today: datetime.date) -> Scope
         agency_ids=agency_ids,
         followed=followed,
     )
+
+
+def _scope_agency(user, agency_id: int | None) -> tuple[Agency | None, frozenset[int]]:
+    """Return the agency shown and its lineage: the one a reviewer asks for, else the user's own (Http404 else)."""
+    agency: Agency | None = None
+    agency_ids: frozenset[int] = frozenset()
+    if user.is_reviewer:
+        if agency_id is not None:
+            agency = Agency.objects.for_user(user).select_related("province").filter(pk=agency_id).first()
+            if agency is None:
+                raise Http404
+            agency_ids = frozenset(agency.lineage_ids())
+    else:
+        if user.agency_id is None:
+            raise Http404
+        agency_ids = frozenset(user.agency.lineage_ids())
+        if agency_id is not None and agency_id not in agency_ids:
+            raise Http404
+        agency = user.agency
+    return agency, agency_ids
+
+
+def _asked_document(visible, document_id: int | None) -> Document | None:
+    """Return the asked document among those the user may see (Http404 if not one), or None if none was asked."""
+    document = None
+    if document_id is not None:
+        document = visible.select_related("province", "issuer").filter(pk=document_id).first()
+        if document is None:
+            raise Http404
+    return document
+
+
+def _document_choices(
+    user, visible, province: Province, agency: Agency | None, agency_ids: frozenset[int]
+) -> list[Document]:
+    """Return the documents the page offers (the province's, and its merged ones'), each marked ``is_followed``."""
+    choices_qs = visible.filter(Q(province=province) | Q(province__successor=province)).select_related("issuer")  # +merged
+    if user.agency_id is not None:
+        choices_qs = choices_qs.annotate(
+            is_followed=Exists(
+                Document.followed_by.through.objects.filter(document_id=OuterRef("pk"), agency_id=user.agency_id)
+            )
+        )
+    if agency is not None:  # an agency's dashboard offers the documents that give it work
+        choices_qs = choices_qs.filter(
+            Exists(Assignment.objects.filter(task__document=OuterRef("pk"), agency_id__in=agency_ids))
+        )
+    choices = list(choices_qs.order_by("-year", "doc_type", "number", "pk"))
+    for choice in choices:
+        choice.is_followed = getattr(choice, "is_followed", False)
+    return choices
 
 
 def _province(user, params, document: Document | None, agency: Agency | None) -> Province:
