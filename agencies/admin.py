@@ -102,7 +102,9 @@ class ProvinceAdminField(forms.BooleanField):
         super().__init__(
             required=False,
             label=_("Quản trị cấp tỉnh"),
-            help_text=_("Quản trị dữ liệu, cơ quan và người dùng của tỉnh trong trang quản trị (không phải quản trị toàn hệ thống)."),
+            help_text=_(
+                "Quản trị dữ liệu, cơ quan và người dùng của tỉnh trong trang quản trị (không phải quản trị toàn hệ thống)."
+            ),
             **kwargs,
         )
 
@@ -166,6 +168,7 @@ class PortalUserAdmin(ScopedFormfieldsMixin, ImportExportMixin, UserAdmin):
     search_fields = ["username"]
     show_full_result_count = False
     paginator = CappedCountPaginator
+
     @admin.display(description=_("họ và tên"))
     def full_name(self, user):
         return user.get_full_name()
@@ -227,8 +230,11 @@ class PortalUserAdmin(ScopedFormfieldsMixin, ImportExportMixin, UserAdmin):
         for word in search_term.split():
             folded = fold(word)
             queryset = queryset.filter(
-                Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                | Q(email__icontains=word) | Q(agency__search_text__contains=folded)
+                Q(username__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(agency__search_text__contains=folded)
             )
         return queryset, False
 

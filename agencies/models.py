@@ -28,8 +28,10 @@ class ProvinceQuerySet(models.QuerySet):
     def current(self, day: datetime.date | None = None) -> ProvinceQuerySet:
         """The local units valid on ``day`` (today by default): the 34 since 1 July 2025."""
         day = day or timezone.localdate()
-        return self.local().filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        return (
+            self.local()
+            .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
         )
 
     def lookup(self, text: str) -> Province:
@@ -55,7 +57,9 @@ class ProvinceQuerySet(models.QuerySet):
         if close:
             message = _("Không có tỉnh '%(text)s'; có phải: %(codes)s?") % {"text": text, "codes": ", ".join(close)}
         else:
-            message = _("Không có tỉnh '%(text)s'. Xem danh sách mã tỉnh bằng lệnh: python manage.py load_directory --list") % {"text": text}
+            message = _(
+                "Không có tỉnh '%(text)s'. Xem danh sách mã tỉnh bằng lệnh: python manage.py load_directory --list"
+            ) % {"text": text}
         raise ProvinceNotFound(str(message))
 
 
@@ -72,7 +76,10 @@ class Province(models.Model):
     name = models.CharField(_("tên"), max_length=100)
     is_central = models.BooleanField(_("cấp Trung ương"), default=False)
     directory_keys = models.JSONField(
-        _("đơn vị chuẩn đã nạp"), default=list, blank=True, editable=False,
+        _("đơn vị chuẩn đã nạp"),
+        default=list,
+        blank=True,
+        editable=False,
         help_text=_("Các đơn vị của danh mục chuẩn đã được tạo cho tỉnh; đơn vị đã xóa sẽ không được tạo lại."),
     )
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
@@ -163,7 +170,11 @@ class Agency(models.Model):
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
     directory_key = models.CharField(
-        _("mã trong danh mục"), max_length=80, blank=True, default="", editable=False,
+        _("mã trong danh mục"),
+        max_length=80,
+        blank=True,
+        default="",
+        editable=False,
         help_text=_("Khóa của đơn vị trong danh mục chuẩn (agencies/data); đổi tên không làm mất liên kết."),
     )
     search_text = models.TextField(editable=False, default="")
@@ -179,7 +190,9 @@ class Agency(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["province", "name"], name="agency_unique_name_per_province"),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="agency_validity_ordered",
             ),
             models.UniqueConstraint(
@@ -234,16 +247,13 @@ class Succession(models.Model):
     the words of several parts, or of none when no part is main, is left for a person to decide.
     """
 
-    predecessor = models.ForeignKey(
-        Agency, models.CASCADE, related_name="successions", verbose_name=_("cơ quan trước")
-    )
-    successor = models.ForeignKey(
-        Agency, models.PROTECT, related_name="taken_over", verbose_name=_("cơ quan kế thừa")
-    )
+    predecessor = models.ForeignKey(Agency, models.CASCADE, related_name="successions", verbose_name=_("cơ quan trước"))
+    successor = models.ForeignKey(Agency, models.PROTECT, related_name="taken_over", verbose_name=_("cơ quan kế thừa"))
     on = models.DateField(_("từ ngày"), null=True, blank=True)
     is_main = models.BooleanField(_("kế thừa chính"), default=False)
     duties = models.TextField(
-        _("nhiệm vụ tiếp nhận"), blank=True,
+        _("nhiệm vụ tiếp nhận"),
+        blank=True,
         help_text=_("Các từ khóa, cách nhau bởi dấu phẩy (ví dụ: giáo dục nghề nghiệp, dạy nghề)."),
     )
 
@@ -390,9 +400,7 @@ class User(AbstractUser):
         verbose_name_plural = _("người dùng")
         permissions = [("import_user", _("Nhập bảng người dùng")), ("export_user", _("Xuất bảng người dùng"))]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role="admin") | Q(agency__isnull=False), name="user_agency_unless_admin"
-            )
+            models.CheckConstraint(condition=Q(role="admin") | Q(agency__isnull=False), name="user_agency_unless_admin")
         ]
 
     def __str__(self) -> str:

@@ -301,7 +301,11 @@ def _is_bare(piece: str) -> bool:
 def _is_collective(name: str) -> bool:
     """Tell whether ``name`` is a collective that a bare piece ("ban", "thành phố") extends."""
     # "Sở, ban" (no "Các") is collective too: every piece of it is a collective word.
-    return bool(_COLLECTIVE_START_RE.match(name) or _LEVEL_END_RE.search(name) or all(_is_bare(p.strip()) for p in name.split(",")))
+    return bool(
+        _COLLECTIVE_START_RE.match(name)
+        or _LEVEL_END_RE.search(name)
+        or all(_is_bare(p.strip()) for p in name.split(","))
+    )
 
 
 def _starts_new(piece: str, previous: str) -> bool:

@@ -22,7 +22,9 @@ class ProvinceScopedResource(ScopedImportMixin, SafeExportMixin, resources.Model
 class AgencyResource(ProvinceScopedResource):
     province = fields.Field(attribute="province", column_name="tinh", widget=ForeignKeyWidget(Province, "code"))
     parent = fields.Field(attribute="parent", column_name="co_quan_cap_tren", widget=ForeignKeyWidget(Agency, "code"))
-    successor = fields.Field(attribute="successor", column_name="co_quan_ke_thua", widget=ForeignKeyWidget(Agency, "code"))
+    successor = fields.Field(
+        attribute="successor", column_name="co_quan_ke_thua", widget=ForeignKeyWidget(Agency, "code")
+    )
     valid_from = fields.Field(attribute="valid_from", column_name="hieu_luc_tu", widget=DATE)
     valid_to = fields.Field(attribute="valid_to", column_name="hieu_luc_den", widget=DATE)
     aliases = fields.Field(column_name="ten_goi_khac", readonly=False)
@@ -31,7 +33,20 @@ class AgencyResource(ProvinceScopedResource):
     class Meta:
         model = Agency
         import_id_fields = ["code"]
-        fields = ["code", "province", "name", "short_name", "kind", "level", "parent", "valid_from", "valid_to", "successor", "email", "aliases"]
+        fields = [
+            "code",
+            "province",
+            "name",
+            "short_name",
+            "kind",
+            "level",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "successor",
+            "email",
+            "aliases",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -51,7 +66,9 @@ class AgencyResource(ProvinceScopedResource):
         if kwargs.get("dry_run"):
             return
         for text in filter(None, (part.strip() for part in (row.get("ten_goi_khac") or "").split(";"))):
-            Alias.objects.get_or_create(province=instance.province, key=name_key(text), defaults={"text": text, "agency": instance})
+            Alias.objects.get_or_create(
+                province=instance.province, key=name_key(text), defaults={"text": text, "agency": instance}
+            )
 
     def get_queryset(self):
         return super().get_queryset().select_related("province", "parent", "successor").prefetch_related("aliases")
@@ -74,7 +91,11 @@ class UserResource(ProvinceScopedResource):
     def reachable_after(self, instance) -> bool:
         from agencies.roles import can_manage
 
-        return not instance.is_superuser and instance.agency_id is not None and can_manage(self._importer, User(agency_id=instance.agency_id))
+        return (
+            not instance.is_superuser
+            and instance.agency_id is not None
+            and can_manage(self._importer, User(agency_id=instance.agency_id))
+        )
 
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None:

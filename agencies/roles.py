@@ -120,7 +120,9 @@ def manageable_users(actor, queryset=None):
     own_groups = actor.groups.values("pk")
     own_permissions = Permission.objects.filter(Q(user=actor) | Q(group__user=actor)).values("pk")
     foreign_groups = User.groups.through.objects.exclude(group_id__in=own_groups).values("user_id")
-    foreign_permissions = User.user_permissions.through.objects.exclude(permission_id__in=own_permissions).values("user_id")
+    foreign_permissions = User.user_permissions.through.objects.exclude(permission_id__in=own_permissions).values(
+        "user_id"
+    )
     return (
         queryset.filter(is_superuser=False, agency__in=Agency.objects.for_user(actor))
         .exclude(pk__in=foreign_groups)

@@ -20,7 +20,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_national")
-os.environ.update({"BENCH_ENDPOINTS": "True", "FAST_PASSWORD_HASHER": "True", "DJANGO_SETTINGS_MODULE": "cchc_portal.settings", "AXES_ENABLED": "False"})
+os.environ.update(
+    {
+        "BENCH_ENDPOINTS": "True",
+        "FAST_PASSWORD_HASHER": "True",
+        "DJANGO_SETTINGS_MODULE": "cchc_portal.settings",
+        "AXES_ENABLED": "False",
+    }
+)
 sys.path.insert(0, str(ROOT))
 
 LIMIT_MS = 300.0
@@ -38,7 +45,9 @@ def timed(client, url: str, runs: int) -> tuple[float, int, bool, int]:
         response = client.get(url)
     status = response.status_code
     # The list's own query (the one with LIMIT), not a filter's list of choices.
-    distinct = any("SELECT DISTINCT" in q["sql"].upper() and "LIMIT" in q["sql"].upper() for q in queries.captured_queries)
+    distinct = any(
+        "SELECT DISTINCT" in q["sql"].upper() and "LIMIT" in q["sql"].upper() for q in queries.captured_queries
+    )
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -107,8 +116,10 @@ def main() -> None:
                 worst = max(worst, ms)
                 name = f"{opts.label} {label}"[:44]
                 print(f"{name:44} {role:16} {ms:8.1f} {queries:8d}  {'yes' if distinct else 'no':8}  {verdict}")
-    print(f"worst {worst:.1f} ms against the {LIMIT_MS:.0f} ms limit ({worst / bare:.0f}x the bare view); "
-          f"{len(over)} change lists over the limit")
+    print(
+        f"worst {worst:.1f} ms against the {LIMIT_MS:.0f} ms limit ({worst / bare:.0f}x the bare view); "
+        f"{len(over)} change lists over the limit"
+    )
     for row in over:
         print("  over:", *row)
 

@@ -115,7 +115,9 @@ def build() -> None:
         tasks = _build_tasks(rng, documents, sections)
         shares = _build_shares(rng, tasks, agencies)
         _build_updates(rng, shares, author)
-        _build_reports(rng, documents[0], [groups["departments"], groups["districts"]], home_affairs, departments + districts)
+        _build_reports(
+            rng, documents[0], [groups["departments"], groups["districts"]], home_affairs, departments + districts
+        )
         _build_indicators(rng, documents[0], groups["districts"], districts)
     _analyze_and_report(province, started)
 
@@ -599,14 +601,20 @@ def _report(pages, times, sql, sizes, province, shares, targets, year, runs) -> 
 
     base = statistics.median(sql)
     count = Province.objects.count()
-    print(f"Cơ sở dữ liệu tổng hợp: {count} tỉnh; {province.name}, năm {year}: {shares:,} phần việc, {targets:,} mục tiêu chỉ tiêu · trung vị của {runs} lần".replace(",", "."))
+    print(
+        f"Cơ sở dữ liệu tổng hợp: {count} tỉnh; {province.name}, năm {year}: {shares:,} phần việc, {targets:,} mục tiêu chỉ tiêu · trung vị của {runs} lần".replace(
+            ",", "."
+        )
+    )
     print(f"{'Hai truy vấn SQL tổng hợp viết tay (mốc so sánh)':<52} {base:7.1f} ms   1.00x")
     figures = {"raw SQL": base}
     for label, _user, _url in pages:
         median = statistics.median(times[label])
         figures[label] = median
         raw_size, zipped = sizes[label]
-        print(f"{label:<52} {median:7.1f} ms   {median / base:.2f}x   HTML {raw_size / 1024:6.1f} KB, gzip {zipped / 1024:5.1f} KB")
+        print(
+            f"{label:<52} {median:7.1f} ms   {median / base:.2f}x   HTML {raw_size / 1024:6.1f} KB, gzip {zipped / 1024:5.1f} KB"
+        )
     overview = figures[pages[0][0]]
     dashboard_html = sizes[pages[0][0]][0]
     figures["HTML KB"] = dashboard_html / 1024
@@ -623,11 +631,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="timed requests per page (median reported)")
     parser.add_argument("--rebuild", action="store_true", help="drop the benchmark database and build it again")
     parser.add_argument(
-        "--province-from-synthetic", action="store_true",
+        "--province-from-synthetic",
+        action="store_true",
         help="measure a province of the national synthetic data (DATABASE_URL, default cchc_national) against its raw SQL",
     )
     parser.add_argument(
-        "--one-province-db", default="",
+        "--one-province-db",
+        default="",
         help="also measure a database holding one synthetic province (same shape) and compare the figures",
     )
     args = parser.parse_args()

@@ -36,13 +36,15 @@ def build_workbook(rows: int) -> bytes:
         if number % 100 == 1:
             section += 1
             sheet.append([_roman(section), f"Nhóm nhiệm vụ {section}", None, None, None])
-        sheet.append([
-            number % 100 or 100,
-            f"Nhiệm vụ số {number}: triển khai các nội dung cải cách hành chính năm 2024",
-            leads[number % len(leads)],
-            "Sở Nội vụ, Văn phòng UBND tỉnh" if number % 3 else "Sở Kế hoạch và Đầu tư",
-            deadlines[number % len(deadlines)],
-        ])
+        sheet.append(
+            [
+                number % 100 or 100,
+                f"Nhiệm vụ số {number}: triển khai các nội dung cải cách hành chính năm 2024",
+                leads[number % len(leads)],
+                "Sở Nội vụ, Văn phòng UBND tỉnh" if number % 3 else "Sở Kế hoạch và Đầu tư",
+                deadlines[number % len(deadlines)],
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -50,7 +52,17 @@ def build_workbook(rows: int) -> bytes:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, letters in (
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out, n = out + letters, n - value
     return out
@@ -88,8 +100,12 @@ def main() -> None:
     print(f"file: {args.rows} task rows, {len(data) / 1024:.0f} KB")
     print(f"openpyxl read_only alone      {b * 1000:8.0f} ms   1.00x")
     print(f"portal read + parse           {p * 1000:8.0f} ms   {p / b:.2f}x")
-    print(f"portal full import (writes)   {f * 1000:8.0f} ms   {f / b:.2f}x   limit {LIMIT:.0f}x -> {'OK' if f / b <= LIMIT else 'OVER'}")
-    print(f"same file through the web     {w * 1000:8.0f} ms   {w / b:.2f}x   (worker: read, store the table, preview, write)")
+    print(
+        f"portal full import (writes)   {f * 1000:8.0f} ms   {f / b:.2f}x   limit {LIMIT:.0f}x -> {'OK' if f / b <= LIMIT else 'OVER'}"
+    )
+    print(
+        f"same file through the web     {w * 1000:8.0f} ms   {w / b:.2f}x   (worker: read, store the table, preview, write)"
+    )
 
 
 def _phu_yen():
@@ -129,7 +145,9 @@ def _full_import(province, data: bytes, rows: int, documents: list) -> None:
     from plans.models import Document
 
     with transaction.atomic():
-        document = Document.objects.create(province=province, number=f"BENCH-{time.monotonic_ns()}/KH", title="Bench", year=2024)
+        document = Document.objects.create(
+            province=province, number=f"BENCH-{time.monotonic_ns()}/KH", title="Bench", year=2024
+        )
         preview, result = services.import_file(document, data, "bench.xlsx", "tasks")
         assert result is not None and result["created"] == rows, (preview.errors[:3], result)
     documents.append(document)
@@ -143,7 +161,9 @@ def _web_import(province, data: bytes, rows: int, user, documents: list) -> floa
     from cchc_portal.documents import services
     from plans.models import Document, ImportJob
 
-    document = Document.objects.create(province=province, number=f"BENCH-{time.monotonic_ns()}/KH", title="Bench", year=2024)
+    document = Document.objects.create(
+        province=province, number=f"BENCH-{time.monotonic_ns()}/KH", title="Bench", year=2024
+    )
     job = ImportJob.objects.create(document=document, kind="tasks", original_name="bench.xlsx", created_by=user)
     job.file.save("bench.xlsx", ContentFile(data), save=True)
     documents.append(document)

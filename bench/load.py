@@ -49,8 +49,13 @@ class Client:
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
-            headers.update({"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}{path}",
-                            "X-CSRFToken": self.cookies.get("csrftoken", "")})
+            headers.update(
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Referer": f"http://127.0.0.1:{self.port}{path}",
+                    "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                }
+            )
         for attempt in range(2):
             try:
                 self.conn.request(method, path, body=body, headers=headers)
@@ -69,16 +74,37 @@ class Client:
 
     def login(self, username: str, password: str) -> None:
         self.request("GET", "/accounts/login/")
-        status, _text, _h = self.request("POST", "/accounts/login/", {"username": username, "password": password, "csrfmiddlewaretoken": self.cookies["csrftoken"]})
+        status, _text, _h = self.request(
+            "POST",
+            "/accounts/login/",
+            {"username": username, "password": password, "csrfmiddlewaretoken": self.cookies["csrftoken"]},
+        )
         if status != 302:
             raise RuntimeError(f"login failed for {username}: {status}")
 
 
 def start_gunicorn(port: int, env: dict) -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "cchc_portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "4",
-         "--worker-class", "sync", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cchc_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(100):
         try:
@@ -120,17 +146,31 @@ def _parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--shared", type=int, default=4, help="clients that edit another client's assignment at the same time")
-    parser.add_argument("--think", type=float, default=0.0, help="mean pause in seconds between a user's updates (0: flat out)")
+    parser.add_argument(
+        "--shared", type=int, default=4, help="clients that edit another client's assignment at the same time"
+    )
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause in seconds between a user's updates (0: flat out)"
+    )
     return parser.parse_args()
 
 
 def _server_env() -> dict:
     """The environment of this process and of gunicorn: production settings over plain HTTP, bench endpoints on."""
     return {
-        **os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB), "DEBUG": "False", "SECRET_KEY": "bench-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1", "SESSION_COOKIE_SECURE": "False", "CSRF_COOKIE_SECURE": "False", "SECURE_SSL_REDIRECT": "False",
-        "SECURE_HSTS_SECONDS": "0", "BENCH_ENDPOINTS": "True", "DEMO_MODE": "False", "AXES_ENABLED": "False", "LOG_LEVEL": "WARNING",
+        **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DB),
+        "DEBUG": "False",
+        "SECRET_KEY": "bench-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SESSION_COOKIE_SECURE": "False",
+        "CSRF_COOKIE_SECURE": "False",
+        "SECURE_SSL_REDIRECT": "False",
+        "SECURE_HSTS_SECONDS": "0",
+        "BENCH_ENDPOINTS": "True",
+        "DEMO_MODE": "False",
+        "AXES_ENABLED": "False",
+        "LOG_LEVEL": "WARNING",
         # The synthetic accounts share one password hashed with the fast hasher; logins are not what is measured.
         "FAST_PASSWORD_HASHER": "True",
         "DJANGO_SETTINGS_MODULE": "cchc_portal.settings",
@@ -161,8 +201,12 @@ def _choose_assignments(pairs: int) -> list:
     # The least-reported first: a real part has a year of monthly reports, not the thousands earlier runs of this
     # script left on the first ones (the task page reads every change of a part's history; see the README).
     candidates = (
-        Assignment.objects.filter(task__document__issuer_id=F("agency_id"), state="in_progress", agency__code__contains="-s")
-        .annotate(reports=Count("updates")).select_related("agency", "task").order_by("reports", "pk")[: pairs * 40]
+        Assignment.objects.filter(
+            task__document__issuer_id=F("agency_id"), state="in_progress", agency__code__contains="-s"
+        )
+        .annotate(reports=Count("updates"))
+        .select_related("agency", "task")
+        .order_by("reports", "pk")[: pairs * 40]
     )
     for candidate in candidates:
         if candidate.agency_id not in seen and len(chosen) < pairs:
@@ -208,9 +252,13 @@ class _Updates:
             if self.think:
                 time.sleep(self.rng.uniform(0.5 * self.think, 1.5 * self.think))
             n += 1
-            form = {f"a{assignment.pk}-version": str(version), f"a{assignment.pk}-state": "in_progress",
-                    f"a{assignment.pk}-progress": str(10 + n % 80), f"a{assignment.pk}-note": f"{username} lần {n}",
-                    "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
+            form = {
+                f"a{assignment.pk}-version": str(version),
+                f"a{assignment.pk}-state": "in_progress",
+                f"a{assignment.pk}-progress": str(10 + n % 80),
+                f"a{assignment.pk}-note": f"{username} lần {n}",
+                "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
+            }
             started = time.perf_counter()
             status, text, _h = client.request("POST", f"/tasks/assignments/{assignment.pk}/report/", form)
             elapsed = (time.perf_counter() - started) * 1000
@@ -270,15 +318,25 @@ def _ping_rps(port: int, clients: int, seconds: int, lock: threading.Lock) -> fl
     return ping_count[0] / (time.perf_counter() - ping_started)
 
 
-def _print_results(args, chosen: list, shared: int, updates: _Updates, elapsed: float, lost: int, ping_rps: float) -> None:
+def _print_results(
+    args, chosen: list, shared: int, updates: _Updates, elapsed: float, lost: int, ping_rps: float
+) -> None:
     """Print the run's figures: saves, conflicts, errors, lost updates, latency against the limit, throughput."""
     latencies, outcomes, think = updates.latencies, updates.outcomes, args.think
     p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) >= 20 else max(latencies or [0])
     rps = (outcomes["saved"] + outcomes["conflict"]) / elapsed
-    print(f"clients {args.clients} for {args.seconds} s on gunicorn (4 sync workers), {len(chosen)} assignments ({shared} edited by two people at once), think time {think} s")
-    print(f"task updates: {outcomes['saved']} saved, {outcomes['conflict']} refused as stale (409), {outcomes['error']} errors; lost updates: {lost}")
-    print(f"update latency: median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms (limit {P95_LIMIT_MS} ms) -> {'OK' if p95 <= P95_LIMIT_MS else 'OVER'}")
-    print(f"bare Django view: {ping_rps:.0f} req/s; task updates: {rps:.1f} req/s (ratio {rps / ping_rps:.3f} of the bare view)")
+    print(
+        f"clients {args.clients} for {args.seconds} s on gunicorn (4 sync workers), {len(chosen)} assignments ({shared} edited by two people at once), think time {think} s"
+    )
+    print(
+        f"task updates: {outcomes['saved']} saved, {outcomes['conflict']} refused as stale (409), {outcomes['error']} errors; lost updates: {lost}"
+    )
+    print(
+        f"update latency: median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms (limit {P95_LIMIT_MS} ms) -> {'OK' if p95 <= P95_LIMIT_MS else 'OVER'}"
+    )
+    print(
+        f"bare Django view: {ping_rps:.0f} req/s; task updates: {rps:.1f} req/s (ratio {rps / ping_rps:.3f} of the bare view)"
+    )
 
 
 if __name__ == "__main__":

@@ -119,18 +119,35 @@ def _create_accounts(province) -> None:
 
     agencies = Agency.objects.bulk_create(
         [
-            Agency(province=province, code=f"bench-{n}", name="Sở Nội vụ" if n == 0 else f"Cơ quan {n}", search_text=f"co quan {n}")
+            Agency(
+                province=province,
+                code=f"bench-{n}",
+                name="Sở Nội vụ" if n == 0 else f"Cơ quan {n}",
+                search_text=f"co quan {n}",
+            )
             for n in range(300)
         ]
     )
     password = "!"  # noqa: S105 - the unusable-password marker: bench accounts never log in
     users = [
-        User(username=f"{kind}{agency.pk}", email=f"{kind}{agency.pk}@bench.invalid", agency=agency, role=role, password=password)
+        User(
+            username=f"{kind}{agency.pk}",
+            email=f"{kind}{agency.pk}@bench.invalid",
+            agency=agency,
+            role=role,
+            password=password,
+        )
         for agency in agencies
         for kind, role in (("staff", Role.STAFF), ("lead", Role.LEADER))
     ]
     users += [
-        User(username=f"review{n}", email=f"review{n}@bench.invalid", agency=agencies[0], role=Role.REVIEWER, password=password)
+        User(
+            username=f"review{n}",
+            email=f"review{n}@bench.invalid",
+            agency=agencies[0],
+            role=Role.REVIEWER,
+            password=password,
+        )
         for n in range(3)
     ]
     User.objects.bulk_create(users, batch_size=2000)

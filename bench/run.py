@@ -31,7 +31,11 @@ STEPS = [
     ("import 5,000 rows", ["import_appendix.py"], ["openpyxl read_only", "full import", "through the web"]),
     ("reminder sweep", ["reminders.py", "--queue"], ["sweep total"]),
     ("concurrent task updates", ["load.py", "--clients", "20", "--seconds", "20"], ["task updates:", "req/s"]),
-    ("20 users for 60 s", ["load.py", "--clients", "20", "--seconds", "60", "--think", "1"], ["task updates:", "latency"]),
+    (
+        "20 users for 60 s",
+        ["load.py", "--clients", "20", "--seconds", "60", "--think", "1"],
+        ["task updates:", "latency"],
+    ),
 ]
 
 
@@ -59,11 +63,17 @@ def main() -> None:
         if name == "dashboard" and os.environ.get("ONE_PROVINCE_DATABASE_URL"):  # the same figures at 1 province
             command = [*command, "--one-province-db", os.environ["ONE_PROVINCE_DATABASE_URL"]]
         if name == "task page history":  # writes a year of reports: a database of its own
-            step_env["DATABASE_URL"] = os.environ.get("HISTORY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_bench_history")
+            step_env["DATABASE_URL"] = os.environ.get(
+                "HISTORY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_bench_history"
+            )
         if name == "reminder sweep":  # builds its own 300,000 assignments in a database of its own
-            step_env["DATABASE_URL"] = os.environ.get("REMINDERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_bench_reminders")
+            step_env["DATABASE_URL"] = os.environ.get(
+                "REMINDERS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_bench_reminders"
+            )
             step_env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-        result = subprocess.run([python, str(script), *command[1:]], env=step_env, cwd=HERE.parent, capture_output=True, text=True)
+        result = subprocess.run(
+            [python, str(script), *command[1:]], env=step_env, cwd=HERE.parent, capture_output=True, text=True
+        )
         print(result.stdout, end="")
         if result.returncode:
             print(result.stderr[-2000:], file=sys.stderr)

@@ -16,7 +16,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cchc_national")
-os.environ.update({"BENCH_ENDPOINTS": "True", "FAST_PASSWORD_HASHER": "True", "DJANGO_SETTINGS_MODULE": "cchc_portal.settings", "AXES_ENABLED": "False"})
+os.environ.update(
+    {
+        "BENCH_ENDPOINTS": "True",
+        "FAST_PASSWORD_HASHER": "True",
+        "DJANGO_SETTINGS_MODULE": "cchc_portal.settings",
+        "AXES_ENABLED": "False",
+    }
+)
 sys.path.insert(0, str(ROOT))
 
 

@@ -301,6 +301,8 @@ class PortalGroupAdmin(GroupAdmin):
         if db_field.name == "permissions":
             field.label_from_instance = permission_label
         return field
+
+
 # --- exports of the big change lists, in the worker (issue 16) ---------------------------------------------
 
 

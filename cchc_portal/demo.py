@@ -66,7 +66,12 @@ def load_agencies(data: dict, report: DemoReport) -> None:
     provinces = {}
     for row in data["provinces"]:
         province, _ = Province.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"], "valid_from": _date(row.get("valid_from")), "valid_to": _date(row.get("valid_to"))}
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "valid_from": _date(row.get("valid_from")),
+                "valid_to": _date(row.get("valid_to")),
+            },
         )
         provinces[row["code"]] = province
     for row in data["provinces"]:
@@ -146,7 +151,9 @@ def _document(row: dict, agencies: dict[str, Agency]) -> Document:
     if row.get("number"):
         document, _ = Document.objects.update_or_create(province=province, number=row["number"], defaults=defaults)
     else:  # drafts have no number: their title identifies them
-        document, _ = Document.objects.update_or_create(province=province, number="", title=row["title"], defaults=defaults)
+        document, _ = Document.objects.update_or_create(
+            province=province, number="", title=row["title"], defaults=defaults
+        )
     return document
 
 
@@ -161,9 +168,17 @@ def _prose_table(row: dict) -> TaskTable:
             line += 1
             items.append(
                 TableItem(
-                    row=line, kind="task", number=task["number"], title=task["title"],
-                    lead=task.get("lead", ""), cooperating=task.get("cooperating", ""), deadline=task.get("deadline", ""),
-                    output=task.get("output", ""), note=task.get("note", ""), level=0, section_path=(section["number"],),
+                    row=line,
+                    kind="task",
+                    number=task["number"],
+                    title=task["title"],
+                    lead=task.get("lead", ""),
+                    cooperating=task.get("cooperating", ""),
+                    deadline=task.get("deadline", ""),
+                    output=task.get("output", ""),
+                    note=task.get("note", ""),
+                    level=0,
+                    section_path=(section["number"],),
                 )
             )
     return TaskTable(columns={}, header_rows=[], items=items, errors=[], warnings=[])
@@ -172,12 +187,26 @@ def _prose_table(row: dict) -> TaskTable:
 def _prose_indicators(row: dict) -> IndicatorTable:
     items = []
     for line, ind in enumerate(row.get("indicators", []), start=1):
-        subrows = [IndicatorSubRow(row=line, applies_to=t.get("applies_to", ""), unit=ind.get("unit", ""), value=str(t.get("value", "")))
-                   for t in ind.get("targets", []) if t.get("applies_to") not in ("", "Tỉnh", "Toàn tỉnh")]
+        subrows = [
+            IndicatorSubRow(
+                row=line, applies_to=t.get("applies_to", ""), unit=ind.get("unit", ""), value=str(t.get("value", ""))
+            )
+            for t in ind.get("targets", [])
+            if t.get("applies_to") not in ("", "Tỉnh", "Toàn tỉnh")
+        ]
         target = "" if subrows else str((ind.get("targets") or [{}])[0].get("value", ind.get("target", "")))
-        items.append(IndicatorItem(row=line, number=ind["number"], name=ind["name"], unit=ind.get("unit", ""),
-                                   target=target, monitoring=ind.get("monitoring", ""), implementing=ind.get("implementing", ""),
-                                   subrows=subrows))
+        items.append(
+            IndicatorItem(
+                row=line,
+                number=ind["number"],
+                name=ind["name"],
+                unit=ind.get("unit", ""),
+                target=target,
+                monitoring=ind.get("monitoring", ""),
+                implementing=ind.get("implementing", ""),
+                subrows=subrows,
+            )
+        )
     return IndicatorTable(columns={}, header_rows=[], items=items, sections=[], errors=[], warnings=[])
 
 
@@ -217,7 +246,11 @@ def load_demo(
             _apply_prose_indicators(document, row, resolver)
         _load_duties(document, row, resolver)
         inspected = [agencies[key] for key in row.get("inspected", []) if key in agencies]
-        followers = [a for a in (resolver.resolve_name("Sở Nội vụ").agency, resolver.resolve_name("Văn phòng UBND tỉnh").agency) if a]
+        followers = [
+            a
+            for a in (resolver.resolve_name("Sở Nội vụ").agency, resolver.resolve_name("Văn phòng UBND tỉnh").agency)
+            if a
+        ]
         document.followed_by.set(followers)
         document.inspected.set(inspected)
         report.tasks += document.tasks.count()
@@ -251,7 +284,9 @@ def _load_duties(document: Document, row: dict, resolver: Resolver) -> None:
         if recipient is None:
             continue
         duty, _ = ReportingDuty.objects.update_or_create(
-            document=document, frequency=duty_row["frequency"], defaults={"recipient": recipient, "text": duty_row.get("text", "")}
+            document=document,
+            frequency=duty_row["frequency"],
+            defaults={"recipient": recipient, "text": duty_row.get("text", "")},
         )
         duty.reporters.set(reporters)
 

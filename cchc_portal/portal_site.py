@@ -46,7 +46,9 @@ class PortalAdminSite(admin.AdminSite):
 
         urls = super().get_urls()
         # Django's "view on site" shortcut redirects to any object of the country; only to visible ones here.
-        shortcut = path("r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site")
+        shortcut = path(
+            "r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site"
+        )
         return [shortcut if getattr(u, "name", None) == "view_on_site" else u for u in urls]
 
     def view_on_site(self, request, content_type_id, object_id):

@@ -105,7 +105,10 @@ class RefuseNulMiddleware:
 
 
 def _has_nul(request) -> bool:
-    if request.method != "POST" or request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if request.method != "POST" or request.content_type not in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         return False
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.POST.lists())
 

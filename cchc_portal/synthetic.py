@@ -23,13 +23,36 @@ from plans.models import Document, Section
 from tasks.models import Assignment, ProgressUpdate, Task, WorkState
 
 DEPARTMENTS = [
-    "Văn phòng UBND tỉnh", "Sở Nội vụ", "Sở Tư pháp", "Sở Tài chính", "Sở Công Thương", "Sở Xây dựng",
-    "Sở Nông nghiệp và Môi trường", "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo", "Sở Y tế",
-    "Sở Văn hóa, Thể thao và Du lịch", "Sở Ngoại vụ", "Sở Dân tộc và Tôn giáo", "Thanh tra tỉnh",
-    "Ban Quản lý Khu kinh tế", "Công an tỉnh", "Trung tâm Phục vụ hành chính công", "Báo và Phát thanh, Truyền hình tỉnh",
-    "Kho bạc Nhà nước khu vực", "Bảo hiểm xã hội tỉnh", "Thuế tỉnh", "Cục Thống kê tỉnh", "Hải quan khu vực",
-    "Bộ Chỉ huy Quân sự tỉnh", "Ngân hàng Nhà nước khu vực", "Trường Chính trị tỉnh", "Liên minh Hợp tác xã tỉnh",
-    "Đài Khí tượng thủy văn tỉnh", "Ban Quản lý dự án đầu tư xây dựng", "Quỹ Đầu tư phát triển tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Tài chính",
+    "Sở Công Thương",
+    "Sở Xây dựng",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Ngoại vụ",
+    "Sở Dân tộc và Tôn giáo",
+    "Thanh tra tỉnh",
+    "Ban Quản lý Khu kinh tế",
+    "Công an tỉnh",
+    "Trung tâm Phục vụ hành chính công",
+    "Báo và Phát thanh, Truyền hình tỉnh",
+    "Kho bạc Nhà nước khu vực",
+    "Bảo hiểm xã hội tỉnh",
+    "Thuế tỉnh",
+    "Cục Thống kê tỉnh",
+    "Hải quan khu vực",
+    "Bộ Chỉ huy Quân sự tỉnh",
+    "Ngân hàng Nhà nước khu vực",
+    "Trường Chính trị tỉnh",
+    "Liên minh Hợp tác xã tỉnh",
+    "Đài Khí tượng thủy văn tỉnh",
+    "Ban Quản lý dự án đầu tư xây dựng",
+    "Quỹ Đầu tư phát triển tỉnh",
 ]
 SECTIONS = [
     ("I", "Công tác chỉ đạo, điều hành CCHC", CchcArea.DIRECTION),
@@ -41,7 +64,14 @@ SECTIONS = [
     ("VII", "Xây dựng chính quyền điện tử, chính quyền số", CchcArea.DIGITAL_GOVERNMENT),
     ("VIII", "Công tác tuyên truyền CCHC", CchcArea.COMMUNICATION),
 ]
-DEADLINES = [("Quý I/{y}", 3, 31), ("Quý II/{y}", 6, 30), ("Quý III/{y}", 9, 30), ("Quý IV/{y}", 12, 31), ("Năm {y}", 12, 31), ("Tháng 02/{y}", 2, 0)]
+DEADLINES = [
+    ("Quý I/{y}", 3, 31),
+    ("Quý II/{y}", 6, 30),
+    ("Quý III/{y}", 9, 30),
+    ("Quý IV/{y}", 12, 31),
+    ("Năm {y}", 12, 31),
+    ("Tháng 02/{y}", 2, 0),
+]
 PASSWORD = "demo12345"  # noqa: S105 - synthetic accounts for load tests
 
 
@@ -61,8 +91,16 @@ def _due(label: str, month: int, day: int, year: int) -> tuple[str, datetime.dat
     return label.format(y=year), datetime.date(year, month, day)
 
 
-def generate(provinces: int, *, year: int = 2025, today: datetime.date | None = None, updates_per_month: int = 1,
-             seed: int = 2025, prefix: str = "syn", communes: int = 100) -> SyntheticReport:
+def generate(
+    provinces: int,
+    *,
+    year: int = 2025,
+    today: datetime.date | None = None,
+    updates_per_month: int = 1,
+    seed: int = 2025,
+    prefix: str = "syn",
+    communes: int = 100,
+) -> SyntheticReport:
     """Create ``provinces`` synthetic provinces; each in its own transaction (a crash keeps finished ones)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     today = today or datetime.date(year, 12, 20)
@@ -79,13 +117,28 @@ def generate(provinces: int, *, year: int = 2025, today: datetime.date | None = 
     return report
 
 
-def _province(index: int, year: int, today: datetime.date, per_month: int, rng: random.Random, password: str,
-              prefix: str, report: SyntheticReport, commune_count: int = 100) -> None:
+def _province(
+    index: int,
+    year: int,
+    today: datetime.date,
+    per_month: int,
+    rng: random.Random,
+    password: str,
+    prefix: str,
+    report: SyntheticReport,
+    commune_count: int = 100,
+) -> None:
     code = f"{prefix}-{index:02d}"
-    province = Province.objects.create(code=code, name=f"Tỉnh Thử nghiệm {index:02d}", valid_from=datetime.date(2025, 7, 1))
-    committee, departments, communes, dept_group, commune_group = _province_agencies(province, code, commune_count, report)
+    province = Province.objects.create(
+        code=code, name=f"Tỉnh Thử nghiệm {index:02d}", valid_from=datetime.date(2025, 7, 1)
+    )
+    committee, departments, communes, dept_group, commune_group = _province_agencies(
+        province, code, commune_count, report
+    )
     _province_users(code, departments, communes, password, report)
-    tasks, group_of = _province_plan_tasks(province, index, year, committee, departments, dept_group, commune_group, rng)
+    tasks, group_of = _province_plan_tasks(
+        province, index, year, committee, departments, dept_group, commune_group, rng
+    )
     own_tasks = _own_plan_tasks(province, year, (*departments, *communes), rng)
     insert_rows(Task, tasks + [t for t, _a in own_tasks], returning_ids=True)
     report.tasks += len(tasks) + len(own_tasks)
@@ -93,91 +146,180 @@ def _province(index: int, year: int, today: datetime.date, per_month: int, rng: 
     _province_updates(province, today, per_month, report)
 
 
-def _province_agencies(province: Province, code: str, commune_count: int,
-                       report: SyntheticReport) -> tuple[Agency, list[Agency], list[Agency], AgencyGroup, AgencyGroup]:
+def _province_agencies(
+    province: Province, code: str, commune_count: int, report: SyntheticReport
+) -> tuple[Agency, list[Agency], list[Agency], AgencyGroup, AgencyGroup]:
     """UBND tỉnh, its departments and communes, and the two groups of them."""
-    committee = Agency.objects.create(province=province, code=f"{code}-ubnd", name="UBND tỉnh", kind=AgencyKind.PROVINCIAL_COMMITTEE)
+    committee = Agency.objects.create(
+        province=province, code=f"{code}-ubnd", name="UBND tỉnh", kind=AgencyKind.PROVINCIAL_COMMITTEE
+    )
     departments = [
-        Agency(province=province, code=f"{code}-s{n:02d}", name=name, kind=AgencyKind.DEPARTMENT, level=AgencyLevel.PROVINCE, parent=committee)
+        Agency(
+            province=province,
+            code=f"{code}-s{n:02d}",
+            name=name,
+            kind=AgencyKind.DEPARTMENT,
+            level=AgencyLevel.PROVINCE,
+            parent=committee,
+        )
         for n, name in enumerate(DEPARTMENTS)
     ]
     communes = [
-        Agency(province=province, code=f"{code}-x{n:03d}", name=f"UBND {'phường' if n % 4 == 0 else 'xã'} Thử nghiệm {n:03d}",
-               kind=AgencyKind.COMMUNE_COMMITTEE, level=AgencyLevel.COMMUNE, parent=committee)
+        Agency(
+            province=province,
+            code=f"{code}-x{n:03d}",
+            name=f"UBND {'phường' if n % 4 == 0 else 'xã'} Thử nghiệm {n:03d}",
+            kind=AgencyKind.COMMUNE_COMMITTEE,
+            level=AgencyLevel.COMMUNE,
+            parent=committee,
+        )
         for n in range(1, commune_count + 1)
     ]
     for agency in (*departments, *communes):
         agency.search_text = agency.name.lower()
     Agency.objects.bulk_create([*departments, *communes])
     report.agencies += 1 + len(departments) + len(communes)
-    dept_group = AgencyGroup.objects.create(province=province, code=f"{code}-departments", name="Các sở, ban, ngành", kind="departments")
+    dept_group = AgencyGroup.objects.create(
+        province=province, code=f"{code}-departments", name="Các sở, ban, ngành", kind="departments"
+    )
     dept_group.members.set(departments)
-    commune_group = AgencyGroup.objects.create(province=province, code=f"{code}-communes", name="UBND cấp xã", kind="commune_committees")
+    commune_group = AgencyGroup.objects.create(
+        province=province, code=f"{code}-communes", name="UBND cấp xã", kind="commune_committees"
+    )
     commune_group.members.set(communes)
     return committee, departments, communes, dept_group, commune_group
 
 
-def _province_users(code: str, departments: list[Agency], communes: list[Agency], password: str, report: SyntheticReport) -> None:
+def _province_users(
+    code: str, departments: list[Agency], communes: list[Agency], password: str, report: SyntheticReport
+) -> None:
     """The Sở Nội vụ reviewer, and a staff member and a leader for each department and commune."""
     home_affairs = departments[1]
-    users = [User(username=f"{code}-snv", password=password, agency=home_affairs, role=Role.REVIEWER, first_name="Sở Nội vụ")]
+    users = [
+        User(username=f"{code}-snv", password=password, agency=home_affairs, role=Role.REVIEWER, first_name="Sở Nội vụ")
+    ]
     for agency in (*departments, *communes):
-        users.append(User(username=f"{agency.code}-cb", password=password, agency=agency, role=Role.STAFF, email=f"{agency.code}@example.invalid"))
+        users.append(
+            User(
+                username=f"{agency.code}-cb",
+                password=password,
+                agency=agency,
+                role=Role.STAFF,
+                email=f"{agency.code}@example.invalid",
+            )
+        )
         users.append(User(username=f"{agency.code}-ld", password=password, agency=agency, role=Role.LEADER))
     User.objects.bulk_create(users, batch_size=1000)
     report.users += len(users)
 
 
-def _province_plan_tasks(province: Province, index: int, year: int, committee: Agency, departments: list[Agency],
-                         dept_group: AgencyGroup, commune_group: AgencyGroup,
-                         rng: random.Random) -> tuple[list[Task], list[AgencyGroup]]:
+def _province_plan_tasks(
+    province: Province,
+    index: int,
+    year: int,
+    committee: Agency,
+    departments: list[Agency],
+    dept_group: AgencyGroup,
+    commune_group: AgencyGroup,
+    rng: random.Random,
+) -> tuple[list[Task], list[AgencyGroup]]:
     """The province's yearly plan and its 60 unsaved tasks (40 for the communes, 20 for the departments), with each one's group."""
     home_affairs = departments[1]
-    plan = Document.objects.create(province=province, doc_type="plan", number=f"{index}/KH-UBND", title=f"Kế hoạch CCHC năm {year}",
-                                   year=year, issued_on=datetime.date(year - 1, 12, 15), issuer=committee)
+    plan = Document.objects.create(
+        province=province,
+        doc_type="plan",
+        number=f"{index}/KH-UBND",
+        title=f"Kế hoạch CCHC năm {year}",
+        year=year,
+        issued_on=datetime.date(year - 1, 12, 15),
+        issuer=committee,
+    )
     plan.followed_by.set([home_affairs, departments[0]])
-    sections = [Section.objects.create(document=plan, number=n, title=t, area=a, order=i) for i, (n, t, a) in enumerate(SECTIONS)]
+    sections = [
+        Section.objects.create(document=plan, number=n, title=t, area=a, order=i)
+        for i, (n, t, a) in enumerate(SECTIONS)
+    ]
     tasks: list[Task] = []
     group_of: list[AgencyGroup] = []
     for n in range(60):
         text, due = _due(*rng.choice(DEADLINES), year)
         lead = departments[n % len(departments)]
-        task = Task(document=plan, section=sections[n % len(sections)], number=str(n // len(sections) + 1), order=n,
-                    title=f"Nhiệm vụ CCHC số {n + 1} của tỉnh năm {year}", lead_text=lead.name,
-                    cooperating_text="UBND cấp xã" if n < 40 else "Các sở, ban, ngành", deadline_text=text, due_date=due, due_kind="quarter")
+        task = Task(
+            document=plan,
+            section=sections[n % len(sections)],
+            number=str(n // len(sections) + 1),
+            order=n,
+            title=f"Nhiệm vụ CCHC số {n + 1} của tỉnh năm {year}",
+            lead_text=lead.name,
+            cooperating_text="UBND cấp xã" if n < 40 else "Các sở, ban, ngành",
+            deadline_text=text,
+            due_date=due,
+            due_kind="quarter",
+        )
         task.search_text = task.build_search_text()
         tasks.append(task)
         group_of.append(commune_group if n < 40 else dept_group)
     return tasks, group_of
 
 
-def _own_plan_tasks(province: Province, year: int, agencies: tuple[Agency, ...], rng: random.Random) -> list[tuple[Task, Agency]]:
+def _own_plan_tasks(
+    province: Province, year: int, agencies: tuple[Agency, ...], rng: random.Random
+) -> list[tuple[Task, Agency]]:
     """Each agency's own plan (saved) and its 30 unsaved tasks, assigned to itself."""
     own_plans = []
     for agency in agencies:
-        own_plans.append(Document(province=province, doc_type="plan", number=f"{agency.code}/KH", title=f"Kế hoạch CCHC năm {year} của {agency.name}",
-                                  year=year, issuer=agency, search_text=agency.code))
+        own_plans.append(
+            Document(
+                province=province,
+                doc_type="plan",
+                number=f"{agency.code}/KH",
+                title=f"Kế hoạch CCHC năm {year} của {agency.name}",
+                year=year,
+                issuer=agency,
+                search_text=agency.code,
+            )
+        )
     Document.objects.bulk_create(own_plans)
     own_tasks: list[tuple[Task, Agency]] = []
     for agency, document in zip(agencies, own_plans, strict=True):
         for n in range(30):
             text, due = _due(*rng.choice(DEADLINES), year)
-            task = Task(document=document, number=str(n + 1), order=n, title=f"Nhiệm vụ {n + 1} của {agency.name}", lead_text=agency.name,
-                        deadline_text=text, due_date=due, due_kind="quarter")
+            task = Task(
+                document=document,
+                number=str(n + 1),
+                order=n,
+                title=f"Nhiệm vụ {n + 1} của {agency.name}",
+                lead_text=agency.name,
+                deadline_text=text,
+                due_date=due,
+                due_kind="quarter",
+            )
             task.search_text = task.build_search_text()
             own_tasks.append((task, agency))
     return own_tasks
 
 
-def _province_assignments(tasks: list[Task], group_of: list[AgencyGroup], own_tasks: list[tuple[Task, Agency]],
-                          departments: list[Agency], communes: list[Agency], commune_group: AgencyGroup,
-                          today: datetime.date, rng: random.Random, report: SyntheticReport) -> None:
+def _province_assignments(
+    tasks: list[Task],
+    group_of: list[AgencyGroup],
+    own_tasks: list[tuple[Task, Agency]],
+    departments: list[Agency],
+    communes: list[Agency],
+    commune_group: AgencyGroup,
+    today: datetime.date,
+    rng: random.Random,
+    report: SyntheticReport,
+) -> None:
     """Write the assignments: the plan's lead and each group member's share, and each own task's lead."""
     rows: list[dict] = []
     for task, group in zip(tasks, group_of, strict=True):
         lead = departments[task.order % len(departments)]
         rows.append(_assignment(task, lead, "lead", None, today, rng))
-        rows.extend(_assignment(task, member, "cooperating", group.pk, today, rng) for member in (communes if group is commune_group else departments) if member is not lead)
+        rows.extend(
+            _assignment(task, member, "cooperating", group.pk, today, rng)
+            for member in (communes if group is commune_group else departments)
+            if member is not lead
+        )
     rows.extend(_assignment(task, agency, "lead", None, today, rng) for task, agency in own_tasks)
     insert_values(Assignment, rows)
     report.assignments += len(rows)
@@ -186,19 +328,27 @@ def _province_assignments(tasks: list[Task], group_of: list[AgencyGroup], own_ta
 def _province_updates(province: Province, today: datetime.date, per_month: int, report: SyntheticReport) -> None:
     """Write monthly updates by the agency's staff, from January to the month before ``today``."""
     staff_ids = dict(User.objects.filter(agency__province=province, role=Role.STAFF).values_list("agency_id", "pk"))
-    assignments = Assignment.objects.filter(task__document__province=province).values_list("pk", "agency_id", "progress", "state")
+    assignments = Assignment.objects.filter(task__document__province=province).values_list(
+        "pk", "agency_id", "progress", "state"
+    )
     months = today.month if today.day > 10 else max(1, today.month - 1)  # updates are made on the 10th
     updates: list[dict] = []
     for pk, agency_id, progress, state in assignments.iterator(chunk_size=5000):
         for month in range(1, months + 1):
             for k in range(per_month):
                 share = min(progress, round(progress * month / months))
-                updates.append({
-                    "assignment_id": pk, "author_id": staff_ids[agency_id],
-                    "created_at": timezone.make_aware(datetime.datetime(today.year, month, 10 + k, 9, 0)),
-                    "state": WorkState.DONE if state == WorkState.DONE and month == months else (WorkState.IN_PROGRESS if share else WorkState.NOT_STARTED),
-                    "progress": share, "note": f"Báo cáo tháng {month}",
-                })
+                updates.append(
+                    {
+                        "assignment_id": pk,
+                        "author_id": staff_ids[agency_id],
+                        "created_at": timezone.make_aware(datetime.datetime(today.year, month, 10 + k, 9, 0)),
+                        "state": WorkState.DONE
+                        if state == WorkState.DONE and month == months
+                        else (WorkState.IN_PROGRESS if share else WorkState.NOT_STARTED),
+                        "progress": share,
+                        "note": f"Báo cáo tháng {month}",
+                    }
+                )
         if len(updates) >= 50_000:
             insert_values(ProgressUpdate, updates)
             report.updates += len(updates)
@@ -207,19 +357,51 @@ def _province_updates(province: Province, today: datetime.date, per_month: int, 
     report.updates += len(updates)
 
 
-def _assignment(task: Task, agency: Agency, role: str, group_id: int | None, today: datetime.date, rng: random.Random) -> dict:
+def _assignment(
+    task: Task, agency: Agency, role: str, group_id: int | None, today: datetime.date, rng: random.Random
+) -> dict:
     """A plausible state for the day: most past-due work done (some late), some overdue, current work in progress."""
     roll = rng.random()
     if task.due_date < today:
         if roll < 0.65:
             done = task.due_date - datetime.timedelta(days=rng.randint(0, 40))
-            return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id, "state": WorkState.DONE, "progress": 100, "completed_on": done}
+            return {
+                "task_id": task.pk,
+                "agency_id": agency.pk,
+                "role": role,
+                "group_id": group_id,
+                "state": WorkState.DONE,
+                "progress": 100,
+                "completed_on": done,
+            }
         if roll < 0.8:
             done = min(today, task.due_date + datetime.timedelta(days=rng.randint(1, 30)))
-            return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id, "state": WorkState.DONE, "progress": 100, "completed_on": done}
-        return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id, "state": WorkState.IN_PROGRESS, "progress": rng.randint(10, 90)}
+            return {
+                "task_id": task.pk,
+                "agency_id": agency.pk,
+                "role": role,
+                "group_id": group_id,
+                "state": WorkState.DONE,
+                "progress": 100,
+                "completed_on": done,
+            }
+        return {
+            "task_id": task.pk,
+            "agency_id": agency.pk,
+            "role": role,
+            "group_id": group_id,
+            "state": WorkState.IN_PROGRESS,
+            "progress": rng.randint(10, 90),
+        }
     if roll < 0.6:
-        return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id, "state": WorkState.IN_PROGRESS, "progress": rng.randint(5, 80)}
+        return {
+            "task_id": task.pk,
+            "agency_id": agency.pk,
+            "role": role,
+            "group_id": group_id,
+            "state": WorkState.IN_PROGRESS,
+            "progress": rng.randint(5, 80),
+        }
     return {"task_id": task.pk, "agency_id": agency.pk, "role": role, "group_id": group_id}
 
 

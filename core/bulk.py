@@ -48,7 +48,9 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
         # Both backends take JSON as text here (COPY on PostgreSQL, TEXT on SQLite); empty values are the
         # common case and are dumped once.
         empty = {repr(v): json.dumps(v, cls=field.encoder) for v in ([], {})}
-        return lambda value: empty[repr(value)] if not value and isinstance(value, list | dict) else json.dumps(value, cls=field.encoder)
+        return lambda value: (
+            empty[repr(value)] if not value and isinstance(value, list | dict) else json.dumps(value, cls=field.encoder)
+        )
     if isinstance(field, models.DecimalField):
         return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
     return _same
@@ -78,14 +80,18 @@ def insert_rows(model: type[models.Model], objects: Sequence[models.Model], *, r
             for obj in objects:
                 setattr(obj, field.attname, now)
     converters = [_cached(_converter(f), now) if isinstance(f, models.DateTimeField) else _converter(f) for f in fields]
-    rows = [[convert(getattr(obj, f.attname)) for f, convert in zip(fields, converters, strict=True)] for obj in objects]
+    rows = [
+        [convert(getattr(obj, f.attname)) for f, convert in zip(fields, converters, strict=True)] for obj in objects
+    ]
     ids = _insert(model, fields, rows, returning_ids=returning_ids)
     if returning_ids:
         for obj, new_id in zip(objects, ids, strict=True):
             obj.pk = new_id
 
 
-def insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]], *, returning_ids: bool = False) -> list[int]:
+def insert_values(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], *, returning_ids: bool = False
+) -> list[int]:
     """INSERT plain dicts (attname -> value); every other column takes the field's default. No instances built.
 
     With ``returning_ids``, return the new primary keys in the order of ``rows`` (else an empty list).
@@ -149,7 +155,9 @@ def _defaults(fields: Sequence[models.Field]) -> list[Any]:
     return out
 
 
-def _insert(model: type[models.Model], fields: Sequence[models.Field], values: Sequence[Sequence[Any]], *, returning_ids: bool) -> list[int]:
+def _insert(
+    model: type[models.Model], fields: Sequence[models.Field], values: Sequence[Sequence[Any]], *, returning_ids: bool
+) -> list[int]:
     """Write converted ``values`` (in the order of ``fields``): COPY on PostgreSQL, multi-row INSERT on SQLite."""
     table = connection.ops.quote_name(model._meta.db_table)
     pk = model._meta.pk
@@ -209,7 +217,9 @@ def copy_history(
     """
     history = model.history.model
     base_columns = {f.column for f in model._meta.concrete_fields}
-    columns = [f.column for f in history._meta.concrete_fields if f.name not in _HISTORY_OWN and f.column in base_columns]
+    columns = [
+        f.column for f in history._meta.concrete_fields if f.name not in _HISTORY_OWN and f.column in base_columns
+    ]
     quote = connection.ops.quote_name
     listed = ", ".join(quote(c) for c in columns)
     sql = (

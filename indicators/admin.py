@@ -14,7 +14,19 @@ LOCALIZED_DECIMALS = {models.DecimalField: {"localize": True}}
 
 class TargetInline(ScopedInline, admin.TabularInline):
     model = Target
-    fields = ["scope", "agency", "group", "applies_to_text", "year", "period_start", "period_end", "value", "value_text", "unit", "direction"]
+    fields = [
+        "scope",
+        "agency",
+        "group",
+        "applies_to_text",
+        "year",
+        "period_start",
+        "period_end",
+        "value",
+        "value_text",
+        "unit",
+        "direction",
+    ]
     autocomplete_fields = ["agency", "group"]
     formfield_overrides = LOCALIZED_DECIMALS
     extra = 0
@@ -39,7 +51,18 @@ class IndicatorAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin)
 @admin.register(Target)
 class TargetAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     formfield_overrides = LOCALIZED_DECIMALS
-    list_display = ["indicator", "scope", "agency", "group", "applies_to_text", "year", "period_start", "period_end", "value", "unit"]
+    list_display = [
+        "indicator",
+        "scope",
+        "agency",
+        "group",
+        "applies_to_text",
+        "year",
+        "period_start",
+        "period_end",
+        "value",
+        "unit",
+    ]
     list_filter = ["scope", "year"]
     list_select_related = ["indicator", "agency", "group"]
     autocomplete_fields = ["indicator", "agency", "group"]

@@ -42,9 +42,22 @@ def judgement_rows(judgements: Iterable[Judgement], *, with_indicator: bool) -> 
     header = [_("STT")]
     if with_indicator:
         header += [_("Văn bản"), _("Chỉ tiêu")]
-    header += [_("Cơ quan, đơn vị"), _("Mục tiêu áp dụng cho"), _("Kỳ"), _("Chiều đánh giá"), _("Mục tiêu"),
-               _("Mục tiêu (như văn bản ghi)"), _("Đơn vị tính"), _("Giá trị đạt được"), _("Số liệu đến ngày"),
-               _("Năm trước"), _("Dự báo cuối kỳ"), _("Đánh giá"), _("Chờ xác nhận"), _("Ghi chú")]
+    header += [
+        _("Cơ quan, đơn vị"),
+        _("Mục tiêu áp dụng cho"),
+        _("Kỳ"),
+        _("Chiều đánh giá"),
+        _("Mục tiêu"),
+        _("Mục tiêu (như văn bản ghi)"),
+        _("Đơn vị tính"),
+        _("Giá trị đạt được"),
+        _("Số liệu đến ngày"),
+        _("Năm trước"),
+        _("Dự báo cuối kỳ"),
+        _("Đánh giá"),
+        _("Chờ xác nhận"),
+        _("Ghi chú"),
+    ]
     rows = []
     for number, j in enumerate(judgements, start=1):
         row: list = [number]
@@ -70,8 +83,14 @@ def judgement_rows(judgements: Iterable[Judgement], *, with_indicator: bool) -> 
     return header, rows
 
 
-def workbook_response(filename: str, title: str, header: list[str], rows: list[list], colours: list[str] | None = None,
-                      verdict_column: int | None = None) -> HttpResponse:
+def workbook_response(
+    filename: str,
+    title: str,
+    header: list[str],
+    rows: list[list],
+    colours: list[str] | None = None,
+    verdict_column: int | None = None,
+) -> HttpResponse:
     """Return an .xlsx download: a title row, a header row, the rows; every text cell passes through ``safe_cell``."""
     workbook = Workbook()
     sheet = workbook.active
@@ -102,7 +121,9 @@ def workbook_response(filename: str, title: str, header: list[str], rows: list[l
     return response
 
 
-def judgements_workbook(filename: str, title: str, judgements: list[Judgement], *, with_indicator: bool) -> HttpResponse:
+def judgements_workbook(
+    filename: str, title: str, judgements: list[Judgement], *, with_indicator: bool
+) -> HttpResponse:
     header, rows = judgement_rows(judgements, with_indicator=with_indicator)
     verdict_column = header.index(_("Đánh giá")) + 1
     return workbook_response(filename, title, header, rows, [j.colour for j in judgements], verdict_column)

@@ -124,7 +124,11 @@ class IndicatorImportPreview:
                     "target": i.target_text,
                     "target_in_text": i.target_in_text,
                     "targets": [
-                        {"applies_to": ", ".join(t.applies_to_names), "value": t.value_text, **({"year": t.year} if t.year else {})}
+                        {
+                            "applies_to": ", ".join(t.applies_to_names),
+                            "value": t.value_text,
+                            **({"year": t.year} if t.year else {}),
+                        }
                         for t in i.targets
                     ],
                     "monitoring": [r.canonical_name for r in i.monitoring],
@@ -142,7 +146,9 @@ def _same_as_parent(text: str) -> bool:
     return text.strip() in ("", "-", "–")
 
 
-def build_preview(document: Document, table: IndicatorTable, *, resolver: Resolver | None = None) -> IndicatorImportPreview:
+def build_preview(
+    document: Document, table: IndicatorTable, *, resolver: Resolver | None = None
+) -> IndicatorImportPreview:
     """Resolve every unit and read every value; nothing is written."""
     resolver = resolver or Resolver.for_document(document)
     indicators: list[PreviewIndicator] = []
@@ -153,7 +159,9 @@ def build_preview(document: Document, table: IndicatorTable, *, resolver: Resolv
         item_warnings = list(item.warnings)
         for r in (*monitoring, *implementing):
             if not r.known:
-                item_warnings.append(_("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": r.text})
+                item_warnings.append(
+                    _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": r.text}
+                )
         targets: list[PreviewTarget] = []
         for sub in item.subrows:
             own = getattr(sub, "implementing", "")
@@ -162,22 +170,51 @@ def build_preview(document: Document, table: IndicatorTable, *, resolver: Resolv
                 applies = resolver.resolve_cell(own) if not _same_as_parent(own) else implementing
             value = parse_value(sub.value)
             if value is None and sub.value.strip():
-                item_warnings.append(_("Hàng %(row)s: giá trị '%(value)s' không phải là số.") % {"row": sub.row, "value": sub.value})
+                item_warnings.append(
+                    _("Hàng %(row)s: giá trị '%(value)s' không phải là số.") % {"row": sub.row, "value": sub.value}
+                )
             targets.append(
-                PreviewTarget(sub.row, sub.applies_to, [r for r in applies if r.known], sub.value, value, sub.unit or item.unit, sub.year)
+                PreviewTarget(
+                    sub.row,
+                    sub.applies_to,
+                    [r for r in applies if r.known],
+                    sub.value,
+                    value,
+                    sub.unit or item.unit,
+                    sub.year,
+                )
             )
         if not item.subrows and (item.target or item.target_in_text):
             value = parse_value(item.target)
-            targets.append(PreviewTarget(item.row, "", [r for r in implementing if r.known], item.target, value, item.unit, item.year))
+            targets.append(
+                PreviewTarget(
+                    item.row, "", [r for r in implementing if r.known], item.target, value, item.unit, item.year
+                )
+            )
         for text in {r.text for r in (*monitoring, *implementing) if not r.known}:
-            warnings.append(RowMessage(item.row, _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": text}))
+            warnings.append(
+                RowMessage(
+                    item.row,
+                    _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": text},
+                )
+            )
         indicators.append(
             PreviewIndicator(
-                row=item.row, number=item.number, name=item.name, unit=item.unit, target_text=item.target,
-                direction=guess_direction(item.name), monitoring_text=item.monitoring, implementing_text=item.implementing,
-                monitoring=monitoring, implementing=implementing, targets=targets,
-                target_in_text=item.target_in_text, warnings=item_warnings,
-                index=guess_index(item.name), cumulative=guess_cumulative(item.name, item.unit),
+                row=item.row,
+                number=item.number,
+                name=item.name,
+                unit=item.unit,
+                target_text=item.target,
+                direction=guess_direction(item.name),
+                monitoring_text=item.monitoring,
+                implementing_text=item.implementing,
+                monitoring=monitoring,
+                implementing=implementing,
+                targets=targets,
+                target_in_text=item.target_in_text,
+                warnings=item_warnings,
+                index=guess_index(item.name),
+                cumulative=guess_cumulative(item.name, item.unit),
             )
         )
     return IndicatorImportPreview(document, indicators, list(table.errors), warnings)
@@ -200,7 +237,9 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
     existing = {(i.number, fold(i.name)): i for i in document.indicators.all()}
     written = 0
     for order, pi in enumerate(preview.indicators):
-        indicator = existing.pop((pi.number, fold(pi.name)), None) or Indicator(document=document, cumulative=pi.cumulative)
+        indicator = existing.pop((pi.number, fold(pi.name)), None) or Indicator(
+            document=document, cumulative=pi.cumulative
+        )
         indicator.number, indicator.name, indicator.unit, indicator.order = pi.number, pi.name, pi.unit, order
         indicator.target_text, indicator.direction = pi.target_text[:255], pi.direction
         indicator.monitoring_text, indicator.implementing_text = pi.monitoring_text, pi.implementing_text
@@ -221,12 +260,22 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
         IndicatorParty.objects.bulk_create(parties)
         for pt in pi.targets:
             for scope, agency, group in _scopes(pt.applies_to):
-                key = _target_key(agency.pk if agency else None, group.pk if group else None, pt.applies_to_text[:255], pt.year or year)
+                key = _target_key(
+                    agency.pk if agency else None,
+                    group.pk if group else None,
+                    pt.applies_to_text[:255],
+                    pt.year or year,
+                )
                 same = old_targets.get(key)
                 target = same.pop(0) if same else Target(indicator=indicator)
                 target.scope, target.agency, target.group = scope, agency, group
                 target.applies_to_text, target.year, target.value = pt.applies_to_text[:255], pt.year or year, pt.value
-                target.value_text, target.unit, target.direction, target.source_row = pt.value_text[:100], pt.unit, pi.direction, pt.row
+                target.value_text, target.unit, target.direction, target.source_row = (
+                    pt.value_text[:100],
+                    pt.unit,
+                    pi.direction,
+                    pt.row,
+                )
                 target.save()
         gone = [t.pk for targets in old_targets.values() for t in targets]
         if gone:
@@ -249,6 +298,5 @@ def _scopes(applies_to: list[Resolved]) -> list[tuple[str, Agency | None, Agency
     if not applies_to:
         return [(TargetScope.PROVINCE, None, None)]
     return [
-        (TargetScope.AGENCY, r.agency, None) if r.agency else (TargetScope.GROUP, None, r.group)
-        for r in applies_to
+        (TargetScope.AGENCY, r.agency, None) if r.agency else (TargetScope.GROUP, None, r.group) for r in applies_to
     ]

@@ -164,7 +164,9 @@ def _year_before(day: datetime.date) -> datetime.date:
 
 
 def _valid_during(agency: Agency, start: datetime.date, end: datetime.date) -> bool:
-    return (agency.valid_from is None or agency.valid_from <= end) and (agency.valid_to is None or agency.valid_to >= start)
+    return (agency.valid_from is None or agency.valid_from <= end) and (
+        agency.valid_to is None or agency.valid_to >= start
+    )
 
 
 def satisfies(value: Decimal, reference: Decimal, direction: str) -> bool:
@@ -290,8 +292,14 @@ class _Judge:
         agency_id = agency.pk if agency else None
         base = {"target": t, "indicator": indicator, "agency": agency}
         if t.scope == TargetScope.GROUP and agency is None:
-            return Judgement(**base, latest=None, value=None, verdict=Verdict.NO_DATA, colour=Colour.GREY,
-                             note=_("Chưa xác định được nhóm cơ quan mà mục tiêu áp dụng."))
+            return Judgement(
+                **base,
+                latest=None,
+                value=None,
+                verdict=Verdict.NO_DATA,
+                colour=Colour.GREY,
+                note=_("Chưa xác định được nhóm cơ quan mà mục tiêu áp dụng."),
+            )
         own = [m for m in self.measurements.get((indicator.pk, agency_id), ()) if m.target_id in (None, t.pk)]
         in_period = [m for m in own if t.start <= m.period_end <= t.end]
         accepted = [m for m in in_period if m.state == MeasurementState.ACCEPTED]
@@ -300,7 +308,9 @@ class _Judge:
         extra = {"pending": pending, "returned": returned}
 
         province_id = indicator.document.province_id
-        official = self.index_results.get((indicator.index, province_id, agency_id, t.end.year)) if indicator.index else None
+        official = (
+            self.index_results.get((indicator.index, province_id, agency_id, t.end.year)) if indicator.index else None
+        )
         previous = None
         if t.direction == Direction.IMPROVE:
             previous = self._previous(t, own, province_id, agency_id)
@@ -324,17 +334,30 @@ class _Judge:
                 note = _("Số liệu đã bị trả lại; chờ đơn vị báo cáo lại.")
             else:
                 note = _("Chưa có số liệu được xác nhận.")
-            return Judgement(**base, latest=None, value=None, verdict=Verdict.NO_DATA, colour=Colour.GREY, note=note, **extra)
+            return Judgement(
+                **base, latest=None, value=None, verdict=Verdict.NO_DATA, colour=Colour.GREY, note=note, **extra
+            )
         if reference is None:
-            note = (_("Chưa có số liệu năm trước để so sánh.") if t.direction == Direction.IMPROVE
-                    else _("Mục tiêu chưa có giá trị bằng số để so sánh."))
-            return Judgement(**base, latest=latest, value=value, verdict=Verdict.NO_DATA, colour=Colour.GREY, note=note, **extra)
+            note = (
+                _("Chưa có số liệu năm trước để so sánh.")
+                if t.direction == Direction.IMPROVE
+                else _("Mục tiêu chưa có giá trị bằng số để so sánh.")
+            )
+            return Judgement(
+                **base, latest=latest, value=value, verdict=Verdict.NO_DATA, colour=Colour.GREY, note=note, **extra
+            )
 
         final = official is not None or self.today > t.end or (latest is not None and latest.period_end >= t.end)
         if final:
             met = satisfies(value, reference, t.direction)
-            return Judgement(**base, latest=latest, value=value, verdict=Verdict.MET if met else Verdict.NOT_MET,
-                             colour=Colour.GREEN if met else Colour.RED, **extra)
+            return Judgement(
+                **base,
+                latest=latest,
+                value=value,
+                verdict=Verdict.MET if met else Verdict.NOT_MET,
+                colour=Colour.GREEN if met else Colour.RED,
+                **extra,
+            )
         return self._running(t, accepted, value, reference, base, latest, extra)
 
     def _previous(self, t: Target, own: list[Measurement], province_id: int, agency_id: int | None) -> Decimal | None:
@@ -370,7 +393,16 @@ class _Judge:
             on_track = satisfies(value, reference, t.direction)
         extra = {**extra, "projected": projected}
         if on_track:
-            return Judgement(**base, latest=latest, value=value, verdict=Verdict.ON_TRACK, colour=Colour.GREEN, note=note, **extra)
+            return Judgement(
+                **base, latest=latest, value=value, verdict=Verdict.ON_TRACK, colour=Colour.GREEN, note=note, **extra
+            )
         soft = _close(value, reference, t.direction) or _improving(slope, t.direction)
-        return Judgement(**base, latest=latest, value=value, verdict=Verdict.AT_RISK,
-                         colour=Colour.ORANGE if soft else Colour.RED, note=note, **extra)
+        return Judgement(
+            **base,
+            latest=latest,
+            value=value,
+            verdict=Verdict.AT_RISK,
+            colour=Colour.ORANGE if soft else Colour.RED,
+            note=note,
+            **extra,
+        )

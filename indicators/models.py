@@ -70,13 +70,21 @@ class Indicator(models.Model):
     )
     source_row = models.PositiveIntegerField(_("hàng trong tệp nhập"), null=True, blank=True)
     index = models.CharField(
-        _("chỉ số liên quan"), max_length=8, choices=IndexKind, blank=True,
-        help_text=_("Khi chỉ tiêu là kết quả một chỉ số (PAR Index, SIPAS, PAPI, PCI), kết quả chính thức của năm được dùng để đánh giá."),
+        _("chỉ số liên quan"),
+        max_length=8,
+        choices=IndexKind,
+        blank=True,
+        help_text=_(
+            "Khi chỉ tiêu là kết quả một chỉ số (PAR Index, SIPAS, PAPI, PCI), kết quả chính thức của năm được dùng để đánh giá."
+        ),
     )
     cumulative = models.BooleanField(
-        _("số liệu cộng dồn trong kỳ"), default=False,
-        help_text=_("Giá trị tăng dần trong kỳ (ví dụ tỷ lệ giải ngân, số đơn vị): khi mới có một số liệu, "
-                    "so với chỉ tiêu theo tỷ lệ thời gian đã qua."),
+        _("số liệu cộng dồn trong kỳ"),
+        default=False,
+        help_text=_(
+            "Giá trị tăng dần trong kỳ (ví dụ tỷ lệ giải ngân, số đơn vị): khi mới có một số liệu, "
+            "so với chỉ tiêu theo tỷ lệ thời gian đã qua."
+        ),
     )
     search_text = models.TextField(editable=False, default="")
 
@@ -107,8 +115,22 @@ class IndicatorParty(models.Model):
 
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="parties", verbose_name=_("chỉ tiêu"))
     role = models.CharField(_("vai trò"), max_length=12, choices=PartyRole)
-    agency = models.ForeignKey("agencies.Agency", models.PROTECT, null=True, blank=True, related_name="indicator_roles", verbose_name=_("cơ quan"))
-    group = models.ForeignKey("agencies.AgencyGroup", models.PROTECT, null=True, blank=True, related_name="indicator_roles", verbose_name=_("nhóm"))
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_roles",
+        verbose_name=_("cơ quan"),
+    )
+    group = models.ForeignKey(
+        "agencies.AgencyGroup",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicator_roles",
+        verbose_name=_("nhóm"),
+    )
 
     class Meta:
         ordering = ["indicator", "role", "pk"]
@@ -157,8 +179,12 @@ class Target(models.Model):
 
     indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="targets", verbose_name=_("chỉ tiêu"))
     scope = models.CharField(_("phạm vi"), max_length=12, choices=TargetScope, default=TargetScope.PROVINCE)
-    agency = models.ForeignKey("agencies.Agency", models.PROTECT, null=True, blank=True, related_name="targets", verbose_name=_("cơ quan"))
-    group = models.ForeignKey("agencies.AgencyGroup", models.PROTECT, null=True, blank=True, related_name="targets", verbose_name=_("nhóm"))
+    agency = models.ForeignKey(
+        "agencies.Agency", models.PROTECT, null=True, blank=True, related_name="targets", verbose_name=_("cơ quan")
+    )
+    group = models.ForeignKey(
+        "agencies.AgencyGroup", models.PROTECT, null=True, blank=True, related_name="targets", verbose_name=_("nhóm")
+    )
     applies_to_text = models.CharField(_("áp dụng cho (như văn bản ghi)"), max_length=255, blank=True)
     year = models.PositiveSmallIntegerField(_("năm"))
     period_start = models.DateField(_("kỳ từ ngày"), null=True, blank=True, help_text=_("Để trống: từ 01/01 của năm."))
@@ -178,13 +204,17 @@ class Target(models.Model):
         verbose_name_plural = _("mục tiêu")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(scope="province", agency__isnull=True, group__isnull=True)
-                           | Q(scope="group", agency__isnull=True)
-                           | Q(scope="agency", agency__isnull=False, group__isnull=True)),
+                condition=(
+                    Q(scope="province", agency__isnull=True, group__isnull=True)
+                    | Q(scope="group", agency__isnull=True)
+                    | Q(scope="agency", agency__isnull=False, group__isnull=True)
+                ),
                 name="target_scope_matches_reference",
             ),
             models.CheckConstraint(
-                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True) | Q(period_end__gte=models.F("period_start")),
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
                 name="target_period_ordered",
             ),
         ]
@@ -206,7 +236,10 @@ class Target(models.Model):
             errors["group"] = _("Chỉ chọn nhóm khi phạm vi là nhóm cơ quan.")
         if self.year and not MIN_YEAR <= self.year <= MAX_YEAR:  # before date(): year 99999 is no date at all
             errors["year"] = _("Năm %(year)s không hợp lệ: năm phải trong khoảng %(min)s–%(max)s.") % {
-                "year": self.year, "min": MIN_YEAR, "max": MAX_YEAR}
+                "year": self.year,
+                "min": MIN_YEAR,
+                "max": MAX_YEAR,
+            }
         elif self.year and self.start > self.end:
             errors["period_end"] = _("Ngày kết thúc kỳ phải sau ngày bắt đầu.")
         province_id = self.indicator.document.province_id if self.indicator_id else None
@@ -261,23 +294,49 @@ class Measurement(models.Model):
 
     indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="measurements", verbose_name=_("chỉ tiêu"))
     target = models.ForeignKey(
-        Target, models.PROTECT, null=True, blank=True, related_name="measurements", verbose_name=_("mục tiêu cụ thể"),
+        Target,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        verbose_name=_("mục tiêu cụ thể"),
         help_text=_("Chỉ chọn khi chỉ tiêu có nhiều mục tiêu cho cùng một cơ quan."),
     )
-    agency = models.ForeignKey("agencies.Agency", models.PROTECT, null=True, blank=True, related_name="measurements", verbose_name=_("cơ quan"),
-                               help_text=_("Để trống: số liệu của toàn tỉnh."))
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        verbose_name=_("cơ quan"),
+        help_text=_("Để trống: số liệu của toàn tỉnh."),
+    )
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))
     value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4)
     note = models.TextField(_("ghi chú"), blank=True)
     evidence = models.FileField(_("tài liệu kiểm chứng"), upload_to="measurements/%Y/", blank=True)
     evidence_name = models.CharField(_("tên tệp kiểm chứng"), max_length=255, blank=True)
-    state = models.CharField(_("tình trạng"), max_length=12, choices=MeasurementState, default=MeasurementState.SUBMITTED)
+    state = models.CharField(
+        _("tình trạng"), max_length=12, choices=MeasurementState, default=MeasurementState.SUBMITTED
+    )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="measurements", verbose_name=_("người báo cáo"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measurements",
+        verbose_name=_("người báo cáo"),
+    )
     reported_at = models.DateTimeField(_("báo cáo lúc"), default=timezone.now)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="reviewed_measurements", verbose_name=_("người xem xét")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_measurements",
+        verbose_name=_("người xem xét"),
     )
     reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
 
@@ -293,21 +352,27 @@ class Measurement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "agency", "period_start", "period_end"],
-                condition=Q(target__isnull=True, agency__isnull=False), name="measurement_unique_period",
+                condition=Q(target__isnull=True, agency__isnull=False),
+                name="measurement_unique_period",
             ),
             models.UniqueConstraint(
                 fields=["indicator", "period_start", "period_end"],
-                condition=Q(target__isnull=True, agency__isnull=True), name="measurement_unique_province_period",
+                condition=Q(target__isnull=True, agency__isnull=True),
+                name="measurement_unique_province_period",
             ),
             models.UniqueConstraint(
                 fields=["target", "agency", "period_start", "period_end"],
-                condition=Q(target__isnull=False, agency__isnull=False), name="measurement_unique_target_period",
+                condition=Q(target__isnull=False, agency__isnull=False),
+                name="measurement_unique_target_period",
             ),
             models.UniqueConstraint(
                 fields=["target", "period_start", "period_end"],
-                condition=Q(target__isnull=False, agency__isnull=True), name="measurement_unique_target_province_period",
+                condition=Q(target__isnull=False, agency__isnull=True),
+                name="measurement_unique_target_province_period",
             ),
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="measurement_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="measurement_period_ordered"
+            ),
             models.CheckConstraint(
                 condition=~Q(state="returned") | ~Q(return_reason=""), name="measurement_returned_has_reason"
             ),
@@ -339,16 +404,27 @@ class IndexResult(models.Model):
     """The published result of a national index for a year: the province's, or one agency's (agency set)."""
 
     index = models.CharField(_("chỉ số"), max_length=8, choices=IndexKind)
-    province = models.ForeignKey("agencies.Province", models.PROTECT, related_name="index_results", verbose_name=_("tỉnh"))
+    province = models.ForeignKey(
+        "agencies.Province", models.PROTECT, related_name="index_results", verbose_name=_("tỉnh")
+    )
     agency = models.ForeignKey(
-        "agencies.Agency", models.PROTECT, null=True, blank=True, related_name="index_results", verbose_name=_("cơ quan"),
+        "agencies.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="index_results",
+        verbose_name=_("cơ quan"),
         help_text=_("Để trống: kết quả của tỉnh."),
     )
     year = models.PositiveSmallIntegerField(_("năm đánh giá"))
     score = models.DecimalField(_("điểm"), max_digits=10, decimal_places=4)
     rank = models.PositiveSmallIntegerField(_("xếp hạng"), null=True, blank=True)
-    rank_total = models.PositiveSmallIntegerField(_("trên tổng số"), null=True, blank=True, help_text=_("Ví dụ 63 tỉnh, thành phố."))
-    source = models.CharField(_("nguồn"), max_length=255, blank=True, help_text=_("Văn bản công bố kết quả, ví dụ Quyết định số …/QĐ-BNV."))
+    rank_total = models.PositiveSmallIntegerField(
+        _("trên tổng số"), null=True, blank=True, help_text=_("Ví dụ 63 tỉnh, thành phố.")
+    )
+    source = models.CharField(
+        _("nguồn"), max_length=255, blank=True, help_text=_("Văn bản công bố kết quả, ví dụ Quyết định số …/QĐ-BNV.")
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     objects = IndexResultQuerySet.as_manager()
@@ -359,10 +435,20 @@ class IndexResult(models.Model):
         verbose_name = _("kết quả chỉ số")
         verbose_name_plural = _("kết quả chỉ số")
         constraints = [
-            models.UniqueConstraint(fields=["index", "province", "year"], condition=Q(agency__isnull=True), name="index_result_unique_province_year"),
-            models.UniqueConstraint(fields=["index", "agency", "year"], condition=Q(agency__isnull=False), name="index_result_unique_agency_year"),
-            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank_total__isnull=True) | Q(rank__lte=models.F("rank_total")),
-                                   name="index_result_rank_within_total"),
+            models.UniqueConstraint(
+                fields=["index", "province", "year"],
+                condition=Q(agency__isnull=True),
+                name="index_result_unique_province_year",
+            ),
+            models.UniqueConstraint(
+                fields=["index", "agency", "year"],
+                condition=Q(agency__isnull=False),
+                name="index_result_unique_agency_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__isnull=True) | Q(rank_total__isnull=True) | Q(rank__lte=models.F("rank_total")),
+                name="index_result_rank_within_total",
+            ),
         ]
 
     def __str__(self) -> str:

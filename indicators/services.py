@@ -142,8 +142,15 @@ def _monitors(agency: Agency | int) -> QuerySet:
 
 @transaction.atomic
 def report_measurement(
-    *, user, target: Target, agency: Agency | None, period_end: datetime.date, value: Decimal, note: str = "",
-    evidence=None, evidence_extension: str = "",
+    *,
+    user,
+    target: Target,
+    agency: Agency | None,
+    period_end: datetime.date,
+    value: Decimal,
+    note: str = "",
+    evidence=None,
+    evidence_extension: str = "",
 ) -> Measurement:
     """Record the value ``agency`` (None: the province) reached at ``period_end`` for ``target``'s indicator.
 
@@ -158,14 +165,25 @@ def report_measurement(
     line = target if _needs_target_line(target, agency) else None
     measurement = (
         Measurement.objects.select_for_update(of=("self",))
-        .filter(indicator_id=target.indicator_id, agency=agency, target=line, period_start=target.start, period_end=period_end)
+        .filter(
+            indicator_id=target.indicator_id,
+            agency=agency,
+            target=line,
+            period_start=target.start,
+            period_end=period_end,
+        )
         .first()
     )
     if measurement is not None and measurement.state == MeasurementState.ACCEPTED:
         raise ValidationError(_("Số liệu kỳ này đã được xác nhận. Muốn sửa, đề nghị đơn vị theo dõi trả lại số liệu."))
     if measurement is None:
-        measurement = Measurement(indicator_id=target.indicator_id, agency=agency, target=line,
-                                  period_start=target.start, period_end=period_end)
+        measurement = Measurement(
+            indicator_id=target.indicator_id,
+            agency=agency,
+            target=line,
+            period_start=target.start,
+            period_end=period_end,
+        )
     if not evidence and not measurement.evidence:
         raise ValidationError(_("Cần đính kèm tài liệu kiểm chứng."))
     measurement.value, measurement.note = value, note
@@ -237,8 +255,13 @@ def return_measurement(measurement: Measurement, user, reason: str) -> Measureme
 # --------------------------------------------------------------------------------------------------
 
 VERDICT_ORDER = [Verdict.MET, Verdict.ON_TRACK, Verdict.AT_RISK, Verdict.NOT_MET, Verdict.NO_DATA]
-VERDICT_COLOURS = {Verdict.MET: "green", Verdict.ON_TRACK: "green", Verdict.AT_RISK: "orange",
-                   Verdict.NOT_MET: "red", Verdict.NO_DATA: "grey"}
+VERDICT_COLOURS = {
+    Verdict.MET: "green",
+    Verdict.ON_TRACK: "green",
+    Verdict.AT_RISK: "orange",
+    Verdict.NOT_MET: "red",
+    Verdict.NO_DATA: "grey",
+}
 
 
 @dataclass(frozen=True)
@@ -277,7 +300,11 @@ def home_data(user, *, today: datetime.date) -> dict:
     Constant queries: indicators, the user's monitored indicators, judge()'s (targets, members, measurements, index
     results when an indicator is linked to an index), the values waiting for the user.
     """
-    indicators = list(Indicator.objects.for_user(user).select_related("document").order_by("-document__year", "document_id", "order", "pk"))
+    indicators = list(
+        Indicator.objects.for_user(user)
+        .select_related("document")
+        .order_by("-document__year", "document_id", "order", "pk")
+    )
     monitored = monitored_indicator_ids(user)
     judgements = judge(Target.objects.filter(indicator__in=[i.pk for i in indicators]).order_by("pk"), today=today)
     by_indicator: dict[int, list[Judgement]] = {}
@@ -286,16 +313,27 @@ def home_data(user, *, today: datetime.date) -> dict:
     blocks: dict[int, DocumentBlock] = {}
     for indicator in indicators:
         block = blocks.setdefault(indicator.document_id, DocumentBlock(indicator.document))
-        block.rows.append(IndicatorRow(indicator, count_by_verdict(by_indicator.get(indicator.pk, [])),
-                                       can_view_indicator(user, indicator, monitored)))
+        block.rows.append(
+            IndicatorRow(
+                indicator,
+                count_by_verdict(by_indicator.get(indicator.pk, [])),
+                can_view_indicator(user, indicator, monitored),
+            )
+        )
     waiting = len(review_queue(user, monitored))
     totals = count_by_verdict(judgements)
-    return {"blocks": list(blocks.values()), "waiting": waiting, "verdicts": VERDICT_ORDER,
-            "totals": totals, "total_cells": count_cells(totals)}
+    return {
+        "blocks": list(blocks.values()),
+        "waiting": waiting,
+        "verdicts": VERDICT_ORDER,
+        "totals": totals,
+        "total_cells": count_cells(totals),
+    }
 
 
-def indicator_data(indicator: Indicator, user, *, today: datetime.date, group: AgencyGroup | None = None,
-                   verdict: str = "") -> dict:
+def indicator_data(
+    indicator: Indicator, user, *, today: datetime.date, group: AgencyGroup | None = None, verdict: str = ""
+) -> dict:
     """Return every agency judged against ``indicator``, optionally only members of ``group`` or one verdict.
 
     Constant queries: judge()'s, the group's members, the user's monitored indicators, the targets.
@@ -321,7 +359,11 @@ def indicator_data(indicator: Indicator, user, *, today: datetime.date, group: A
 def agency_years(agency: Agency) -> list[int]:
     """Return the years in which targets apply to ``agency`` or it monitors province targets (one query)."""
     own = Target.objects.applying_to(agency).order_by().values_list("year", flat=True)
-    monitored = Target.objects.filter(scope=TargetScope.PROVINCE, indicator_id__in=_monitors(agency)).order_by().values_list("year", flat=True)
+    monitored = (
+        Target.objects.filter(scope=TargetScope.PROVINCE, indicator_id__in=_monitors(agency))
+        .order_by()
+        .values_list("year", flat=True)
+    )
     return sorted(set(own.union(monitored)), reverse=True)
 
 
@@ -332,8 +374,11 @@ def default_year(years: list[int], today: datetime.date) -> int:
 
 def monitored_province_targets(agency: Agency, year: int) -> QuerySet[Target]:
     """Province targets of ``year`` whose indicator ``agency`` monitors: it reports the province's value."""
-    return (Target.objects.overlapping_year(year).filter(scope=TargetScope.PROVINCE, indicator_id__in=_monitors(agency))
-            .order_by("indicator__document_id", "indicator__order", "pk"))
+    return (
+        Target.objects.overlapping_year(year)
+        .filter(scope=TargetScope.PROVINCE, indicator_id__in=_monitors(agency))
+        .order_by("indicator__document_id", "indicator__order", "pk")
+    )
 
 
 def agency_data(agency: Agency, user, *, year: int, today: datetime.date) -> dict:
@@ -359,8 +404,12 @@ def review_queue(user, monitored: set[int] | None = None) -> list[Measurement]:
 
     One or two queries: the user's monitored indicators (unless given) and the measurements with what the page shows.
     """
-    waiting = (Measurement.objects.for_user(user).filter(state=MeasurementState.SUBMITTED)
-               .select_related("indicator__document", "agency", "target", "reported_by").order_by("reported_at", "pk"))
+    waiting = (
+        Measurement.objects.for_user(user)
+        .filter(state=MeasurementState.SUBMITTED)
+        .select_related("indicator__document", "agency", "target", "reported_by")
+        .order_by("reported_at", "pk")
+    )
     if not user.is_reviewer:
         if user.role != Role.LEADER:
             return []
@@ -412,7 +461,9 @@ class IndexBlock:
 def index_overview(province_id: int, *, year: int | None = None) -> list[IndexBlock]:
     """Return, per index, the province's results by year and each agency's result for ``year`` (default: the
     latest year with agency results), each with the change from the year before. One query."""
-    results = list(IndexResult.objects.filter(province_id=province_id).select_related("agency").order_by("index", "year", "pk"))
+    results = list(
+        IndexResult.objects.filter(province_id=province_id).select_related("agency").order_by("index", "year", "pk")
+    )
     by_key = {(r.index, r.agency_id, r.year): r for r in results}
     blocks = []
     for kind in IndexKind:
@@ -420,7 +471,11 @@ def index_overview(province_id: int, *, year: int | None = None) -> list[IndexBl
         series = [IndexLine(r, by_key.get((kind, None, r.year - 1))) for r in mine if r.agency_id is None]
         agency_years = sorted({r.year for r in mine if r.agency_id is not None})
         shown = year if year in agency_years else (agency_years[-1] if agency_years else None)
-        lines = [IndexLine(r, by_key.get((kind, r.agency_id, r.year - 1))) for r in mine if r.agency_id is not None and r.year == shown]
+        lines = [
+            IndexLine(r, by_key.get((kind, r.agency_id, r.year - 1)))
+            for r in mine
+            if r.agency_id is not None and r.year == shown
+        ]
         lines.sort(key=lambda line: (-line.result.score, line.result.agency.name))
         blocks.append(IndexBlock(kind.value, str(kind.label), list(reversed(series)), shown, lines, agency_years))
     return blocks

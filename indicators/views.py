@@ -52,8 +52,15 @@ def _indicator_context(request, indicator: Indicator) -> dict:
         group = get_object_or_404(groups, pk=whole_number(group_id))
     verdict = request.GET.get("verdict", "")
     data = services.indicator_data(indicator, request.user, today=timezone.localdate(), group=group, verdict=verdict)
-    return {**data, "indicator": indicator, "groups": groups, "group": group, "verdict": verdict,
-            "verdicts": services.VERDICT_ORDER, "query": request.GET.urlencode()}
+    return {
+        **data,
+        "indicator": indicator,
+        "groups": groups,
+        "group": group,
+        "verdict": verdict,
+        "verdicts": services.VERDICT_ORDER,
+        "query": request.GET.urlencode(),
+    }
 
 
 @login_required
@@ -68,8 +75,13 @@ def indicator_export(request, pk: int):
     indicator = _viewable_indicator(request, pk)
     context = _indicator_context(request, indicator)
     title = _("Chỉ tiêu %(number)s – %(document)s: %(name)s") % {
-        "number": indicator.number, "document": indicator.document.display_number, "name": indicator.name}
-    return exports.judgements_workbook(f"chi-tieu-{indicator.pk}.xlsx", title, context["judgements"], with_indicator=False)
+        "number": indicator.number,
+        "document": indicator.document.display_number,
+        "name": indicator.name,
+    }
+    return exports.judgements_workbook(
+        f"chi-tieu-{indicator.pk}.xlsx", title, context["judgements"], with_indicator=False
+    )
 
 
 def _agency_for(request) -> Agency:
@@ -96,7 +108,9 @@ def _agency_context(request) -> dict:
     data = services.agency_data(agency, request.user, year=year, today=today)
     context = {**data, "agency": agency, "year": year, "years": years or [year], "verdicts": services.VERDICT_ORDER}
     if request.user.is_reviewer:
-        context["agencies"] = Agency.objects.for_user(request.user).order_by("level", "name").only("pk", "name", "level")
+        context["agencies"] = (
+            Agency.objects.for_user(request.user).order_by("level", "name").only("pk", "name", "level")
+        )
     return context
 
 
@@ -118,7 +132,9 @@ def agency_export(request):
 @login_required
 def report(request, pk: int):
     """Report a value for a target: an agency for itself (?agency=), a monitoring unit for the province (no agency)."""
-    target = get_object_or_404(Target.objects.for_user(request.user).select_related("indicator__document", "agency", "group"), pk=pk)
+    target = get_object_or_404(
+        Target.objects.for_user(request.user).select_related("indicator__document", "agency", "group"), pk=pk
+    )
     agency = None
     agency_id = request.GET.get("agency", "")
     if agency_id:
@@ -126,28 +142,49 @@ def report(request, pk: int):
             raise Http404
         agency = get_object_or_404(Agency.objects.for_user(request.user), pk=whole_number(agency_id))
     today = timezone.localdate()
-    judgement = next((j for j in judge([target], today=today) if (j.agency.pk if j.agency else None) == (agency.pk if agency else None)), None)
+    judgement = next(
+        (
+            j
+            for j in judge([target], today=today)
+            if (j.agency.pk if j.agency else None) == (agency.pk if agency else None)
+        ),
+        None,
+    )
     if judgement is None:  # the target does not apply to this agency
         raise Http404
     if not services.can_report(request.user, target, agency):
         raise PermissionDenied
     latest_own = judgement.returned or judgement.pending
-    form = MeasurementForm(request.POST or None, request.FILES or None, target=target, today=today,
-                           evidence_on_file=bool(latest_own and latest_own.evidence))
+    form = MeasurementForm(
+        request.POST or None,
+        request.FILES or None,
+        target=target,
+        today=today,
+        evidence_on_file=bool(latest_own and latest_own.evidence),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.report_measurement(
-                user=request.user, target=target, agency=agency, period_end=data["period_end"], value=data["value"],
-                note=data["note"], evidence=data["evidence"], evidence_extension=getattr(form, "evidence_extension", ""),
+                user=request.user,
+                target=target,
+                agency=agency,
+                period_end=data["period_end"],
+                value=data["value"],
+                note=data["note"],
+                evidence=data["evidence"],
+                evidence_extension=getattr(form, "evidence_extension", ""),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Đã gửi số liệu; số liệu được tính khi đơn vị theo dõi xác nhận."))
             return redirect(_back_from(target, agency))
-    return render(request, "indicators/report.html", {"form": form, "target": target, "agency": agency, "judgement": judgement,
-                                                      "back": _back_from(target, agency)})
+    return render(
+        request,
+        "indicators/report.html",
+        {"form": form, "target": target, "agency": agency, "judgement": judgement, "back": _back_from(target, agency)},
+    )
 
 
 def _back_from(target: Target, agency: Agency | None) -> str:
@@ -158,7 +195,9 @@ def _back_from(target: Target, agency: Agency | None) -> str:
 
 def _measurement(request, pk: int) -> Measurement:
     measurement = get_object_or_404(
-        Measurement.objects.for_user(request.user).select_related("indicator__document", "agency", "target", "reported_by", "reviewed_by"),
+        Measurement.objects.for_user(request.user).select_related(
+            "indicator__document", "agency", "target", "reported_by", "reviewed_by"
+        ),
         pk=pk,
     )
     if not services.can_see_measurement(request.user, measurement):
@@ -186,8 +225,11 @@ def review(request, pk: int):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             return redirect("indicators:review_queue")
-    return render(request, "indicators/review.html", {"m": measurement, "form": form, "can_review": can_review,
-                                                      "states": MeasurementState})
+    return render(
+        request,
+        "indicators/review.html",
+        {"m": measurement, "form": form, "can_review": can_review, "states": MeasurementState},
+    )
 
 
 @login_required
@@ -222,8 +264,11 @@ def target_edit(request, indicator_pk: int, pk: int | None = None):
         form.save()
         messages.success(request, _("Đã lưu mục tiêu."))
         return redirect("indicators:detail", pk=indicator.pk)
-    return render(request, "indicators/target_form.html", {"form": form, "indicator": indicator, "target": target,
-                                                           "scopes": TargetScope})
+    return render(
+        request,
+        "indicators/target_form.html",
+        {"form": form, "indicator": indicator, "target": target, "scopes": TargetScope},
+    )
 
 
 @login_required

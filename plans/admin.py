@@ -28,7 +28,16 @@ class SectionInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
-    list_display = ["display_number", "doc_type", "title_short", "issued_on", "year", "is_draft", "task_link", "import_link"]
+    list_display = [
+        "display_number",
+        "doc_type",
+        "title_short",
+        "issued_on",
+        "year",
+        "is_draft",
+        "task_link",
+        "import_link",
+    ]
     list_filter = ["province", "doc_type", "purpose", "year", "is_draft"]
     list_select_related = ["province", "issuer"]
     autocomplete_fields = ["issuer", "based_on", "followed_by", "inspected"]
@@ -36,9 +45,27 @@ class DocumentAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
     inlines = [SectionInline]
     readonly_fields = ["import_link"]
     fieldsets = [
-        (None, {"fields": ["province", "doc_type", "purpose", "number", "symbol", "title", "year", "is_draft", "import_link"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "province",
+                    "doc_type",
+                    "purpose",
+                    "number",
+                    "symbol",
+                    "title",
+                    "year",
+                    "is_draft",
+                    "import_link",
+                ]
+            },
+        ),
         (_("Ban hành"), {"fields": ["issuer", "issued_on", "place", "signer", "signer_title", "file"]}),
-        (_("Căn cứ, nơi nhận, theo dõi"), {"fields": ["legal_bases", "based_on", "recipients", "followed_by", "inspected", "notes"]}),
+        (
+            _("Căn cứ, nơi nhận, theo dõi"),
+            {"fields": ["legal_bases", "based_on", "recipients", "followed_by", "inspected", "notes"]},
+        ),
     ]
 
     @admin.display(description=_("trích yếu"))
@@ -55,8 +82,13 @@ class DocumentAdmin(FoldedSearchMixin, ProvinceScopedAdmin, SimpleHistoryAdmin):
         if not document.pk:
             return _("Lưu văn bản trước, rồi nhập phụ lục.")
         url = reverse("plans:import_start", args=[document.pk])
-        return format_html('<a class="button" href="{}">{}</a> <a class="button" href="{}?kind=indicators">{}</a>',
-                           url, _("Nhập bảng nhiệm vụ"), url, _("Nhập bảng chỉ tiêu"))
+        return format_html(
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}?kind=indicators">{}</a>',
+            url,
+            _("Nhập bảng nhiệm vụ"),
+            url,
+            _("Nhập bảng chỉ tiêu"),
+        )
 
 
 @admin.register(Section)

@@ -30,7 +30,10 @@ _RULES: list[tuple[re.Pattern[str], CchcArea]] = [
     (re.compile(r"to chuc bo may|bo may"), CchcArea.APPARATUS),
     (re.compile(r"cong vu|cong chuc|vien chuc"), CchcArea.CIVIL_SERVICE),
     (re.compile(r"tai chinh cong|tai chinh"), CchcArea.PUBLIC_FINANCE),
-    (re.compile(r"chinh phu dien tu|chinh phu so|chinh quyen dien tu|chinh quyen so|chuyen doi so|\bso hoa"), CchcArea.DIGITAL_GOVERNMENT),
+    (
+        re.compile(r"chinh phu dien tu|chinh phu so|chinh quyen dien tu|chinh quyen so|chuyen doi so|\bso hoa"),
+        CchcArea.DIGITAL_GOVERNMENT,
+    ),
     (re.compile(r"tuyen truyen|truyen thong"), CchcArea.COMMUNICATION),
 ]
 

@@ -54,10 +54,17 @@ class Document(models.Model):
     province = models.ForeignKey("agencies.Province", models.PROTECT, related_name="documents", verbose_name=_("tỉnh"))
     doc_type = models.CharField(_("loại văn bản"), max_length=12, choices=DocumentType, default=DocumentType.PLAN)
     purpose = models.CharField(_("mục đích"), max_length=12, choices=DocumentPurpose, default=DocumentPurpose.TASKS)
-    number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True, help_text=_("Ví dụ 275/KH-UBND; để trống khi là dự thảo."))
+    number = models.CharField(
+        _("số, ký hiệu"), max_length=60, blank=True, help_text=_("Ví dụ 275/KH-UBND; để trống khi là dự thảo.")
+    )
     symbol = models.CharField(_("ký hiệu (khi chưa có số)"), max_length=60, blank=True)
     issuer = models.ForeignKey(
-        "agencies.Agency", models.PROTECT, null=True, blank=True, related_name="issued_documents", verbose_name=_("cơ quan ban hành")
+        "agencies.Agency",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_documents",
+        verbose_name=_("cơ quan ban hành"),
     )
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     place = models.CharField(_("địa danh"), max_length=60, blank=True)
@@ -74,11 +81,17 @@ class Document(models.Model):
     notes = models.TextField(_("ghi chú"), blank=True)
     file = models.FileField(_("tệp văn bản"), upload_to="documents/%Y/", blank=True)
     followed_by = models.ManyToManyField(
-        "agencies.Agency", blank=True, related_name="followed_documents", verbose_name=_("cơ quan theo dõi"),
+        "agencies.Agency",
+        blank=True,
+        related_name="followed_documents",
+        verbose_name=_("cơ quan theo dõi"),
         help_text=_("Cơ quan theo dõi việc thực hiện (Sở Nội vụ, Văn phòng UBND tỉnh)."),
     )
     inspected = models.ManyToManyField(
-        "agencies.Agency", blank=True, related_name="inspections", verbose_name=_("đơn vị được kiểm tra"),
+        "agencies.Agency",
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("đơn vị được kiểm tra"),
         help_text=_("Với văn bản khắc phục sau kiểm tra: các cơ quan, đơn vị đã được kiểm tra."),
     )
     search_text = models.TextField(editable=False, default="")
@@ -185,7 +198,8 @@ class ReportingDuty(models.Model):
         "agencies.AgencyGroup", related_name="reporting_duties", verbose_name=_("nhóm cơ quan phải báo cáo"), blank=True
     )
     due_day = models.PositiveSmallIntegerField(
-        _("hạn gửi (ngày trong tháng cuối kỳ)"), default=15,
+        _("hạn gửi (ngày trong tháng cuối kỳ)"),
+        default=15,
         help_text=_("Ví dụ 15: báo cáo quý I gửi trước ngày 15/03."),
     )
     text = models.TextField(_("nội dung (như văn bản ghi)"), blank=True)
@@ -196,7 +210,9 @@ class ReportingDuty(models.Model):
         ordering = ["document", "frequency"]
         verbose_name = _("chế độ báo cáo định kỳ")
         verbose_name_plural = _("chế độ báo cáo định kỳ")
-        constraints = [models.UniqueConstraint(fields=["document", "frequency"], name="duty_unique_frequency_per_document")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "frequency"], name="duty_unique_frequency_per_document")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_frequency_display()} – {self.recipient}"
@@ -228,13 +244,20 @@ class PeriodicReport(models.Model):
         RETURNED = "returned", _("Trả lại")
 
     duty = models.ForeignKey(ReportingDuty, models.CASCADE, related_name="reports", verbose_name=_("chế độ báo cáo"))
-    agency = models.ForeignKey("agencies.Agency", models.PROTECT, related_name="periodic_reports", verbose_name=_("cơ quan"))
+    agency = models.ForeignKey(
+        "agencies.Agency", models.PROTECT, related_name="periodic_reports", verbose_name=_("cơ quan")
+    )
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))
     due_date = models.DateField(_("hạn gửi"))
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        "agencies.User", models.PROTECT, null=True, blank=True, related_name="periodic_reports", verbose_name=_("người gửi")
+        "agencies.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="periodic_reports",
+        verbose_name=_("người gửi"),
     )
     file = models.FileField(_("tệp báo cáo"), upload_to="reports/%Y/", blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -272,7 +295,9 @@ class PeriodicReport(models.Model):
         return f"{self.agency} – {self.duty.get_frequency_display()} {self.period_start:%m/%Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("reports:report", args=[self.duty_id, period_param(self.duty.frequency, self.period_start), self.agency_id])
+        return reverse(
+            "reports:report", args=[self.duty_id, period_param(self.duty.frequency, self.period_start), self.agency_id]
+        )
 
     @property
     def on_time(self) -> bool | None:
@@ -372,7 +397,9 @@ class ImportJob(models.Model):
     file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/", blank=True)
     original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
     pasted_text = models.TextField(_("bảng dán vào"), blank=True)
-    created_by = models.ForeignKey("agencies.User", models.PROTECT, related_name="imports", verbose_name=_("người nhập"))
+    created_by = models.ForeignKey(
+        "agencies.User", models.PROTECT, related_name="imports", verbose_name=_("người nhập")
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     state = models.CharField(_("tình trạng"), max_length=12, choices=State, default=State.PENDING)
     progress = models.PositiveIntegerField(_("đã xử lý"), default=0)

@@ -163,10 +163,23 @@ class TaskImportPreview:
                             "needs_confirmation": task.deadline.needs_confirmation,
                             "warnings": task.warnings,
                             "match": task.match,
-                            **({"changes": {k: list(v) for k, v in task.changes.items()}} if task.match == CHANGED else {}),
-                            **({"ask_about": {"id": task.ask_about.pk, "number": task.ask_about.full_number,
-                                              "title": task.ask_about.title, "chosen": task.chosen or None}}
-                               if task.ask_about is not None else {}),
+                            **(
+                                {"changes": {k: list(v) for k, v in task.changes.items()}}
+                                if task.match == CHANGED
+                                else {}
+                            ),
+                            **(
+                                {
+                                    "ask_about": {
+                                        "id": task.ask_about.pk,
+                                        "number": task.ask_about.full_number,
+                                        "title": task.ask_about.title,
+                                        "chosen": task.chosen or None,
+                                    }
+                                }
+                                if task.ask_about is not None
+                                else {}
+                            ),
                         }
                         for task in section.tasks
                     ],
@@ -207,11 +220,16 @@ def province_ended_warning(document: Document) -> str:
             "Tỉnh %(province)s đã sáp nhập vào %(successor)s từ ngày %(start)s, trước ngày của văn bản (%(day)s): "
             "hãy nhập văn bản vào %(successor)s (mã %(code)s)."
         ) % {
-            "province": province.name, "successor": province.successor.name, "code": province.successor.code,
-            "start": (province.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y"), "day": day.strftime("%d/%m/%Y"),
+            "province": province.name,
+            "successor": province.successor.name,
+            "code": province.successor.code,
+            "start": (province.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+            "day": day.strftime("%d/%m/%Y"),
         }
     return _("Tỉnh %(province)s đã kết thúc từ ngày %(end)s, trước ngày của văn bản (%(day)s).") % {
-        "province": province.name, "end": province.valid_to.strftime("%d/%m/%Y"), "day": day.strftime("%d/%m/%Y"),
+        "province": province.name,
+        "end": province.valid_to.strftime("%d/%m/%Y"),
+        "day": day.strftime("%d/%m/%Y"),
     }
 
 
@@ -264,9 +282,16 @@ def build_preview(
     if ended:
         warnings.insert(0, RowMessage(0, ended))
     for text, rows in _unknown(all_sections).items():
-        warnings.append(RowMessage(rows[0], _("Hàng %(rows)s: chưa xác định được cơ quan '%(name)s'; hãy chọn cơ quan tương ứng.")
-                                   % {"rows": ", ".join(map(str, rows)), "name": text}))
-    errors = list(table.errors) + [RowMessage(t.row, message) for s in all_sections for t in s.tasks for message in t.errors]
+        warnings.append(
+            RowMessage(
+                rows[0],
+                _("Hàng %(rows)s: chưa xác định được cơ quan '%(name)s'; hãy chọn cơ quan tương ứng.")
+                % {"rows": ", ".join(map(str, rows)), "name": text},
+            )
+        )
+    errors = list(table.errors) + [
+        RowMessage(t.row, message) for s in all_sections for t in s.tasks for message in t.errors
+    ]
     return TaskImportPreview(document, all_sections, errors, warnings, missing)
 
 
@@ -283,8 +308,12 @@ def _cell_resolver(resolver: Resolver, mappings: dict[str, Target] | None) -> Ca
         for r in resolved:
             target = mapped.get(fold(r.text))
             if not r.known and target is not None:
-                r = Resolved(r.text, agency=target if isinstance(target, Agency) else None,
-                             group=target if isinstance(target, AgencyGroup) else None, qualifier=r.qualifier)
+                r = Resolved(
+                    r.text,
+                    agency=target if isinstance(target, Agency) else None,
+                    group=target if isinstance(target, AgencyGroup) else None,
+                    qualifier=r.qualifier,
+                )
             out.append(r)
         return out
 
@@ -297,10 +326,15 @@ def _match(sections: list[PreviewSection], existing: list[Task], choices: dict[i
     Queries: 1 (which tasks have reports).
     """
     reported = set(
-        ProgressUpdate.objects.filter(assignment__task__in=[t.pk for t in existing]).values_list("assignment__task_id", flat=True)
+        ProgressUpdate.objects.filter(assignment__task__in=[t.pk for t in existing]).values_list(
+            "assignment__task_id", flat=True
+        )
     )
     by_id = {t.pk: t for t in existing}
-    keys = [matching.TaskKey(t.pk, t.section.path if t.section_id else "", t.number, t.title, t.pk in reported) for t in existing]
+    keys = [
+        matching.TaskKey(t.pk, t.section.path if t.section_id else "", t.number, t.title, t.pk in reported)
+        for t in existing
+    ]
     rows = [matching.RowKey(t.row, t.section_path, t.number, t.title) for s in sections for t in s.tasks]
     bindings = matching.bind_rows(rows, keys, choices)
     for section in sections:
@@ -315,16 +349,28 @@ def _match(sections: list[PreviewSection], existing: list[Task], choices: dict[i
             task.changes = _changes(old, task)
             task.match = CHANGED if task.changes else UNCHANGED
             if task.ask_about is None and old.pk in reported and "title" in task.changes:
-                task.warnings.append(_("Hàng %(row)s: nhiệm vụ đã có báo cáo được sửa tên (sửa nhỏ): '%(old)s' → '%(new)s'.")
-                                     % {"row": task.row, "old": old.title, "new": task.title})
+                task.warnings.append(
+                    _("Hàng %(row)s: nhiệm vụ đã có báo cáo được sửa tên (sửa nhỏ): '%(old)s' → '%(new)s'.")
+                    % {"row": task.row, "old": old.title, "new": task.title}
+                )
             if task.ask_about is not None and task.chosen == matching.SAME:
-                task.warnings.append(_("Hàng %(row)s: đã chọn giữ là nhiệm vụ cũ (đã có báo cáo) với tên mới.") % {"row": task.row})
+                task.warnings.append(
+                    _("Hàng %(row)s: đã chọn giữ là nhiệm vụ cũ (đã có báo cáo) với tên mới.") % {"row": task.row}
+                )
         for task in section.tasks:
             if task.ask_about is not None and not task.chosen:
-                task.warnings.append(_(
-                    "Hàng %(row)s: nhiệm vụ %(number)s '%(old)s' đã có báo cáo nhưng tên mới khác hẳn ('%(new)s'); "
-                    "hãy chọn đây là cùng nhiệm vụ hay nhiệm vụ mới."
-                ) % {"row": task.row, "number": task.ask_about.full_number, "old": task.ask_about.title, "new": task.title})
+                task.warnings.append(
+                    _(
+                        "Hàng %(row)s: nhiệm vụ %(number)s '%(old)s' đã có báo cáo nhưng tên mới khác hẳn ('%(new)s'); "
+                        "hãy chọn đây là cùng nhiệm vụ hay nhiệm vụ mới."
+                    )
+                    % {
+                        "row": task.row,
+                        "number": task.ask_about.full_number,
+                        "old": task.ask_about.title,
+                        "new": task.title,
+                    }
+                )
     bound = {b.task_id for b in bindings.values() if b.task_id}
     return [t for t in existing if t.pk not in bound]
 
@@ -359,7 +405,9 @@ def _unknown(sections: list[PreviewSection]) -> dict[str, list[int]]:
     return unknown
 
 
-def _preview_task(item: TableItem, path: str, document: Document, resolve: Callable[..., list[Resolved]]) -> PreviewTask:
+def _preview_task(
+    item: TableItem, path: str, document: Document, resolve: Callable[..., list[Resolved]]
+) -> PreviewTask:
     deadline = parse_deadline(item.deadline, default_year=document.year)
     warnings = list(item.warnings)
     errors = []
@@ -367,10 +415,15 @@ def _preview_task(item: TableItem, path: str, document: Document, resolve: Calla
         (day.year for day in (deadline.due_date, deadline.start_date) if not is_sane_date(day)), None
     )
     if bad_year is not None:
-        errors.append(_("Hàng %(row)s: thời hạn '%(text)s' có năm %(year)s không hợp lệ (chỉ nhận năm %(min)s–%(max)s).")
-                      % {"row": item.row, "text": deadline.text, "year": bad_year, "min": MIN_YEAR, "max": MAX_YEAR})
+        errors.append(
+            _("Hàng %(row)s: thời hạn '%(text)s' có năm %(year)s không hợp lệ (chỉ nhận năm %(min)s–%(max)s).")
+            % {"row": item.row, "text": deadline.text, "year": bad_year, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
     elif deadline.needs_confirmation or deadline.year_inferred:
-        warnings.append(_("Hàng %(row)s: thời hạn '%(text)s' – %(reason)s") % {"row": item.row, "text": deadline.text, "reason": deadline.reason})
+        warnings.append(
+            _("Hàng %(row)s: thời hạn '%(text)s' – %(reason)s")
+            % {"row": item.row, "text": deadline.text, "reason": deadline.reason}
+        )
     lead, others = _agencies_and_others(resolve(item.lead, item.title))
     cooperating, more = _agencies_and_others(resolve(item.cooperating, item.title))
     others += [name for name in more if name not in others]
@@ -378,16 +431,31 @@ def _preview_task(item: TableItem, path: str, document: Document, resolve: Calla
         if r.note:  # issue 12: a unit that had ended on the document's day, and its successor
             warnings.append(_("Hàng %(row)s: %(note)s") % {"row": item.row, "note": r.note})
         if not r.known:
-            warnings.append(_("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": r.text})
+            warnings.append(
+                _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": r.text}
+            )
     text = f"{item.note} {item.output} {item.title}"
     # fold() only when the word may be there: most rows never mention evidence ("kiểm chứng").
     low = unicodedata.normalize("NFC", text).lower()
     evidence = ("chứng" in low or "chung" in low) and "kiem chung" in fold(text)
     return PreviewTask(
-        row=item.row, section_path=path, number=item.number, title=item.title,
-        lead_text=item.lead, cooperating_text=item.cooperating, lead=lead, cooperating=cooperating, other_parties=others,
-        deadline=deadline, output=item.output, note=item.note, description=item.description, extra=dict(item.extra),
-        evidence_required=evidence, warnings=warnings, errors=errors,
+        row=item.row,
+        section_path=path,
+        number=item.number,
+        title=item.title,
+        lead_text=item.lead,
+        cooperating_text=item.cooperating,
+        lead=lead,
+        cooperating=cooperating,
+        other_parties=others,
+        deadline=deadline,
+        output=item.output,
+        note=item.note,
+        description=item.description,
+        extra=dict(item.extra),
+        evidence_required=evidence,
+        warnings=warnings,
+        errors=errors,
     )
 
 
@@ -454,7 +522,12 @@ def _values(preview: PreviewTask, section: Section | None, order: int) -> dict[s
         "extra": preview.extra,
     }
     values["search_text"] = task_search_text(
-        preview.number, preview.title, preview.output, preview.lead_text, preview.cooperating_text, preview.deadline.text
+        preview.number,
+        preview.title,
+        preview.output,
+        preview.lead_text,
+        preview.cooperating_text,
+        preview.deadline.text,
     )
     return values
 
@@ -465,8 +538,25 @@ def _fill(task: Task, preview: PreviewTask, section: Section | None, order: int)
     task.evidence_required = task.evidence_required or preview.evidence_required
 
 
-_COMPARED = ["section_id", "number", "order", "title", "description", "output", "note", "lead_text", "cooperating_text", "deadline_text",
-             "due_date", "due_kind", "due_needs_confirmation", "unresolved_names", "other_parties", "evidence_required", "source_row"]
+_COMPARED = [
+    "section_id",
+    "number",
+    "order",
+    "title",
+    "description",
+    "output",
+    "note",
+    "lead_text",
+    "cooperating_text",
+    "deadline_text",
+    "due_date",
+    "due_kind",
+    "due_needs_confirmation",
+    "unresolved_names",
+    "other_parties",
+    "evidence_required",
+    "source_row",
+]
 
 
 @transaction.atomic
@@ -506,7 +596,9 @@ def apply_preview(
     if updated_tasks:
         to_create = _sync_assignments(updated_tasks, members, result)
         if to_create:
-            bulk_create_with_history(to_create, Assignment, batch_size=1000, default_user=_user(user_id), default_change_reason=reason)
+            bulk_create_with_history(
+                to_create, Assignment, batch_size=1000, default_user=_user(user_id), default_change_reason=reason
+            )
             result.assignments_created += len(to_create)
 
     _remove_missing(preview, remove_missing, result)
@@ -579,7 +671,10 @@ def _remove_missing(preview: TaskImportPreview, remove_missing: Iterable[int], r
     removable = set(remove_missing) & {t.pk for t in preview.missing}
     if removable:
         reported = set(
-            Task.objects.filter(pk__in=removable).annotate(n=Count("assignments__updates")).filter(n__gt=0).values_list("pk", flat=True)
+            Task.objects.filter(pk__in=removable)
+            .annotate(n=Count("assignments__updates"))
+            .filter(n__gt=0)
+            .values_list("pk", flat=True)
         )
         for task in Task.objects.filter(pk__in=removable - reported):
             task.delete()
@@ -607,7 +702,12 @@ def _write_sections(preview: TaskImportPreview, result: ImportResult) -> dict[st
             result.sections_created += 1
         else:
             area = area_for_title(ps.title) if not section.area or section.area == "other" else section.area
-            if (section.title, section.order, section.parent_id, section.area) != (ps.title, index, parent.pk if parent else None, area):
+            if (section.title, section.order, section.parent_id, section.area) != (
+                ps.title,
+                index,
+                parent.pk if parent else None,
+                area,
+            ):
                 section.title, section.order, section.parent, section.area = ps.title, index, parent, area
                 section.save()  # only when the file changed it: an identical re-import writes nothing
         sections_by_path[ps.path] = section
@@ -621,7 +721,9 @@ def _user(user_id: int | None):
     return User.objects.filter(pk=user_id).first() if user_id else None
 
 
-def _sync_assignments(updated: list[tuple[Task, PreviewTask]], members: dict[int, list[Agency]], result: ImportResult) -> list[Assignment]:
+def _sync_assignments(
+    updated: list[tuple[Task, PreviewTask]], members: dict[int, list[Agency]], result: ImportResult
+) -> list[Assignment]:
     """Bring the assignments of re-imported tasks in line with the file; keep any that has reports."""
     current: dict[int, dict[int, Assignment]] = defaultdict(dict)
     task_ids = [t.pk for t, _pt in updated]

@@ -61,7 +61,9 @@ class Task(models.Model):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     title = models.TextField(_("nhiệm vụ / sản phẩm"))
     description = models.TextField(
-        _("nội dung, mô tả"), blank=True, help_text=_("Cột nội dung hoặc mô tả của bảng, khi bảng có riêng cột tên nhiệm vụ.")
+        _("nội dung, mô tả"),
+        blank=True,
+        help_text=_("Cột nội dung hoặc mô tả của bảng, khi bảng có riêng cột tên nhiệm vụ."),
     )
     output = models.TextField(_("sản phẩm đầu ra"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -76,15 +78,23 @@ class Task(models.Model):
     due_needs_confirmation = models.BooleanField(_("thời hạn cần xác nhận"), default=False)
     due_note = models.CharField(_("giải thích thời hạn"), max_length=255, blank=True)
     evidence_required = models.BooleanField(
-        _("bắt buộc tài liệu kiểm chứng"), default=False, help_text=_("Không thể báo cáo hoàn thành nếu thiếu tài liệu kiểm chứng.")
+        _("bắt buộc tài liệu kiểm chứng"),
+        default=False,
+        help_text=_("Không thể báo cáo hoàn thành nếu thiếu tài liệu kiểm chứng."),
     )
     unresolved_names = models.JSONField(
-        _("tên cơ quan chưa xác định"), default=list, blank=True,
+        _("tên cơ quan chưa xác định"),
+        default=list,
+        blank=True,
         help_text=_("Tên trong văn bản chưa khớp với cơ quan nào; cần gán trong trang nhập hoặc thêm tên gọi khác."),
     )
     other_parties = models.JSONField(
-        _("các bên khác"), default=list, blank=True,
-        help_text=_("Doanh nghiệp, người dân, hiệp hội, tổ chức chính trị - xã hội… mà văn bản nêu cùng nhiệm vụ (không phải cơ quan nhà nước)."),
+        _("các bên khác"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Doanh nghiệp, người dân, hiệp hội, tổ chức chính trị - xã hội… mà văn bản nêu cùng nhiệm vụ (không phải cơ quan nhà nước)."
+        ),
     )
     source_row = models.PositiveIntegerField(_("hàng trong tệp nhập"), null=True, blank=True)
     extra = models.JSONField(_("cột khác"), default=dict, blank=True)
@@ -115,7 +125,9 @@ class Task(models.Model):
         return reverse("tasks:detail", args=[self.pk])
 
     def build_search_text(self) -> str:
-        return task_search_text(self.number, self.title, self.output, self.lead_text, self.cooperating_text, self.deadline_text)
+        return task_search_text(
+            self.number, self.title, self.output, self.lead_text, self.cooperating_text, self.deadline_text
+        )
 
     @property
     def full_number(self) -> str:
@@ -151,13 +163,20 @@ def deadline_values(deadline) -> dict[str, object]:
     }
 
 
-def task_search_text(number: str, title: str, output: str, lead_text: str, cooperating_text: str, deadline_text: str) -> str:
+def task_search_text(
+    number: str, title: str, output: str, lead_text: str, cooperating_text: str, deadline_text: str
+) -> str:
     """The folded text the task search matches: fold() of the fields joined by spaces.
 
     Folding is word by word, so the fields may be folded apart; the agency and deadline cells, which repeat
     down an appendix, are folded once each (``fold_cell``).
     """
-    parts = (fold(f"{number} {title} {output}"), fold_cell(lead_text), fold_cell(cooperating_text), fold_cell(deadline_text))
+    parts = (
+        fold(f"{number} {title} {output}"),
+        fold_cell(lead_text),
+        fold_cell(cooperating_text),
+        fold_cell(deadline_text),
+    )
     return " ".join([part for part in parts if part])
 
 
@@ -219,7 +238,11 @@ class ReviewState(models.TextChoices):
 
 
 def official_status(
-    state: str, completed_on: datetime.date | None, due: datetime.date | None, today: datetime.date, ongoing: bool = False
+    state: str,
+    completed_on: datetime.date | None,
+    due: datetime.date | None,
+    today: datetime.date,
+    ongoing: bool = False,
 ) -> OfficialStatus:
     """Return the official status; the single source of the rule, mirrored in SQL by ``with_status``.
 
@@ -282,7 +305,15 @@ class AssignmentQuerySet(models.QuerySet):
         due = Coalesce(F("due_date"), F("task__due_date"))
         return self.annotate(effective_due=due).annotate(
             status=Case(
-                When(Q(state=WorkState.DONE) & (Q(effective_due__isnull=True) | Q(completed_on__isnull=True) | Q(completed_on__lte=F("effective_due"))), then=Value(OfficialStatus.DONE_ON_TIME)),
+                When(
+                    Q(state=WorkState.DONE)
+                    & (
+                        Q(effective_due__isnull=True)
+                        | Q(completed_on__isnull=True)
+                        | Q(completed_on__lte=F("effective_due"))
+                    ),
+                    then=Value(OfficialStatus.DONE_ON_TIME),
+                ),
                 When(state=WorkState.DONE, then=Value(OfficialStatus.DONE_LATE)),
                 When(ongoing_q() & Q(effective_due__isnull=True), then=Value(OfficialStatus.ONGOING)),
                 When(effective_due__lt=today, then=Value(OfficialStatus.OVERDUE)),
@@ -298,14 +329,21 @@ class Assignment(models.Model):
 
     # No single-column indexes on task and agency: the unique (task, agency) and the (agency, state) indexes
     # serve those lookups, and every index is paid for by each of the import's thousands of inserts.
-    task = models.ForeignKey(Task, models.CASCADE, related_name="assignments", verbose_name=_("nhiệm vụ"), db_index=False)
+    task = models.ForeignKey(
+        Task, models.CASCADE, related_name="assignments", verbose_name=_("nhiệm vụ"), db_index=False
+    )
     agency = models.ForeignKey(
         "agencies.Agency", models.PROTECT, related_name="assignments", verbose_name=_("cơ quan"), db_index=False
     )
     role = models.CharField(_("vai trò"), max_length=12, choices=AssignmentRole, default=AssignmentRole.LEAD)
     group = models.ForeignKey(
-        "agencies.AgencyGroup", models.PROTECT, null=True, blank=True, related_name="assignments",
-        verbose_name=_("giao qua nhóm"), help_text=_("Nhóm mà văn bản nêu tên, ví dụ 'Các sở, ban, ngành'."),
+        "agencies.AgencyGroup",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("giao qua nhóm"),
+        help_text=_("Nhóm mà văn bản nêu tên, ví dụ 'Các sở, ban, ngành'."),
     )
     state = models.CharField(_("tình trạng"), max_length=12, choices=WorkState, default=WorkState.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0, validators=[MaxValueValidator(100)])
@@ -392,7 +430,9 @@ class Assignment(models.Model):
 
     @property
     def review_colour(self) -> str:
-        return {ReviewState.SUBMITTED: "blue", ReviewState.ACCEPTED: "green", ReviewState.RETURNED: "red"}.get(self.review_state, "grey")
+        return {ReviewState.SUBMITTED: "blue", ReviewState.ACCEPTED: "green", ReviewState.RETURNED: "red"}.get(
+            self.review_state, "grey"
+        )
 
     @property
     def due_hint(self) -> str:
@@ -461,7 +501,9 @@ class ProgressUpdate(models.Model):
     """A report an agency makes on its share of a task: status, progress, what was done, evidence."""
 
     assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="updates", verbose_name=_("phân công"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="progress_updates", verbose_name=_("người báo cáo"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="progress_updates", verbose_name=_("người báo cáo")
+    )
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     state = models.CharField(_("tình trạng"), max_length=12, choices=WorkState)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), validators=[MaxValueValidator(100)])
@@ -471,7 +513,12 @@ class ProgressUpdate(models.Model):
     evidence_date = models.DateField(_("ngày văn bản kiểm chứng"), null=True, blank=True)
     evidence_link = models.URLField(_("đường dẫn kiểm chứng"), max_length=500, blank=True)
     answers = models.ForeignKey(
-        "Review", models.SET_NULL, null=True, blank=True, related_name="answers", verbose_name=_("trả lời ý kiến"),
+        "Review",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("trả lời ý kiến"),
         help_text=_("Lần trả lại mà báo cáo này bổ sung."),
     )
 
@@ -537,7 +584,9 @@ class Review(models.Model):
     """
 
     assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="reviews", verbose_name=_("phân công"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="reviews", verbose_name=_("người thực hiện"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="reviews", verbose_name=_("người thực hiện")
+    )
     decision = models.CharField(_("nội dung"), max_length=12, choices=ReviewDecision)
     reason = models.TextField(_("ý kiến"), blank=True)
     created_at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
@@ -569,7 +618,9 @@ class ExtensionRequest(models.Model):
         GRANTED = "granted", _("Đồng ý gia hạn")
         REFUSED = "refused", _("Không đồng ý")
 
-    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="extension_requests", verbose_name=_("phân công"))
+    assignment = models.ForeignKey(
+        Assignment, models.CASCADE, related_name="extension_requests", verbose_name=_("phân công")
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="extension_requests", verbose_name=_("người đề nghị")
     )
@@ -579,7 +630,11 @@ class ExtensionRequest(models.Model):
     reason = models.TextField(_("lý do"))
     state = models.CharField(_("tình trạng"), max_length=10, choices=State, default=State.PENDING)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="extension_decisions",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extension_decisions",
         verbose_name=_("người quyết định"),
     )
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)

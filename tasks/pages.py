@@ -217,7 +217,9 @@ def _new_parts(user: User, visible: list[Assignment]) -> dict[int, Part]:
     parts = {}
     for a in visible:
         own = a.is_own(user)
-        parts[a.pk] = Part(assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN)
+        parts[a.pk] = Part(
+            assignment=a, own=own, shown_limit=OTHER_TIMELINE_SHOWN if crowded and not own else OWN_TIMELINE_SHOWN
+        )
     return parts
 
 
@@ -229,8 +231,15 @@ def _newest_updates(parts: dict[int, Part]) -> list[ProgressUpdate]:
     updates = []
     for limit in sorted({p.shown_limit for p in parts.values()}):
         chosen = [pk for pk, p in parts.items() if p.shown_limit == limit]
-        newest = Window(RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()])
-        updates += ProgressUpdate.objects.filter(assignment_id__in=chosen).annotate(rank=newest).filter(rank__lte=limit).select_related("author__agency")
+        newest = Window(
+            RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()]
+        )
+        updates += (
+            ProgressUpdate.objects.filter(assignment_id__in=chosen)
+            .annotate(rank=newest)
+            .filter(rank__lte=limit)
+            .select_related("author__agency")
+        )
     return updates
 
 

@@ -25,13 +25,30 @@ class TaskResource(ScopedImportMixin, SafeExportMixin, resources.ModelResource):
     document = fields.Field(attribute="document", column_name="van_ban_id", widget=ForeignKeyWidget(Document))
     document_number = fields.Field(column_name="so_van_ban", readonly=True)
     section_number = fields.Field(column_name="muc", readonly=True)
-    column_titles = {"so_van_ban": gettext_lazy("Số văn bản"), "muc": gettext_lazy("Mục")}  # export page titles of columns that are no field
+    column_titles = {
+        "so_van_ban": gettext_lazy("Số văn bản"),
+        "muc": gettext_lazy("Mục"),
+    }  # export page titles of columns that are no field
     due_date = fields.Field(attribute="due_date", column_name="due_date", widget=DATE)
 
     class Meta:
         model = Task
-        fields = ["id", "document", "document_number", "section_number", "number", "title", "output", "lead_text",
-                  "cooperating_text", "deadline_text", "due_date", "due_kind", "evidence_required", "note"]
+        fields = [
+            "id",
+            "document",
+            "document_number",
+            "section_number",
+            "number",
+            "title",
+            "output",
+            "lead_text",
+            "cooperating_text",
+            "deadline_text",
+            "due_date",
+            "due_kind",
+            "evidence_required",
+            "note",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -81,8 +98,22 @@ class AssignmentResource(ScopedImportMixin, SafeExportMixin, resources.ModelReso
 
     class Meta:
         model = Assignment
-        fields = ["id", "document_number", "task", "task_number", "task_title", "agency", "agency_name", "role",
-                  "state", "progress", "completed_on", "due_date", "status", "seen_version"]
+        fields = [
+            "id",
+            "document_number",
+            "task",
+            "task_number",
+            "task_title",
+            "agency",
+            "agency_name",
+            "role",
+            "state",
+            "progress",
+            "completed_on",
+            "due_date",
+            "status",
+            "seen_version",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -112,14 +143,21 @@ class AssignmentResource(ScopedImportMixin, SafeExportMixin, resources.ModelReso
         Assignment.save() then moves ``version`` on, so a form open on the same row is told it changed.
         """
         if instance.pk:
-            current = Assignment.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
+            current = (
+                Assignment.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()
+            )
             seen = _whole_number(row.get("phien_ban"))
             if seen is None:
-                raise ValidationError(_("Thiếu cột phien_ban (phiên bản khi xuất bảng): hãy xuất lại bảng rồi sửa trên tệp mới."))
+                raise ValidationError(
+                    _("Thiếu cột phien_ban (phiên bản khi xuất bảng): hãy xuất lại bảng rồi sửa trên tệp mới.")
+                )
             if current is not None and seen != current:
                 raise ValidationError(
-                    _("Phần việc này đã được cập nhật sau khi bảng được xuất (phiên bản %(current)s, tệp ghi %(seen)s): "
-                      "hãy xuất lại bảng để không ghi đè báo cáo mới.") % {"current": current, "seen": seen}
+                    _(
+                        "Phần việc này đã được cập nhật sau khi bảng được xuất (phiên bản %(current)s, tệp ghi %(seen)s): "
+                        "hãy xuất lại bảng để không ghi đè báo cáo mới."
+                    )
+                    % {"current": current, "seen": seen}
                 )
         super().before_save_instance(instance, row, **kwargs)
 

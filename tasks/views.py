@@ -247,7 +247,9 @@ class ReviewView(AssignmentAction):
         )
         if decision == ReviewDecision.ACCEPTED:
             return _("Đã chấp nhận báo cáo của %(agency)s.") % {"agency": assignment.agency}
-        return _("Đã trả lại báo cáo của %(agency)s; cơ quan sẽ nhận được ý kiến xem xét.") % {"agency": assignment.agency}
+        return _("Đã trả lại báo cáo của %(agency)s; cơ quan sẽ nhận được ý kiến xem xét.") % {
+            "agency": assignment.agency
+        }
 
     def kept_values(self, form, current):
         return {"version": current.version, "reason": form.cleaned_data.get("reason", "")}

@@ -52,7 +52,9 @@ def finance(province):
 
 @pytest.fixture
 def departments(province, home_affairs, justice, finance):
-    group = AgencyGroup.objects.create(province=province, code="tinh-a-departments", name="Các sở, ban, ngành", kind="departments")
+    group = AgencyGroup.objects.create(
+        province=province, code="tinh-a-departments", name="Các sở, ban, ngành", kind="departments"
+    )
     group.members.set([home_affairs, justice, finance])
     Alias.objects.create(province=province, text="Các sở, ban, ngành tỉnh", group=group)
     return group
@@ -91,8 +93,14 @@ def outsider(other_province):
 
 @pytest.fixture
 def plan(province):
-    return Document.objects.create(province=province, doc_type="plan", number="1/KH-UBND", title="Kế hoạch CCHC năm 2024", year=2024,
-                                   issued_on=datetime.date(2023, 12, 15))
+    return Document.objects.create(
+        province=province,
+        doc_type="plan",
+        number="1/KH-UBND",
+        title="Kế hoạch CCHC năm 2024",
+        year=2024,
+        issued_on=datetime.date(2023, 12, 15),
+    )
 
 
 @pytest.fixture
@@ -102,8 +110,16 @@ def section(plan):
 
 @pytest.fixture
 def justice_task(plan, section, justice, finance):
-    task = Task.objects.create(document=plan, section=section, number="1", title="Ban hành Kế hoạch theo dõi thi hành pháp luật",
-                               lead_text="Sở Tư pháp", deadline_text="Quý I/2024", due_date=datetime.date(2024, 3, 31), due_kind="quarter")
+    task = Task.objects.create(
+        document=plan,
+        section=section,
+        number="1",
+        title="Ban hành Kế hoạch theo dõi thi hành pháp luật",
+        lead_text="Sở Tư pháp",
+        deadline_text="Quý I/2024",
+        due_date=datetime.date(2024, 3, 31),
+        due_kind="quarter",
+    )
     Assignment.objects.create(task=task, agency=justice, role=AssignmentRole.LEAD)
     Assignment.objects.create(task=task, agency=finance, role=AssignmentRole.COOPERATING)
     return task

@@ -200,7 +200,9 @@ def _document_choices(
     user, visible, province: Province, agency: Agency | None, agency_ids: frozenset[int]
 ) -> list[Document]:
     """Return the documents the page offers (the province's, and its merged ones'), each marked ``is_followed``."""
-    choices_qs = visible.filter(Q(province=province) | Q(province__successor=province)).select_related("issuer")  # +merged
+    choices_qs = visible.filter(Q(province=province) | Q(province__successor=province)).select_related(
+        "issuer"
+    )  # +merged
     if user.agency_id is not None:
         choices_qs = choices_qs.annotate(
             is_followed=Exists(

@@ -9,14 +9,20 @@ from plans.models import ImportJob
 @shared_task(acks_late=True, time_limit=600, soft_time_limit=570)
 def parse_import(job_id: int) -> None:
     """Read a large upload in the background (the page shows a progress bar meanwhile)."""
-    job = ImportJob.objects.select_related("document__province").filter(pk=job_id, state=ImportJob.State.PENDING).first()
+    job = (
+        ImportJob.objects.select_related("document__province").filter(pk=job_id, state=ImportJob.State.PENDING).first()
+    )
     if job is not None:
         services.parse_job(job)
 
 
 @shared_task(acks_late=True, time_limit=900, soft_time_limit=870)
 def apply_import(
-    job_id: int, mappings: dict[str, str], remember: bool, remove_missing: list[int], choices: dict[str, str] | None = None
+    job_id: int,
+    mappings: dict[str, str],
+    remember: bool,
+    remove_missing: list[int],
+    choices: dict[str, str] | None = None,
 ) -> None:
     """Write a confirmed large import in the background, in one transaction."""
     job = (

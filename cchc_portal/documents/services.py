@@ -75,7 +75,9 @@ def column_choices(job: ImportJob) -> tuple[list[tuple[int, str, str]], list[str
     table = job.table or {}
     roles = {column: role for role, column in table.get("columns", {}).items() if role in COLUMN_ROLES}
     labels = table.get("labels", {})
-    return [(int(c), label, roles.get(int(c), "")) for c, label in sorted(labels.items(), key=lambda p: int(p[0]))], table.get("unsure", [])
+    return [
+        (int(c), label, roles.get(int(c), "")) for c, label in sorted(labels.items(), key=lambda p: int(p[0]))
+    ], table.get("unsure", [])
 
 
 def remap_job(job: ImportJob, columns: dict[str, int]) -> str:
@@ -198,7 +200,9 @@ def preview_job(
 
 def claim_job(job: ImportJob) -> bool:
     """Take a read job for writing; False when another confirmation took it first (one UPDATE, no lock held)."""
-    claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READY).update(state=ImportJob.State.APPLYING, progress=0)
+    claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READY).update(
+        state=ImportJob.State.APPLYING, progress=0
+    )
     if claimed:
         job.state, job.progress = ImportJob.State.APPLYING, 0
     return bool(claimed)
@@ -239,7 +243,11 @@ def apply_job(
                     remove_missing=remove_missing or [],
                     remember=(mappings if remember else None),
                     user_id=job.created_by_id,  # the change log says who imported the tasks, and from what
-                    reason=(_("Nhập từ tệp %(name)s") % {"name": job.original_name} if job.original_name else _("Nhập từ bảng dán"))[:100],
+                    reason=(
+                        _("Nhập từ tệp %(name)s") % {"name": job.original_name}
+                        if job.original_name
+                        else _("Nhập từ bảng dán")
+                    )[:100],
                 )
                 result = dataclasses.asdict(outcome)
             job.state, job.result, job.progress, job.error = ImportJob.State.DONE, result, job.total, ""
@@ -248,13 +256,20 @@ def apply_job(
         _fail(job, str(error))
     except DatabaseError:
         # Something changed under the preview (an agency deleted, a task edited): the transaction is rolled back.
-        _fail(job, _("Không ghi được vì dữ liệu trong cổng vừa thay đổi trong lúc xem trước; không có gì được ghi. Hãy nhập lại tệp."))
+        _fail(
+            job,
+            _(
+                "Không ghi được vì dữ liệu trong cổng vừa thay đổi trong lúc xem trước; không có gì được ghi. Hãy nhập lại tệp."
+            ),
+        )
     return job
 
 
 def _fail(job: ImportJob, message: str) -> None:
     """Mark a job failed, unless another confirmation finished it meanwhile (a finished job is never 'failed')."""
-    ImportJob.objects.filter(pk=job.pk).exclude(state=ImportJob.State.DONE).update(state=ImportJob.State.FAILED, error=message)
+    ImportJob.objects.filter(pk=job.pk).exclude(state=ImportJob.State.DONE).update(
+        state=ImportJob.State.FAILED, error=message
+    )
     job.refresh_from_db()
 
 
@@ -354,12 +369,18 @@ def targets_from_keys(province: Province, keys: dict[str, str]) -> dict[str, Age
 
 # --- mapping unknown names: search as you type over thousands of agencies
 
-_GENERIC_WORDS = frozenset("so ban nganh ubnd uy nhan dan tinh cac co quan don vi phong va cua lien cap xa huyen".split())
+_GENERIC_WORDS = frozenset(
+    "so ban nganh ubnd uy nhan dan tinh cac co quan don vi phong va cua lien cap xa huyen".split()
+)
 
 
 def _target_row(target: Agency | AgencyGroup) -> dict[str, str]:
     kind = "group" if isinstance(target, AgencyGroup) else "agency"
-    return {"value": f"{kind}:{target.pk}", "label": target.name, "kind": _("Nhóm") if kind == "group" else _("Cơ quan")}
+    return {
+        "value": f"{kind}:{target.pk}",
+        "label": target.name,
+        "kind": _("Nhóm") if kind == "group" else _("Cơ quan"),
+    }
 
 
 def search_targets(province: Province, text: str, limit: int = 20) -> list[dict[str, str]]:
@@ -368,7 +389,11 @@ def search_targets(province: Province, text: str, limit: int = 20) -> list[dict[
         return []
     key = fold(text)
     groups = list(AgencyGroup.objects.filter(province=province, search_text__contains=key).order_by("name")[:limit])
-    agencies = list(Agency.objects.filter(province=province, search_text__contains=key).order_by("level", "name")[: limit - len(groups)])
+    agencies = list(
+        Agency.objects.filter(province=province, search_text__contains=key).order_by("level", "name")[
+            : limit - len(groups)
+        ]
+    )
     return [_target_row(t) for t in (*groups, *agencies)]
 
 

@@ -51,7 +51,10 @@ class DocumentDetailView(LoginRequiredMixin, DetailView):
             Document.objects.for_user(self.request.user)
             .select_related("issuer", "province")
             .prefetch_related(
-                Prefetch("sections", queryset=Section.objects.order_by("order").prefetch_related(Prefetch("tasks", queryset=tasks))),
+                Prefetch(
+                    "sections",
+                    queryset=Section.objects.order_by("order").prefetch_related(Prefetch("tasks", queryset=tasks)),
+                ),
                 "indicators__targets",
                 "based_on",
             )
@@ -74,18 +77,26 @@ def _visible_job(request, pk: int) -> ImportJob:
     if not request.user.can_import:
         raise PermissionDenied
     documents = Document.objects.for_user(request.user)
-    return get_object_or_404(ImportJob.objects.select_related("document__province", "created_by"), pk=pk, document__in=documents)
+    return get_object_or_404(
+        ImportJob.objects.select_related("document__province", "created_by"), pk=pk, document__in=documents
+    )
 
 
 @login_required
 def import_start(request, pk: int):
     """Upload a file or paste a table for a document's appendix; small ones are read at once."""
     document = _importable_document(request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", ImportKind.TASKS)})
+    form = ImportForm(
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", ImportKind.TASKS)}
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = ImportJob(document=document, kind=form.cleaned_data["kind"], created_by=request.user,
-                        pasted_text=form.cleaned_data["pasted"] if not upload else "")
+        job = ImportJob(
+            document=document,
+            kind=form.cleaned_data["kind"],
+            created_by=request.user,
+            pasted_text=form.cleaned_data["pasted"] if not upload else "",
+        )
         if upload:
             job.original_name = upload.name[:255]
             job.file.save(upload.name, upload, save=False)
@@ -110,7 +121,10 @@ def import_job(request, pk: int):
         if job.kind == ImportKind.TASKS:
             province = job.document.province
             # Each unknown name offers the few agencies and groups that look like it; typing searches them all.
-            context["unknown"] = [(name, rows, services.suggest_targets(province, name)) for name, rows in sorted(preview.unknown_names().items())]
+            context["unknown"] = [
+                (name, rows, services.suggest_targets(province, name))
+                for name, rows in sorted(preview.unknown_names().items())
+            ]
             context["can_create_agency"] = is_province_admin(request.user) or request.user.is_superuser
             context["column_rows"], context["unsure_columns"] = services.column_choices(job)
             context["column_roles"] = services.COLUMN_ROLES.items()
@@ -145,7 +159,9 @@ def import_confirm(request, pk: int):
     job = _visible_job(request, pk)
     if job.state != ImportJob.State.READY:
         if job.state in (ImportJob.State.APPLYING, ImportJob.State.DONE):
-            messages.info(request, _("Lần nhập này đã được xác nhận (đang ghi hoặc đã ghi xong); không ghi thêm lần nữa."))
+            messages.info(
+                request, _("Lần nhập này đã được xác nhận (đang ghi hoặc đã ghi xong); không ghi thêm lần nữa.")
+            )
             return redirect(job)
         raise Http404
     keys = {}
@@ -162,13 +178,19 @@ def import_confirm(request, pk: int):
         undecided = services.preview_job(job, mappings, choices).undecided
         if undecided:
             rows = ", ".join(str(task.row) for task in undecided)
-            messages.error(request, _("Hàng %(rows)s: hãy chọn cùng nhiệm vụ hay nhiệm vụ mới trước khi ghi; chưa ghi gì.") % {"rows": rows})
+            messages.error(
+                request,
+                _("Hàng %(rows)s: hãy chọn cùng nhiệm vụ hay nhiệm vụ mới trước khi ghi; chưa ghi gì.")
+                % {"rows": rows},
+            )
             return redirect(job)
     if not services.claim_job(job):
         messages.info(request, _("Lần nhập này đã được xác nhận (đang ghi hoặc đã ghi xong); không ghi thêm lần nữa."))
         return redirect(job)
     if job.total > SYNC_MAX_ROWS:
-        transaction.on_commit(lambda: jobs.apply_import.delay(job.pk, keys, remember, remove, {str(k): v for k, v in choices.items()}))
+        transaction.on_commit(
+            lambda: jobs.apply_import.delay(job.pk, keys, remember, remove, {str(k): v for k, v in choices.items()})
+        )
         messages.info(request, _("Đang ghi %(n)s dòng ở chế độ nền; trang sẽ tự cập nhật.") % {"n": job.total})
         return redirect(job)
     services.apply_job(job, mappings=mappings, remember=remember, remove_missing=remove, choices=choices)

@@ -167,7 +167,12 @@ def compute_figures(
     counts = {status.value: 0 for status in FIGURE_ORDER}
     for item in items:
         counts[item["status"]] += 1
-    return {"as_of": as_of.isoformat(), "counts": counts, "tasks": items, "indicators": _indicator_values(lineage, period)}
+    return {
+        "as_of": as_of.isoformat(),
+        "counts": counts,
+        "tasks": items,
+        "indicators": _indicator_values(lineage, period),
+    }
 
 
 def _shares_in_period(lineage: set[int], duty: ReportingDuty, period: YearPeriod) -> list[Assignment]:
@@ -203,7 +208,9 @@ def _task_item(share: Assignment, occ: Occurrence | None, as_of: datetime.date, 
         state, completed, due = share.state, share.completed_on, share.effective_due_date
     if state == WorkState.DONE and completed and completed > as_of:
         state, completed = WorkState.IN_PROGRESS, None  # done after the period: not yet done then
-    status = official_status(state, completed, due, judged_on, is_ongoing(task.due_kind, task.recurrence) and occ is None)
+    status = official_status(
+        state, completed, due, judged_on, is_ongoing(task.due_kind, task.recurrence) and occ is None
+    )
     return {
         "number": task.full_number,
         "title": task.title[:300],

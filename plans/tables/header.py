@@ -36,7 +36,9 @@ class Role:
 
 
 # A footnote mark glued to a header ("Cơ quan chủ trì[1]", "Thời hạn(*)", "Ghi chú*", "Sản phẩm²", "chủ trì1").
-_FOOTNOTE_MARK = re.compile(r"(?:\s*(?:\[\s*\w{1,3}\s*\]|\(\s*(?:\*+|\d{1,2})\s*\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)|(?<=[^\W\d_])\d{1,2})+\s*$")
+_FOOTNOTE_MARK = re.compile(
+    r"(?:\s*(?:\[\s*\w{1,3}\s*\]|\(\s*(?:\*+|\d{1,2})\s*\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)|(?<=[^\W\d_])\d{1,2})+\s*$"
+)
 
 
 def without_mark(text: str) -> str:
@@ -121,7 +123,16 @@ INDICATOR_ROLES: tuple[Role, ...] = (
     _role("unit", ["Đơn vị tính", "ĐVT", "Đơn vị đo", "Đơn vị"], prefixes=("don vi tinh",)),
     _role(
         "target",
-        ["Chỉ tiêu", "Mục tiêu", "Giá trị", "Chỉ tiêu phấn đấu", "Kế hoạch", "Kết quả", "Kết quả cần đạt", "Giá trị mục tiêu"],
+        [
+            "Chỉ tiêu",
+            "Mục tiêu",
+            "Giá trị",
+            "Chỉ tiêu phấn đấu",
+            "Kế hoạch",
+            "Kết quả",
+            "Kết quả cần đạt",
+            "Giá trị mục tiêu",
+        ],
         prefixes=("muc tieu", "chi tieu phan dau", "ket qua can dat", "gia tri muc tieu"),
         # "Chỉ tiêu phấn đấu năm 2022" and the real typo "phần đầu" fold alike.
         pattern=TARGET_YEAR,
@@ -131,7 +142,11 @@ INDICATOR_ROLES: tuple[Role, ...] = (
         ["Đơn vị theo dõi, hướng dẫn thực hiện", "Đơn vị theo dõi", "Cơ quan theo dõi"],
         contains=("theo doi",),
     ),
-    _role("year", ["Năm", "Thời hạn", "Thời gian", "Lộ trình", "Năm hoàn thành", "Thời gian hoàn thành"], prefixes=("thoi han",)),
+    _role(
+        "year",
+        ["Năm", "Thời hạn", "Thời gian", "Lộ trình", "Năm hoàn thành", "Thời gian hoàn thành"],
+        prefixes=("thoi han",),
+    ),
     _role(
         "implementing",
         ["Đơn vị thực hiện", "Cơ quan thực hiện", "Chủ trì", "Cơ quan chủ trì", "Đơn vị chủ trì"],

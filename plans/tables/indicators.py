@@ -155,10 +155,18 @@ class _IndicatorReader:
             return False
         if not current.subrows and current.target:  # the first period becomes a target of its own, like the later ones
             current.subrows.append(
-                IndicatorSubRow(row=current.row, applies_to="", unit=current.unit, value=current.target, year=current.year)
+                IndicatorSubRow(
+                    row=current.row, applies_to="", unit=current.unit, value=current.target, year=current.year
+                )
             )
         current.subrows.append(
-            IndicatorSubRow(row=row.number, applies_to="", unit=value(row, columns.get("unit")) or current.unit, value=target, year=year)
+            IndicatorSubRow(
+                row=row.number,
+                applies_to="",
+                unit=value(row, columns.get("unit")) or current.unit,
+                value=target,
+                year=year,
+            )
         )
         return True
 
@@ -170,7 +178,9 @@ class _IndicatorReader:
             for column, year in self.period_columns:
                 text = value(row, column, fill_down=False)
                 if text:
-                    item.subrows.append(IndicatorSubRow(row=row.number, applies_to="", unit=item.unit, value=text, year=year))
+                    item.subrows.append(
+                        IndicatorSubRow(row=row.number, applies_to="", unit=item.unit, value=text, year=year)
+                    )
             item.target = "; ".join(f"{s.value} ({s.year})" for s in item.subrows) or item.target
             return
         if self.period_columns:
@@ -179,7 +189,13 @@ class _IndicatorReader:
         if len(pairs) > 1:
             for pair in pairs:
                 item.subrows.append(
-                    IndicatorSubRow(row=row.number, applies_to="", unit=item.unit, value=pair["value"].strip(), year=int(pair["year"]))
+                    IndicatorSubRow(
+                        row=row.number,
+                        applies_to="",
+                        unit=item.unit,
+                        value=pair["value"].strip(),
+                        year=int(pair["year"]),
+                    )
                 )
             return
         year = _year_of(value(row, columns.get("year"), fill_down=False))

@@ -23,8 +23,19 @@ def admin_client(client, demo):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+2", "'=1+2"), ("+84 905", "'+84 905"), ("-Sở", "'-Sở"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-     ("Sở Nội vụ", "Sở Nội vụ"), (-5, -5), (3.5, 3.5), (None, None), ("", "")],
+    [
+        ("=1+2", "'=1+2"),
+        ("+84 905", "'+84 905"),
+        ("-Sở", "'-Sở"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Sở Nội vụ", "Sở Nội vụ"),
+        (-5, -5),
+        (3.5, 3.5),
+        (None, None),
+        ("", ""),
+    ],
 )
 def test_cells_that_look_like_formulas_become_text(value, expected):
     assert neutralise(value) == expected
@@ -42,7 +53,7 @@ def export_xlsx(client, model: str) -> list[tuple]:
 
 def test_agency_export_neutralises_formula_like_names(admin_client):
     agency = Agency.objects.get(province__code="phu-yen", name="Sở Tư pháp")
-    Alias.objects.create(province=agency.province, text="=HYPERLINK(\"http://x\")", agency=agency)
+    Alias.objects.create(province=agency.province, text='=HYPERLINK("http://x")', agency=agency)
     rows = export_xlsx(admin_client, "agency")
     header, *data = rows
     assert header[:3] == ("code", "tinh", "name")
@@ -60,7 +71,9 @@ def test_agency_import_previews_then_confirms(admin_client):
         "py-trung-tam-moi,phu-yen,Trung tâm Chuyển đổi số tỉnh,TTCĐS,public_unit,province,,01/03/2025,,,,TT CĐS; Trung tâm CĐS\n"
     )
     url = reverse("admin:agencies_agency_import")
-    page = admin_client.post(url, {"format": "1", "resource": "0", "import_file": SimpleUploadedFile("co-quan.csv", csv.encode())})
+    page = admin_client.post(
+        url, {"format": "1", "resource": "0", "import_file": SimpleUploadedFile("co-quan.csv", csv.encode())}
+    )
     assert page.status_code == 200
     html = page.content.decode()
     assert "Trung tâm Chuyển đổi số tỉnh" in html
@@ -69,7 +82,11 @@ def test_agency_import_previews_then_confirms(admin_client):
     done = admin_client.post(reverse("admin:agencies_agency_process_import"), {**confirm, "resource": "0"}, follow=True)
     assert done.status_code == 200
     agency = Agency.objects.get(code="py-trung-tam-moi")
-    assert (agency.kind, agency.valid_from.isoformat(), agency.province.code) == ("public_unit", "2025-03-01", "phu-yen")
+    assert (agency.kind, agency.valid_from.isoformat(), agency.province.code) == (
+        "public_unit",
+        "2025-03-01",
+        "phu-yen",
+    )
     assert set(agency.aliases.values_list("text", flat=True)) == {"TT CĐS", "Trung tâm CĐS"}
 
 
@@ -79,7 +96,10 @@ def test_a_bad_row_is_reported_with_its_field_and_nothing_is_written(admin_clien
         "py-ok,phu-yen,Đơn vị hợp lệ,,department,province,,,,,,\n"
         "py-bad,phu-yen,Đơn vị lỗi,,department,province,,31/12/2025,01/01/2025,,,\n"
     )
-    page = admin_client.post(reverse("admin:agencies_agency_import"), {"format": "1", "resource": "0", "import_file": SimpleUploadedFile("x.csv", csv.encode())})
+    page = admin_client.post(
+        reverse("admin:agencies_agency_import"),
+        {"format": "1", "resource": "0", "import_file": SimpleUploadedFile("x.csv", csv.encode())},
+    )
     html = page.content.decode()
     assert "Đơn vị lỗi" in html or "py-bad" in html
     assert "confirm_form" not in page.context or page.context.get("confirm_form") is None
@@ -113,10 +133,15 @@ def test_an_admin_cannot_import_rows_of_another_province(client, demo):
 
     tq = Agency.objects.get(province__code="tuyen-quang", name="Sở Nội vụ")
     clerk = User.objects.create_user("tq_clerk", agency=tq, role=Role.ADMIN, is_staff=True)
-    clerk.user_permissions.set(Permission.objects.filter(codename__in=["view_agency", "add_agency", "change_agency", "import_agency"]))
+    clerk.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_agency", "add_agency", "change_agency", "import_agency"])
+    )
     client.force_login(clerk)
     csv = "code,tinh,name,kind,level\npy-la,phu-yen,Đơn vị lạ,department,province\n"
-    page = client.post(reverse("admin:agencies_agency_import"), {"format": "1", "resource": "0", "import_file": SimpleUploadedFile("x.csv", csv.encode())})
+    page = client.post(
+        reverse("admin:agencies_agency_import"),
+        {"format": "1", "resource": "0", "import_file": SimpleUploadedFile("x.csv", csv.encode())},
+    )
     assert "Chỉ được nhập dữ liệu của tỉnh mình" in page.content.decode()
     assert page.context.get("confirm_form") is None
     assert not Agency.objects.filter(code="py-la").exists()

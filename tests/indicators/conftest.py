@@ -29,7 +29,7 @@ def media_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def indicator(plan, home_affairs):
-    """"Tỷ lệ hồ sơ giải quyết đúng hạn" of plan 1/KH-UBND (2024), monitored by Sở Nội vụ."""
+    """ "Tỷ lệ hồ sơ giải quyết đúng hạn" of plan 1/KH-UBND (2024), monitored by Sở Nội vụ."""
     ind = Indicator.objects.create(document=plan, number="1", name="Tỷ lệ hồ sơ giải quyết đúng hạn", unit="%")
     IndicatorParty.objects.create(indicator=ind, role=PartyRole.MONITORING, agency=home_affairs)
     return ind
@@ -38,8 +38,16 @@ def indicator(plan, home_affairs):
 @pytest.fixture
 def group_target(indicator, departments):
     """Every department must reach 90% in 2024."""
-    return Target.objects.create(indicator=indicator, scope=TargetScope.GROUP, group=departments, year=2024,
-                                 value=Decimal("90"), value_text="90", unit="%", applies_to_text="Các sở, ban, ngành")
+    return Target.objects.create(
+        indicator=indicator,
+        scope=TargetScope.GROUP,
+        group=departments,
+        year=2024,
+        value=Decimal("90"),
+        value_text="90",
+        unit="%",
+        applies_to_text="Các sở, ban, ngành",
+    )
 
 
 @pytest.fixture
@@ -52,14 +60,31 @@ def monitoring_staff(home_affairs):
     return make_user("snv_staff", home_affairs, Role.STAFF)
 
 
-def measure(indicator, agency, end: datetime.date, value, *, state=MeasurementState.ACCEPTED, start=None, target=None,
-            reason: str = "", reporter=None) -> Measurement:
+def measure(
+    indicator,
+    agency,
+    end: datetime.date,
+    value,
+    *,
+    state=MeasurementState.ACCEPTED,
+    start=None,
+    target=None,
+    reason: str = "",
+    reporter=None,
+) -> Measurement:
     """A value as the portal stores it once reported (and reviewed, unless ``state`` says otherwise)."""
     if state == MeasurementState.RETURNED and not reason:
         reason = "Số liệu chưa khớp tài liệu kiểm chứng"
     return Measurement.objects.create(
-        indicator=indicator, agency=agency, period_start=start or D(end.year, 1, 1), period_end=end,
-        value=Decimal(str(value)), state=state, return_reason=reason, target=target, reported_by=reporter,
+        indicator=indicator,
+        agency=agency,
+        period_start=start or D(end.year, 1, 1),
+        period_end=end,
+        value=Decimal(str(value)),
+        state=state,
+        return_reason=reason,
+        target=target,
+        reported_by=reporter,
     )
 
 

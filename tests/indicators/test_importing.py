@@ -44,10 +44,20 @@ def test_cumulative_values_are_guessed(name, unit, cumulative):
 
 
 def table(*values: str) -> IndicatorTable:
-    subrows = [IndicatorSubRow(row=2 + n, applies_to="Các sở, ban, ngành tỉnh" if n == 0 else "Sở Tư pháp", unit="%", value=v)
-               for n, v in enumerate(values)]
-    item = IndicatorItem(row=1, number="1", name="Tỷ lệ hồ sơ trực tuyến", unit="%", target="", monitoring="Sở Nội vụ",
-                         implementing="Các sở, ban, ngành tỉnh", subrows=subrows)
+    subrows = [
+        IndicatorSubRow(row=2 + n, applies_to="Các sở, ban, ngành tỉnh" if n == 0 else "Sở Tư pháp", unit="%", value=v)
+        for n, v in enumerate(values)
+    ]
+    item = IndicatorItem(
+        row=1,
+        number="1",
+        name="Tỷ lệ hồ sơ trực tuyến",
+        unit="%",
+        target="",
+        monitoring="Sở Nội vụ",
+        implementing="Các sở, ban, ngành tỉnh",
+        subrows=subrows,
+    )
     return IndicatorTable(columns={}, header_rows=[], items=[item], sections=[], errors=[], warnings=[])
 
 

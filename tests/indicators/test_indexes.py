@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def result(index, year, score, agency=None, province=None, **extra):
-    return IndexResult.objects.create(index=index, province=province or agency.province, agency=agency, year=year,
-                                      score=Decimal(score), **extra)
+    return IndexResult.objects.create(
+        index=index, province=province or agency.province, agency=agency, year=year, score=Decimal(score), **extra
+    )
 
 
 @pytest.fixture
@@ -30,7 +31,9 @@ def phu_yen_results(demo):
     justice = User.objects.get(username="sotuphap").agency
     home = User.objects.get(username="sonoivu").agency
     result(IndexKind.PAR, 2022, "83.10", province=province, rank=40, rank_total=63)
-    result(IndexKind.PAR, 2023, "85.20", province=province, rank=31, rank_total=63, source="Quyết định công bố (giả định)")
+    result(
+        IndexKind.PAR, 2023, "85.20", province=province, rank=31, rank_total=63, source="Quyết định công bố (giả định)"
+    )
     result(IndexKind.PCI, 2022, "64.00", province=province)
     result(IndexKind.PCI, 2023, "63.50", province=province)
     result(IndexKind.PAR, 2022, "88.00", agency=justice)
@@ -55,7 +58,11 @@ def test_the_page_shows_each_index_with_the_change_from_the_year_before(client, 
     assert page.count("Chưa có kết quả nào được nhập.") == 2  # SIPAS and PAPI
 
     earlier = client.get(reverse("indicators:indexes"), {"year": 2022}).content.decode()
-    assert "Của các cơ quan, đơn vị năm 2022" in earlier and "Chưa có năm trước" in earlier and '<a href="?year=2023">' in earlier
+    assert (
+        "Của các cơ quan, đơn vị năm 2022" in earlier
+        and "Chưa có năm trước" in earlier
+        and '<a href="?year=2023">' in earlier
+    )
 
 
 def test_another_province_does_not_see_these_results(client, phu_yen_results):
@@ -71,8 +78,12 @@ def test_the_page_queries_do_not_grow_with_the_results(client, phu_yen_results, 
         client.get(url)
     for agency in phu_yen_results[0].province.agencies.all()[:20]:
         for year in (2021, 2022, 2023):
-            IndexResult.objects.get_or_create(index=IndexKind.SIPAS, agency=agency, year=year,
-                                              defaults={"province": agency.province, "score": Decimal("80") + year % 5})
+            IndexResult.objects.get_or_create(
+                index=IndexKind.SIPAS,
+                agency=agency,
+                year=year,
+                defaults={"province": agency.province, "score": Decimal("80") + year % 5},
+            )
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url)
 
@@ -101,14 +112,26 @@ def test_a_province_admin_enters_results_for_their_province_only(client, demo):
     user = User.objects.get(username="sonoivu")
     user.is_staff = True
     user.save()
-    user.user_permissions.set(Permission.objects.filter(codename__in=["add_indexresult", "view_indexresult", "change_indexresult"]))
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["add_indexresult", "view_indexresult", "change_indexresult"])
+    )
     client.force_login(user)
     page = client.get(reverse("admin:indicators_indexresult_add")).content.decode()
     assert "Phú Yên" in page and "Bình Định" not in page
 
-    response = client.post(reverse("admin:indicators_indexresult_add"), {
-        "index": "papi", "province": user.province_id, "agency": "", "year": 2023, "score": "42,35", "rank": 25, "rank_total": 63,
-        "source": "Báo cáo PAPI 2023"})
+    response = client.post(
+        reverse("admin:indicators_indexresult_add"),
+        {
+            "index": "papi",
+            "province": user.province_id,
+            "agency": "",
+            "year": 2023,
+            "score": "42,35",
+            "rank": 25,
+            "rank_total": 63,
+            "source": "Báo cáo PAPI 2023",
+        },
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert IndexResult.objects.get(index="papi").score == Decimal("42.35")

@@ -44,17 +44,27 @@ def test_after_the_year_each_agency_has_met_or_not_met_or_no_data(group_target, 
 
     result = by_agency(judge([group_target], today=AFTER_2024))
 
-    assert (result["Sở Tư pháp"].verdict, result["Sở Tư pháp"].value, result["Sở Tư pháp"].colour) == (Verdict.MET, Decimal("92.5"), "green")
+    assert (result["Sở Tư pháp"].verdict, result["Sở Tư pháp"].value, result["Sở Tư pháp"].colour) == (
+        Verdict.MET,
+        Decimal("92.5"),
+        "green",
+    )
     assert result["Sở Tư pháp"].latest.period_end == D(2024, 12, 31)
     assert (result["Sở Tài chính"].verdict, result["Sở Tài chính"].colour) == (Verdict.NOT_MET, "red")
-    assert (result["Sở Nội vụ"].verdict, result["Sở Nội vụ"].value, result["Sở Nội vụ"].latest) == (Verdict.NO_DATA, None, None)
+    assert (result["Sở Nội vụ"].verdict, result["Sở Nội vụ"].value, result["Sở Nội vụ"].latest) == (
+        Verdict.NO_DATA,
+        None,
+        None,
+    )
     assert result["Sở Nội vụ"].note == "Chưa có số liệu được xác nhận."
     assert str(Verdict.NOT_MET.label) == "Không đạt"
 
 
 def test_only_accepted_values_count(group_target, justice, finance, home_affairs):
     measure(group_target.indicator, justice, D(2024, 12, 31), 95, state=MeasurementState.SUBMITTED)
-    measure(group_target.indicator, finance, D(2024, 12, 31), 95, state=MeasurementState.RETURNED, reason="Thiếu biên bản")
+    measure(
+        group_target.indicator, finance, D(2024, 12, 31), 95, state=MeasurementState.RETURNED, reason="Thiếu biên bản"
+    )
     measure(group_target.indicator, home_affairs, D(2024, 9, 30), 80)
     waiting = measure(group_target.indicator, home_affairs, D(2024, 12, 31), 99, state=MeasurementState.SUBMITTED)
 
@@ -68,7 +78,14 @@ def test_only_accepted_values_count(group_target, justice, finance, home_affairs
     # The accepted 80 counts; the 99 waiting is shown but does not count.
     home = result["Sở Nội vụ"]
     assert (home.verdict, home.value, home.pending) == (Verdict.NOT_MET, 80, waiting)
-    assert count_by_verdict(result.values()) == {"met": 0, "not_met": 1, "on_track": 0, "at_risk": 0, "no_data": 2, "pending": 2}
+    assert count_by_verdict(result.values()) == {
+        "met": 0,
+        "not_met": 1,
+        "on_track": 0,
+        "at_risk": 0,
+        "no_data": 2,
+        "pending": 2,
+    }
 
 
 @pytest.mark.parametrize(
@@ -83,7 +100,14 @@ def test_only_accepted_values_count(group_target, justice, finance, home_affairs
     ],
 )
 def test_directions(indicator, justice, direction, target, value, verdict):
-    t = Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, value=Decimal(target), direction=direction)
+    t = Target.objects.create(
+        indicator=indicator,
+        scope=TargetScope.AGENCY,
+        agency=justice,
+        year=2024,
+        value=Decimal(target),
+        direction=direction,
+    )
     measure(indicator, justice, D(2024, 12, 31), value)
 
     assert judge([t], today=AFTER_2024)[0].verdict == verdict
@@ -102,7 +126,9 @@ def test_a_province_target_is_judged_on_the_province_values_only(indicator, just
 
 
 def test_improve_compares_with_the_previous_year(indicator, justice, finance, home_affairs, departments):
-    t = Target.objects.create(indicator=indicator, scope=TargetScope.GROUP, group=departments, year=2024, direction=Direction.IMPROVE)
+    t = Target.objects.create(
+        indicator=indicator, scope=TargetScope.GROUP, group=departments, year=2024, direction=Direction.IMPROVE
+    )
     for agency, before, now in ((justice, 80, "81.5"), (finance, 80, 80)):
         measure(indicator, agency, D(2023, 12, 31), before)
         measure(indicator, agency, D(2024, 12, 31), now)
@@ -110,14 +136,20 @@ def test_improve_compares_with_the_previous_year(indicator, justice, finance, ho
 
     result = by_agency(judge([t], today=AFTER_2024))
 
-    assert (result["Sở Tư pháp"].verdict, result["Sở Tư pháp"].previous, result["Sở Tư pháp"].reference) == (Verdict.MET, 80, 80)
+    assert (result["Sở Tư pháp"].verdict, result["Sở Tư pháp"].previous, result["Sở Tư pháp"].reference) == (
+        Verdict.MET,
+        80,
+        80,
+    )
     assert result["Sở Tài chính"].verdict == Verdict.NOT_MET  # the same value is not an improvement
     assert (result["Sở Nội vụ"].verdict, result["Sở Nội vụ"].value) == (Verdict.NO_DATA, 90)
     assert result["Sở Nội vụ"].note == "Chưa có số liệu năm trước để so sánh."
 
 
 def test_a_target_without_a_number_cannot_be_compared(indicator, justice):
-    t = Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, value_text="Hoàn thành")
+    t = Target.objects.create(
+        indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, value_text="Hoàn thành"
+    )
     measure(indicator, justice, D(2024, 12, 31), 1)
 
     [j] = judge([t], today=AFTER_2024)
@@ -125,11 +157,19 @@ def test_a_target_without_a_number_cannot_be_compared(indicator, justice):
 
 
 def test_index_results_are_the_final_value_of_indicators_linked_to_an_index(plan, province, justice):
-    par = Indicator.objects.create(document=plan, number="2", name="Chỉ số CCHC (PAR Index) cải thiện", index=IndexKind.PAR)
-    province_target = Target.objects.create(indicator=par, scope=TargetScope.PROVINCE, year=2024, direction=Direction.IMPROVE)
-    agency_target = Target.objects.create(indicator=par, scope=TargetScope.AGENCY, agency=justice, year=2024, value=Decimal("90"))
+    par = Indicator.objects.create(
+        document=plan, number="2", name="Chỉ số CCHC (PAR Index) cải thiện", index=IndexKind.PAR
+    )
+    province_target = Target.objects.create(
+        indicator=par, scope=TargetScope.PROVINCE, year=2024, direction=Direction.IMPROVE
+    )
+    agency_target = Target.objects.create(
+        indicator=par, scope=TargetScope.AGENCY, agency=justice, year=2024, value=Decimal("90")
+    )
     IndexResult.objects.create(index=IndexKind.PAR, province=province, year=2023, score=Decimal("85.12"))
-    published = IndexResult.objects.create(index=IndexKind.PAR, province=province, year=2024, score=Decimal("86.40"), rank=20, rank_total=63)
+    published = IndexResult.objects.create(
+        index=IndexKind.PAR, province=province, year=2024, score=Decimal("86.40"), rank=20, rank_total=63
+    )
     IndexResult.objects.create(index=IndexKind.PAR, province=province, agency=justice, year=2024, score=Decimal("88.1"))
     measure(par, justice, D(2024, 12, 31), 95)  # a self-assessment: the published result wins
 
@@ -137,13 +177,19 @@ def test_index_results_are_the_final_value_of_indicators_linked_to_an_index(plan
     province_j, agency_j = judge([province_target, agency_target], today=D(2024, 11, 1))
 
     assert (province_j.verdict, province_j.value, province_j.previous, province_j.index_result) == (
-        Verdict.MET, Decimal("86.40"), Decimal("85.12"), published)
+        Verdict.MET,
+        Decimal("86.40"),
+        Decimal("85.12"),
+        published,
+    )
     assert province_j.value_source == "Kết quả công bố năm 2024"
     assert (agency_j.verdict, agency_j.value, agency_j.latest) == (Verdict.NOT_MET, Decimal("88.1"), None)
 
 
 def test_a_value_for_the_whole_period_is_final_before_the_period_ends(indicator, justice):
-    t = Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, value=Decimal("90"))
+    t = Target.objects.create(
+        indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, value=Decimal("90")
+    )
     measure(indicator, justice, D(2024, 12, 31), 85)
 
     [j] = judge([t], today=D(2024, 12, 20))
@@ -155,7 +201,9 @@ class TestWhileThePeriodRuns:
 
     @pytest.fixture
     def target(self, indicator, justice):
-        return Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, value=Decimal("90"))
+        return Target.objects.create(
+            indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, value=Decimal("90")
+        )
 
     @time_machine.travel(at(2024, 7, 15), tick=False)
     def test_a_rising_trend_that_reaches_the_target_is_on_track(self, target, justice):
@@ -227,7 +275,9 @@ class TestWhileThePeriodRuns:
 
     @time_machine.travel(at(2024, 7, 15), tick=False)
     def test_improve_while_running_compares_the_trend_with_last_year(self, indicator, justice):
-        t = Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, direction=Direction.IMPROVE)
+        t = Target.objects.create(
+            indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, direction=Direction.IMPROVE
+        )
         measure(indicator, justice, D(2023, 12, 31), 80)
         measure(indicator, justice, D(2024, 6, 30), 79)
 
@@ -237,8 +287,15 @@ class TestWhileThePeriodRuns:
 
 
 def test_a_multi_year_target_uses_its_own_period(indicator, justice):
-    t = Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2025,
-                              period_start=D(2021, 1, 1), period_end=D(2025, 12, 31), value=Decimal("80"))
+    t = Target.objects.create(
+        indicator=indicator,
+        scope=TargetScope.AGENCY,
+        agency=justice,
+        year=2025,
+        period_start=D(2021, 1, 1),
+        period_end=D(2025, 12, 31),
+        value=Decimal("80"),
+    )
     measure(indicator, justice, D(2022, 12, 31), 50, start=D(2021, 1, 1))
     measure(indicator, justice, D(2023, 12, 31), 65, start=D(2021, 1, 1))
 
@@ -250,10 +307,22 @@ def test_a_multi_year_target_uses_its_own_period(indicator, justice):
 
 def test_a_value_for_one_target_line_counts_for_that_line_only(indicator, justice, departments):
     """Bình Định's indicator 9: two target lines for the same agencies, each measured on its own."""
-    copies = Target.objects.create(indicator=indicator, scope=TargetScope.GROUP, group=departments, year=2024, value=Decimal("30"),
-                                   applies_to_text="Chứng thực bản sao điện tử tăng so với năm 2021")
-    files = Target.objects.create(indicator=indicator, scope=TargetScope.GROUP, group=departments, year=2024, value=Decimal("100"),
-                                  applies_to_text="Hồ sơ có sử dụng bản sao điện tử")
+    copies = Target.objects.create(
+        indicator=indicator,
+        scope=TargetScope.GROUP,
+        group=departments,
+        year=2024,
+        value=Decimal("30"),
+        applies_to_text="Chứng thực bản sao điện tử tăng so với năm 2021",
+    )
+    files = Target.objects.create(
+        indicator=indicator,
+        scope=TargetScope.GROUP,
+        group=departments,
+        year=2024,
+        value=Decimal("100"),
+        applies_to_text="Hồ sơ có sử dụng bản sao điện tử",
+    )
     measure(indicator, justice, D(2024, 12, 31), 35, target=copies)
 
     result = {(j.target.pk, j.agency.name): j for j in judge([copies, files], today=AFTER_2024)}
@@ -263,16 +332,29 @@ def test_a_value_for_one_target_line_counts_for_that_line_only(indicator, justic
 
 
 def test_a_group_target_whose_group_was_not_resolved_is_shown_as_no_data(indicator):
-    t = Target.objects.create(indicator=indicator, scope=TargetScope.GROUP, year=2024, value=Decimal("100"),
-                              applies_to_text="Các bệnh viện hạng 2")
+    t = Target.objects.create(
+        indicator=indicator,
+        scope=TargetScope.GROUP,
+        year=2024,
+        value=Decimal("100"),
+        applies_to_text="Các bệnh viện hạng 2",
+    )
 
     [j] = judge([t], today=AFTER_2024)
 
-    assert (j.agency, j.verdict, j.note) == (None, Verdict.NO_DATA, "Chưa xác định được nhóm cơ quan mà mục tiêu áp dụng.")
+    assert (j.agency, j.verdict, j.note) == (
+        None,
+        Verdict.NO_DATA,
+        "Chưa xác định được nhóm cơ quan mà mục tiêu áp dụng.",
+    )
 
 
-def test_judge_agency_returns_the_targets_of_the_agency_and_its_groups_for_the_year(indicator, group_target, justice, finance):
-    own = Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, value=Decimal("95"))
+def test_judge_agency_returns_the_targets_of_the_agency_and_its_groups_for_the_year(
+    indicator, group_target, justice, finance
+):
+    own = Target.objects.create(
+        indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2024, value=Decimal("95")
+    )
     Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=finance, year=2024, value=Decimal("95"))
     Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=justice, year=2023, value=Decimal("95"))
     Target.objects.create(indicator=indicator, scope=TargetScope.PROVINCE, year=2024, value=Decimal("95"))
@@ -281,7 +363,9 @@ def test_judge_agency_returns_the_targets_of_the_agency_and_its_groups_for_the_y
     judgements = judge_agency(justice, year=2024, today=AFTER_2024)
 
     assert [(j.target, j.agency, j.verdict) for j in judgements] == [
-        (group_target, justice, Verdict.MET), (own, justice, Verdict.NOT_MET)]
+        (group_target, justice, Verdict.MET),
+        (own, justice, Verdict.NOT_MET),
+    ]
 
 
 def test_judge_document_covers_every_target_of_the_document(plan, group_target, indicator, justice):
@@ -306,7 +390,9 @@ def test_judging_takes_the_same_few_queries_whatever_the_number_of_agencies_and_
     small = _queries(lambda: judge(targets, today=D(2024, 8, 1)))
     listed = _queries(lambda: judge(list(targets), today=D(2024, 8, 1))) - 1  # the list itself took a query
 
-    communes = AgencyGroup.objects.create(province=province, code="tinh-a-xa", name="UBND cấp xã", kind="commune_committees")
+    communes = AgencyGroup.objects.create(
+        province=province, code="tinh-a-xa", name="UBND cấp xã", kind="commune_committees"
+    )
     for n in range(40):
         agency = make_agency(province, f"UBND xã số {n}", kind="commune_committee", level="commune")
         communes.members.add(agency)

@@ -59,7 +59,9 @@ def read_xlsx(response):
 def test_home_lists_the_indicators_of_the_province_with_counts_by_verdict(client, letter, bd_reviewer):
     measure(letter.indicators.get(number="1"), bd_agency("Sở Tư pháp"), D(2022, 12, 31), 91)
     measure(letter.indicators.get(number="1"), bd_agency("Cục Thuế tỉnh Bình Định"), D(2022, 12, 31), 80)
-    measure(letter.indicators.get(number="1"), bd_agency("Sở Y tế"), D(2022, 12, 31), 95, state=MeasurementState.SUBMITTED)
+    measure(
+        letter.indicators.get(number="1"), bd_agency("Sở Y tế"), D(2022, 12, 31), 95, state=MeasurementState.SUBMITTED
+    )
     client.force_login(bd_reviewer)
 
     page = text(client.get(reverse("indicators:home")))
@@ -179,13 +181,28 @@ def test_the_agency_page_queries_do_not_grow_with_the_data(client, letter, bd_re
 
 def test_cells_that_could_run_as_formulas_are_neutralised_but_numbers_stay_numbers():
     assert [safe_cell(v) for v in ("=1+1", "+84 912", "-5 điểm", "@SUM(A1)", "\tx", "\rx", "Sở Tư pháp")] == [
-        "'=1+1", "'+84 912", "'-5 điểm", "'@SUM(A1)", "'\tx", "'\rx", "Sở Tư pháp"]
-    assert [safe_cell(v) for v in (Decimal("-2.5"), -3, 0.5, None, D(2024, 6, 30))] == [Decimal("-2.5"), -3, 0.5, None, D(2024, 6, 30)]
+        "'=1+1",
+        "'+84 912",
+        "'-5 điểm",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "Sở Tư pháp",
+    ]
+    assert [safe_cell(v) for v in (Decimal("-2.5"), -3, 0.5, None, D(2024, 6, 30))] == [
+        Decimal("-2.5"),
+        -3,
+        0.5,
+        None,
+        D(2024, 6, 30),
+    ]
 
 
 @time_machine.travel(at(2024, 7, 10), tick=False)
-def test_the_indicator_export_reads_back_with_numbers_and_no_formulas(client, reviewer, group_target, departments, province):
-    evil = make_agency(province, "=HYPERLINK(\"http://evil.example\",\"Bấm\")")
+def test_the_indicator_export_reads_back_with_numbers_and_no_formulas(
+    client, reviewer, group_target, departments, province
+):
+    evil = make_agency(province, '=HYPERLINK("http://evil.example","Bấm")')
     departments.members.add(evil)
     measure(group_target.indicator, evil, D(2024, 6, 30), "91.5")
     justice = departments.members.get(name="Sở Tư pháp")
@@ -199,8 +216,8 @@ def test_the_indicator_export_reads_back_with_numbers_and_no_formulas(client, re
     sheet, header, rows = read_xlsx(response)
     assert sheet["A1"].value.startswith("Chỉ tiêu 1 – 1/KH-UBND")
     by_agency = {row["Cơ quan, đơn vị"]: row for row in rows}
-    assert set(by_agency) == {"'=HYPERLINK(\"http://evil.example\",\"Bấm\")", "Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính"}
-    evil_row = by_agency["'=HYPERLINK(\"http://evil.example\",\"Bấm\")"]
+    assert set(by_agency) == {'\'=HYPERLINK("http://evil.example","Bấm")', "Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính"}
+    evil_row = by_agency['\'=HYPERLINK("http://evil.example","Bấm")']
     assert (evil_row["Giá trị đạt được"], evil_row["Mục tiêu"], evil_row["Đánh giá"]) == (91.5, 90, "Đúng tiến độ")
     assert evil_row["Số liệu đến ngày"].date() == D(2024, 6, 30)
     assert by_agency["Sở Tư pháp"]["Đánh giá"] == "Có nguy cơ không đạt"
@@ -231,7 +248,12 @@ def test_the_agency_export_lists_every_target_of_the_agency(client, letter):
 
     assert header[:3] == ("STT", "Văn bản", "Chỉ tiêu") and len(rows) == 10
     [seven] = [r for r in rows if r["Chỉ tiêu"].startswith("7.")]
-    assert (seven["Mục tiêu"], seven["Giá trị đạt được"], seven["Đánh giá"], seven["Mục tiêu (như văn bản ghi)"]) == (60, 55, "Không đạt", "60%")
+    assert (seven["Mục tiêu"], seven["Giá trị đạt được"], seven["Đánh giá"], seven["Mục tiêu (như văn bản ghi)"]) == (
+        60,
+        55,
+        "Không đạt",
+        "60%",
+    )
 
 
 # --- targets set by hand -------------------------------------------------------------------------------------
@@ -242,13 +264,31 @@ def test_the_monitoring_unit_sets_a_target_by_hand(client, monitoring_leader, in
     url = reverse("indicators:target_new", args=[indicator.pk])
     assert "Thêm mục tiêu" in text(client.get(url))
 
-    response = client.post(url, {"scope": "agency", "agency": justice.pk, "year": 2024, "value": "", "value_text": "95,5%",
-                                 "unit": "%", "direction": Direction.AT_LEAST, "period_start": "01/07/2024", "period_end": "31/12/2024"})
+    response = client.post(
+        url,
+        {
+            "scope": "agency",
+            "agency": justice.pk,
+            "year": 2024,
+            "value": "",
+            "value_text": "95,5%",
+            "unit": "%",
+            "direction": Direction.AT_LEAST,
+            "period_start": "01/07/2024",
+            "period_end": "31/12/2024",
+        },
+    )
 
     assert response.status_code == 302
     t = Target.objects.get(indicator=indicator)
     assert (t.scope, t.agency, t.value, t.start, t.end, t.period_label) == (
-        TargetScope.AGENCY, justice, Decimal("95.5"), D(2024, 7, 1), D(2024, 12, 31), "01/07/2024 – 31/12/2024")
+        TargetScope.AGENCY,
+        justice,
+        Decimal("95.5"),
+        D(2024, 7, 1),
+        D(2024, 12, 31),
+        "01/07/2024 – 31/12/2024",
+    )
 
 
 def test_a_target_form_refuses_what_does_not_fit(client, reviewer, indicator, outsider):
@@ -256,10 +296,25 @@ def test_a_target_form_refuses_what_does_not_fit(client, reviewer, indicator, ou
     url = reverse("indicators:target_new", args=[indicator.pk])
     page = text(client.post(url, {"scope": "agency", "year": 2024, "value": "90", "direction": "at_least"}))
     assert "Chọn cơ quan mà mục tiêu áp dụng." in page
-    page = text(client.post(url, {"scope": "agency", "agency": outsider.agency_id, "year": 2024, "value": "90", "direction": "at_least"}))
+    page = text(
+        client.post(
+            url, {"scope": "agency", "agency": outsider.agency_id, "year": 2024, "value": "90", "direction": "at_least"}
+        )
+    )
     assert "errorlist" in page  # another province's agency is not a choice
-    page = text(client.post(url, {"scope": "province", "year": 2024, "value": "90", "direction": "at_least",
-                                  "period_start": "31/12/2024", "period_end": "01/01/2024"}))
+    page = text(
+        client.post(
+            url,
+            {
+                "scope": "province",
+                "year": 2024,
+                "value": "90",
+                "direction": "at_least",
+                "period_start": "31/12/2024",
+                "period_end": "01/01/2024",
+            },
+        )
+    )
     assert "Ngày kết thúc kỳ phải sau ngày bắt đầu." in page
     assert not Target.objects.filter(indicator=indicator).exists()
 
@@ -270,9 +325,18 @@ def test_staff_cannot_set_targets(client, staff, monitoring_staff, indicator):
         assert client.get(reverse("indicators:target_new", args=[indicator.pk])).status_code == 403
 
 
-def test_the_review_queue_lists_what_the_user_may_decide(client, reviewer, monitoring_leader, staff, group_target, justice, finance):
+def test_the_review_queue_lists_what_the_user_may_decide(
+    client, reviewer, monitoring_leader, staff, group_target, justice, finance
+):
     measure(group_target.indicator, justice, D(2024, 6, 30), 91, state=MeasurementState.SUBMITTED, reporter=staff)
-    measure(group_target.indicator, finance, D(2024, 6, 30), 91, state=MeasurementState.SUBMITTED, reporter=monitoring_leader)
+    measure(
+        group_target.indicator,
+        finance,
+        D(2024, 6, 30),
+        91,
+        state=MeasurementState.SUBMITTED,
+        reporter=monitoring_leader,
+    )
     client.force_login(monitoring_leader)
     page = text(client.get(reverse("indicators:review_queue")))
     assert page.count("Xem và xác nhận") == 1 and "Sở Tư pháp" in page  # not the one they reported themselves

@@ -28,10 +28,20 @@ def test_the_13_targets_of_section_ii_are_province_targets(demo):
     judgements = judge_document(demo, today=D(2025, 1, 15))
     assert len(judgements) == 13 and {j.agency for j in judgements} == {None}
     targets = {j.indicator.number: j.target for j in judgements}
-    assert (targets["6"].value, targets["7"].value, targets["11"].value, targets["13"].value, targets["8"].value) == (90, 85, 95, 4, 100)
+    assert (targets["6"].value, targets["7"].value, targets["11"].value, targets["13"].value, targets["8"].value) == (
+        90,
+        85,
+        95,
+        4,
+        100,
+    )
     assert {targets[n].direction for n in "1234"} == {Direction.IMPROVE}
     assert (ind(demo, "1").index, ind(demo, "4").index, ind(demo, "11").cumulative, ind(demo, "13").cumulative) == (
-        IndexKind.PAR, IndexKind.PCI, True, True)
+        IndexKind.PAR,
+        IndexKind.PCI,
+        True,
+        True,
+    )
 
 
 def test_after_2024_the_province_values_decide(demo):
@@ -46,7 +56,13 @@ def test_after_2024_the_province_values_decide(demo):
     result = by_number(demo, D(2025, 1, 15))
 
     assert [(n, result[n].verdict) for n in ("6", "7", "11", "13", "8", "5")] == [
-        ("6", Verdict.MET), ("7", Verdict.NOT_MET), ("11", Verdict.MET), ("13", Verdict.NOT_MET), ("8", Verdict.MET), ("5", Verdict.NO_DATA)]
+        ("6", Verdict.MET),
+        ("7", Verdict.NOT_MET),
+        ("11", Verdict.MET),
+        ("13", Verdict.NOT_MET),
+        ("8", Verdict.MET),
+        ("5", Verdict.NO_DATA),
+    ]
     assert result["6"].value == Decimal("91.3") and result["7"].colour == "red"
 
 
@@ -60,7 +76,11 @@ def test_in_july_2024_the_half_year_values_give_the_trend(demo):
 
     result = by_number(demo, timezone.localdate())
 
-    assert (result["11"].verdict, result["11"].colour, result["11"].projected) == (Verdict.ON_TRACK, "green", Decimal("100.55"))
+    assert (result["11"].verdict, result["11"].colour, result["11"].projected) == (
+        Verdict.ON_TRACK,
+        "green",
+        Decimal("100.55"),
+    )
     assert (result["13"].verdict, result["13"].colour) == (Verdict.AT_RISK, "red")
     assert (result["6"].verdict, result["6"].colour) == (Verdict.AT_RISK, "orange")
     assert (result["8"].verdict, result["8"].colour) == (Verdict.ON_TRACK, "green")
@@ -72,11 +92,20 @@ def test_the_indexes_must_improve_on_2023(demo):
     for index, before, now in ((IndexKind.PAR, "84.35", "86.12"), (IndexKind.PCI, "65.2", "64.9")):
         IndexResult.objects.create(index=index, province=province, year=2023, score=Decimal(before))
         IndexResult.objects.create(index=index, province=province, year=2024, score=Decimal(now))
-    IndexResult.objects.create(index=IndexKind.SIPAS, province=province, year=2024, score=Decimal("83.5"))  # no 2023 result
+    IndexResult.objects.create(
+        index=IndexKind.SIPAS, province=province, year=2024, score=Decimal("83.5")
+    )  # no 2023 result
 
     result = by_number(demo, D(2025, 6, 1))
 
-    assert (result["1"].verdict, result["1"].value, result["1"].previous) == (Verdict.MET, Decimal("86.12"), Decimal("84.35"))
+    assert (result["1"].verdict, result["1"].value, result["1"].previous) == (
+        Verdict.MET,
+        Decimal("86.12"),
+        Decimal("84.35"),
+    )
     assert (result["4"].verdict, result["4"].colour) == (Verdict.NOT_MET, "red")
     assert (result["2"].verdict, result["2"].note) == (Verdict.NO_DATA, "Chưa có số liệu năm trước để so sánh.")
-    assert (result["3"].verdict, result["3"].note) == (Verdict.NO_DATA, "Chưa có số liệu được xác nhận.")  # PAPI not yet entered
+    assert (result["3"].verdict, result["3"].note) == (
+        Verdict.NO_DATA,
+        "Chưa có số liệu được xác nhận.",
+    )  # PAPI not yet entered

@@ -69,7 +69,12 @@ def test_an_agency_reports_its_own_value_with_evidence(staff_client, group_targe
     assert response.status_code == 302
     m = Measurement.objects.get(indicator=group_target.indicator, agency=justice)
     assert (m.value, m.period_start, m.period_end, m.state, m.reported_by) == (
-        Decimal("91.5"), D(2024, 1, 1), D(2024, 6, 30), MeasurementState.SUBMITTED, staff)
+        Decimal("91.5"),
+        D(2024, 1, 1),
+        D(2024, 6, 30),
+        MeasurementState.SUBMITTED,
+        staff,
+    )
     assert m.evidence_name == "bien-ban.pdf" and m.evidence.name.endswith(".pdf") and m.target is None
     [j] = [j for j in judge([group_target], today=D(2024, 7, 10)) if j.agency == justice]
     assert (j.verdict, j.pending) == (Verdict.NO_DATA, m)  # waiting: not counted yet
@@ -84,7 +89,9 @@ def test_an_agency_cannot_report_for_another_agency(staff_client, group_target, 
 
 @time_machine.travel(at(2024, 7, 10), tick=False)
 def test_a_target_that_does_not_apply_to_the_agency_answers_404(staff_client, indicator, justice, finance):
-    other = Target.objects.create(indicator=indicator, scope=TargetScope.AGENCY, agency=finance, year=2024, value=Decimal("90"))
+    other = Target.objects.create(
+        indicator=indicator, scope=TargetScope.AGENCY, agency=finance, year=2024, value=Decimal("90")
+    )
     assert staff_client.get(report_url(other, justice)).status_code == 404
 
 
@@ -92,10 +99,15 @@ def test_a_target_that_does_not_apply_to_the_agency_answers_404(staff_client, in
 def test_another_province_sees_nothing(client, outsider, group_target, justice):
     m = measure(group_target.indicator, justice, D(2024, 6, 30), 90, state=MeasurementState.SUBMITTED)
     client.force_login(outsider)
-    for url in (report_url(group_target, justice), reverse("indicators:detail", args=[group_target.indicator_id]),
-                reverse("indicators:export", args=[group_target.indicator_id]), reverse("indicators:review", args=[m.pk]),
-                reverse("indicators:evidence", args=[m.pk]), f"{reverse('indicators:agency')}?agency={justice.pk}",
-                reverse("indicators:target_new", args=[group_target.indicator_id])):
+    for url in (
+        report_url(group_target, justice),
+        reverse("indicators:detail", args=[group_target.indicator_id]),
+        reverse("indicators:export", args=[group_target.indicator_id]),
+        reverse("indicators:review", args=[m.pk]),
+        reverse("indicators:evidence", args=[m.pk]),
+        f"{reverse('indicators:agency')}?agency={justice.pk}",
+        reverse("indicators:target_new", args=[group_target.indicator_id]),
+    ):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("indicators:review", args=[m.pk]), {"decision": "accept"}).status_code == 404
     m.refresh_from_db()
@@ -115,8 +127,16 @@ def test_a_number_must_be_a_number_and_evidence_is_required(staff_client, group_
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("87,5", "87.5"), ("87.5", "87.5"), ("90%", "90"), ("1.500.000", "1500000"), ("1.500.000,5", "1500000.5"),
-     ("1,500,000.5", "1500000.5"), (" 4 ", "4"), ("-2,25", "-2.25")],
+    [
+        ("87,5", "87.5"),
+        ("87.5", "87.5"),
+        ("90%", "90"),
+        ("1.500.000", "1500000"),
+        ("1.500.000,5", "1500000.5"),
+        ("1,500,000.5", "1500000.5"),
+        (" 4 ", "4"),
+        ("-2,25", "-2.25"),
+    ],
 )
 def test_numbers_are_read_as_people_type_them(text, number):
     assert parse_number(text) == Decimal(number)
@@ -156,12 +176,17 @@ def test_excel_with_macros_is_refused(staff_client, group_target, justice):
         for item in source.infolist():
             target.writestr(item, source.read(item.filename))
         target.writestr("xl/vbaProject.bin", b"\x00" * 32)
-    response = post_report(staff_client, group_target, justice, evidence=SimpleUploadedFile("so-lieu.xlsx", buffer.getvalue()))
+    response = post_report(
+        staff_client, group_target, justice, evidence=SimpleUploadedFile("so-lieu.xlsx", buffer.getvalue())
+    )
     assert "có chứa macro nên không được nhận" in response.content.decode()
 
 
 @time_machine.travel(at(2024, 7, 10), tick=False)
-@pytest.mark.parametrize(("name", "data", "extension"), [("so-lieu.xlsx", None, "xlsx"), ("anh-chup.png", PNG, "png"), ("bien-ban.PDF", PDF, "pdf")])
+@pytest.mark.parametrize(
+    ("name", "data", "extension"),
+    [("so-lieu.xlsx", None, "xlsx"), ("anh-chup.png", PNG, "png"), ("bien-ban.PDF", PDF, "pdf")],
+)
 def test_pdf_excel_and_images_are_accepted(staff_client, group_target, justice, name, data, extension):
     response = post_report(staff_client, group_target, justice, evidence=SimpleUploadedFile(name, data or xlsx_bytes()))
     assert response.status_code == 302
@@ -224,7 +249,9 @@ def test_returning_needs_a_reason(client, reviewer, waiting):
 
 
 @time_machine.travel(at(2024, 7, 10), tick=False)
-def test_a_returned_value_is_seen_with_its_reason_and_reported_again(client, reviewer, staff, waiting, group_target, justice):
+def test_a_returned_value_is_seen_with_its_reason_and_reported_again(
+    client, reviewer, staff, waiting, group_target, justice
+):
     client.force_login(reviewer)
     review(client, waiting, "return", reason="Số liệu chưa khớp biên bản kiểm tra.")
     waiting.refresh_from_db()
@@ -232,7 +259,11 @@ def test_a_returned_value_is_seen_with_its_reason_and_reported_again(client, rev
 
     client.force_login(staff)
     agency_page = client.get(reverse("indicators:agency")).content.decode()
-    assert "Bị trả lại" in agency_page and "Số liệu chưa khớp biên bản kiểm tra." in agency_page and "Báo cáo lại" in agency_page
+    assert (
+        "Bị trả lại" in agency_page
+        and "Số liệu chưa khớp biên bản kiểm tra." in agency_page
+        and "Báo cáo lại" in agency_page
+    )
     form = client.get(report_url(group_target, justice)).content.decode()
     assert "Số liệu chưa khớp biên bản kiểm tra." in form
 
@@ -240,7 +271,12 @@ def test_a_returned_value_is_seen_with_its_reason_and_reported_again(client, rev
     response = post_report(client, group_target, justice, value="88", evidence=False)
     assert response.status_code == 302
     again = Measurement.objects.get()
-    assert (again.pk, again.value, again.state, again.evidence_name) == (waiting.pk, 88, MeasurementState.SUBMITTED, "bien-ban.pdf")
+    assert (again.pk, again.value, again.state, again.evidence_name) == (
+        waiting.pk,
+        88,
+        MeasurementState.SUBMITTED,
+        "bien-ban.pdf",
+    )
     assert [h.state for h in again.history.order_by("history_id")][-3:] == ["submitted", "returned", "submitted"]
 
     client.force_login(reviewer)
@@ -259,15 +295,21 @@ def test_an_accepted_value_cannot_be_overwritten_by_the_agency(client, staff, gr
 
 
 def test_nobody_accepts_their_own_report(client, reviewer, group_target):
-    province_target = Target.objects.create(indicator=group_target.indicator, scope=TargetScope.PROVINCE, year=2024, value=Decimal("95"))
-    m = measure(province_target.indicator, None, D(2024, 6, 30), 96, state=MeasurementState.SUBMITTED, reporter=reviewer)
+    province_target = Target.objects.create(
+        indicator=group_target.indicator, scope=TargetScope.PROVINCE, year=2024, value=Decimal("95")
+    )
+    m = measure(
+        province_target.indicator, None, D(2024, 6, 30), 96, state=MeasurementState.SUBMITTED, reporter=reviewer
+    )
     client.force_login(reviewer)
     assert review(client, m, "accept").status_code == 403
     m.refresh_from_db()
     assert m.state == MeasurementState.SUBMITTED
 
 
-def test_evidence_is_served_to_the_agency_and_the_monitoring_unit_only(client, waiting, staff, reviewer, colleague_elsewhere):
+def test_evidence_is_served_to_the_agency_and_the_monitoring_unit_only(
+    client, waiting, staff, reviewer, colleague_elsewhere
+):
     url = reverse("indicators:evidence", args=[waiting.pk])
     for user, status in ((staff, 200), (reviewer, 200), (colleague_elsewhere, 404)):
         client.force_login(user)

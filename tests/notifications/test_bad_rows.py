@@ -29,20 +29,26 @@ def send_reminders(*args: str) -> tuple[list[str], str]:
 @pytest.fixture
 def ancient_task(plan, section, finance):
     """A task whose deadline was stored as 01/01/0001: overdue notices used to walk back past the calendar's start."""
-    task = Task.objects.create(document=plan, section=section, number="9", title="Nhiệm vụ ghi hạn sai", deadline_text="01/01/0001")
+    task = Task.objects.create(
+        document=plan, section=section, number="9", title="Nhiệm vụ ghi hạn sai", deadline_text="01/01/0001"
+    )
     Task.objects.filter(pk=task.pk).update(due_date=datetime.date(1, 1, 1))
     Assignment.objects.create(task=task, agency=finance, role="lead")
     return task
 
 
-def test_a_deadline_in_year_one_does_not_stop_the_sweep(mailbox, justice_task, ancient_task, staff, colleague_elsewhere):
+def test_a_deadline_in_year_one_does_not_stop_the_sweep(
+    mailbox, justice_task, ancient_task, staff, colleague_elsewhere
+):
     lines, _err = send_reminders("--today", "2024-03-28")
     assert any("staff <staff@example.gov.vn>" in line and line.endswith("đã gửi") for line in lines)
     assert len(mailbox.messages) == 2
 
 
 def test_a_line_break_in_a_document_number_gives_a_one_line_subject(mailbox, justice_task, staff, colleague_elsewhere):
-    type(justice_task.document).objects.filter(pk=justice_task.document_id).update(number="1/KH-UBND\r\nBcc: ke-xau@example.com")
+    type(justice_task.document).objects.filter(pk=justice_task.document_id).update(
+        number="1/KH-UBND\r\nBcc: ke-xau@example.com"
+    )
     lines, _err = send_reminders("--today", "2024-03-28")
     assert all(line.endswith("đã gửi") for line in lines[:2])
     assert len(mailbox.messages) == 2
@@ -62,7 +68,9 @@ def test_an_address_with_a_header_in_it_fails_alone(mailbox, justice_task, staff
     assert [m["To"] for m in mailbox.messages] == ["finance_staff@example.gov.vn"]
 
 
-def test_a_duty_no_rule_knows_is_logged_and_the_rest_is_sent(mailbox, plan, justice_task, staff, colleague_elsewhere, departments, home_affairs):
+def test_a_duty_no_rule_knows_is_logged_and_the_rest_is_sent(
+    mailbox, plan, justice_task, staff, colleague_elsewhere, departments, home_affairs
+):
     duty = ReportingDuty.objects.create(document=plan, frequency="quarterly", recipient=home_affairs, due_day=15)
     duty.reporters.set([departments])
     ReportingDuty.objects.filter(pk=duty.pk).update(frequency="weekly")

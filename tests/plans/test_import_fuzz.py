@@ -28,8 +28,27 @@ pytestmark = pytest.mark.django_db
 
 nasty_text = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["=SUM(A1:A9)", "+84", "-", "@x", "I", "II", "1", "1.1", "", "Quý V/2024", "31/02/2024", "Các sở, ban, ngành;;;",
-                     "\x00", "😀" * 10, "A" * 3000, "Stt", "Thời gian thực hiện"]),
+    st.sampled_from(
+        [
+            "=SUM(A1:A9)",
+            "+84",
+            "-",
+            "@x",
+            "I",
+            "II",
+            "1",
+            "1.1",
+            "",
+            "Quý V/2024",
+            "31/02/2024",
+            "Các sở, ban, ngành;;;",
+            "\x00",
+            "😀" * 10,
+            "A" * 3000,
+            "Stt",
+            "Thời gian thực hiện",
+        ]
+    ),
 )
 
 
@@ -56,20 +75,33 @@ def flip_bytes(flips: list[tuple[int, int]]) -> bytes:
 
 
 workbooks = st.one_of(
-    st.builds(mutate_cells, st.lists(st.tuples(st.integers(1, 90), st.integers(1, 7), nasty_text), max_size=12),
-              st.lists(st.integers(1, 80), max_size=6)),
-    st.builds(flip_bytes, st.lists(st.tuples(st.integers(0, len(SOURCE)), st.integers(0, 255)), min_size=1, max_size=8)),
+    st.builds(
+        mutate_cells,
+        st.lists(st.tuples(st.integers(1, 90), st.integers(1, 7), nasty_text), max_size=12),
+        st.lists(st.integers(1, 80), max_size=6),
+    ),
+    st.builds(
+        flip_bytes, st.lists(st.tuples(st.integers(0, len(SOURCE)), st.integers(0, 255)), min_size=1, max_size=8)
+    ),
     st.builds(lambda n: SOURCE[:n], st.integers(0, len(SOURCE) - 1)),
 )
 
 
-@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@hsettings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=workbooks)
 def test_mutated_workbooks_never_crash_and_never_write_part(client, demo, data):
     """Each example uploads and confirms a whole appendix: a handful of examples already costs ~30 s."""
     client.force_login(User.objects.get(username="sonoivu"))
-    document = Document.objects.create(province=demo.province, number=f"F{next(counter)}/KH-UBND", title="Fuzz", year=2024)
-    response = client.post(reverse("plans:import_start", args=[document.pk]), {"kind": "tasks", "file": SimpleUploadedFile("f.xlsx", data)}, follow=True)
+    document = Document.objects.create(
+        province=demo.province, number=f"F{next(counter)}/KH-UBND", title="Fuzz", year=2024
+    )
+    response = client.post(
+        reverse("plans:import_start", args=[document.pk]),
+        {"kind": "tasks", "file": SimpleUploadedFile("f.xlsx", data)},
+        follow=True,
+    )
     assert response.status_code == 200
     job = ImportJob.objects.filter(document=document).first()
     if job is None:  # refused by the form itself (an empty file): the page says why

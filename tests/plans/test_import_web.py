@@ -31,7 +31,9 @@ def sonoivu(client, demo):
 
 @pytest.fixture
 def new_plan(demo):
-    return Document.objects.create(province=demo.province, doc_type="plan", number="12/KH-UBND", title="Kế hoạch CCHC năm 2025", year=2025)
+    return Document.objects.create(
+        province=demo.province, doc_type="plan", number="12/KH-UBND", title="Kế hoạch CCHC năm 2025", year=2025
+    )
 
 
 def upload(client, document, data: bytes, name: str, kind: str = "tasks"):
@@ -83,7 +85,13 @@ def test_the_preview_names_each_problem_with_its_row(sonoivu, new_plan):
 
 
 def test_a_pasted_table_imports_like_a_file(sonoivu, new_plan):
-    text = tablefiles.tsv([HEADER, ["I", "Cải cách thể chế", "", "", ""], ["1", "Rà soát văn bản", "Sở Tư pháp", "Các sở, ban, ngành", "Quý II/2025"]])
+    text = tablefiles.tsv(
+        [
+            HEADER,
+            ["I", "Cải cách thể chế", "", "", ""],
+            ["1", "Rà soát văn bản", "Sở Tư pháp", "Các sở, ban, ngành", "Quý II/2025"],
+        ]
+    )
     paste(sonoivu, new_plan, text)
     job = ImportJob.objects.get(document=new_plan)
     assert job.state == ImportJob.State.READY
@@ -98,7 +106,11 @@ def test_a_word_appendix_imports(sonoivu, new_plan):
     job = ImportJob.objects.get(document=new_plan)
     assert job.state == ImportJob.State.READY, job.error
     confirm(sonoivu, job)
-    assert Task.objects.filter(document=new_plan).count() == sum(1 for i in table_from_json(job.kind, job.table).items if i.kind == "task") > 5
+    assert (
+        Task.objects.filter(document=new_plan).count()
+        == sum(1 for i in table_from_json(job.kind, job.table).items if i.kind == "task")
+        > 5
+    )
 
 
 def test_an_unknown_name_is_mapped_and_remembered(sonoivu, new_plan):
@@ -137,7 +149,13 @@ def test_reimport_updates_in_place_adds_and_lists_what_is_missing(sonoivu, new_p
     by_number = {t.number: t for t in Task.objects.filter(document=new_plan)}
     # Sở Tư pháp reports progress on task 3 before the corrected file arrives.
     reported = Assignment.objects.get(task=by_number["3"])
-    ProgressUpdate.objects.create(assignment=reported, author=User.objects.get(username="sotuphap"), state=WorkState.IN_PROGRESS, progress=40, note="Đã mở 1 lớp")
+    ProgressUpdate.objects.create(
+        assignment=reported,
+        author=User.objects.get(username="sotuphap"),
+        state=WorkState.IN_PROGRESS,
+        progress=40,
+        note="Đã mở 1 lớp",
+    )
     reported.state, reported.progress = WorkState.IN_PROGRESS, 40
     reported.save()
 
@@ -154,7 +172,12 @@ def test_reimport_updates_in_place_adds_and_lists_what_is_missing(sonoivu, new_p
     # The admin removes both missing tasks; the one with reported progress is kept anyway.
     confirm(sonoivu, job, remove=[by_number["2"].pk, by_number["3"].pk])
     job.refresh_from_db()
-    assert job.result["updated"] == 1 and job.result["created"] == 1 and job.result["removed"] == 1 and job.result["kept"] == 1
+    assert (
+        job.result["updated"] == 1
+        and job.result["created"] == 1
+        and job.result["removed"] == 1
+        and job.result["kept"] == 1
+    )
     tasks = {t.number: t for t in Task.objects.filter(document=new_plan)}
     assert sorted(tasks) == ["1", "3", "4"]
     assert tasks["1"].pk == by_number["1"].pk and tasks["1"].title == "Rà soát văn bản quy phạm pháp luật"
@@ -187,7 +210,11 @@ def test_a_file_over_the_limit_is_refused(sonoivu, new_plan, settings):
 
 
 def test_duplicate_numbers_block_the_import(sonoivu, new_plan):
-    data = small_table(["I", "Mục", "", "", ""], ["1", "Việc A", "Sở Tư pháp", "", "Năm 2025"], ["1", "Việc B", "Sở Tư pháp", "", "Năm 2025"])
+    data = small_table(
+        ["I", "Mục", "", "", ""],
+        ["1", "Việc A", "Sở Tư pháp", "", "Năm 2025"],
+        ["1", "Việc B", "Sở Tư pháp", "", "Năm 2025"],
+    )
     page = upload(sonoivu, new_plan, data, "trung.xlsx").content.decode()
     job = ImportJob.objects.get(document=new_plan)
     assert "trùng" in page and "disabled" in page
@@ -198,13 +225,15 @@ def test_duplicate_numbers_block_the_import(sonoivu, new_plan):
 
 
 def test_formulas_where_text_is_expected_are_refused(sonoivu, new_plan):
-    data = small_table(["1", "Việc A", "=CONCATENATE(\"Sở \",\"Tư pháp\")", "", "Năm 2025"])
+    data = small_table(["1", "Việc A", '=CONCATENATE("Sở ","Tư pháp")', "", "Năm 2025"])
     page = upload(sonoivu, new_plan, data, "congthuc.xlsx").content.decode()
     assert "công thức" in page
     assert "disabled" in page
 
 
-def test_ten_thousand_rows_are_refused_with_the_count(sonoivu, new_plan, django_capture_on_commit_callbacks, eager_celery):
+def test_ten_thousand_rows_are_refused_with_the_count(
+    sonoivu, new_plan, django_capture_on_commit_callbacks, eager_celery
+):
     rows = [[str(n), f"Việc {n}", "Sở Tư pháp", "", "Năm 2025"] for n in range(1, 10_002)]
     with django_capture_on_commit_callbacks(execute=True):  # a file this big is read by the worker
         upload(sonoivu, new_plan, small_table(*rows), "lon.xlsx")
@@ -216,7 +245,9 @@ def test_ten_thousand_rows_are_refused_with_the_count(sonoivu, new_plan, django_
 
 
 def test_indicator_table_is_previewed_and_imported(sonoivu, new_plan):
-    page = upload(sonoivu, new_plan, (FIXTURES / "binh-dinh-chi-tieu.xlsx").read_bytes(), "chi-tieu.xlsx", kind="indicators").content.decode()
+    page = upload(
+        sonoivu, new_plan, (FIXTURES / "binh-dinh-chi-tieu.xlsx").read_bytes(), "chi-tieu.xlsx", kind="indicators"
+    ).content.decode()
     # Bình Định's agency names do not resolve in Phú Yên: the preview says so rather than guessing.
     job = ImportJob.objects.get(document=new_plan)
     assert job.state == ImportJob.State.READY and "Chỉ số cải cách hành chính" in page
@@ -234,8 +265,13 @@ def eager_celery():
     app.conf.task_always_eager = False
 
 
-def test_a_large_upload_is_read_in_the_background_with_progress(sonoivu, new_plan, django_capture_on_commit_callbacks, eager_celery):
-    rows = [[str(n), f"Nhiệm vụ số {n} về cải cách hành chính", "Sở Tư pháp", "Sở Nội vụ", "Quý III/2025"] for n in range(1, 3001)]
+def test_a_large_upload_is_read_in_the_background_with_progress(
+    sonoivu, new_plan, django_capture_on_commit_callbacks, eager_celery
+):
+    rows = [
+        [str(n), f"Nhiệm vụ số {n} về cải cách hành chính", "Sở Tư pháp", "Sở Nội vụ", "Quý III/2025"]
+        for n in range(1, 3001)
+    ]
     data = small_table(["I", "Mục lớn", "", "", ""], *rows)
     assert len(data) > 48 * 1024
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -282,7 +318,9 @@ def refuse_inserts_for(agency_id: int):
                 "CREATE OR REPLACE FUNCTION refuse_assignment() RETURNS trigger AS $$ BEGIN "
                 f"IF NEW.agency_id = {int(agency_id)} THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
             )
-            cursor.execute("CREATE TRIGGER refuse_assignment BEFORE INSERT ON tasks_assignment FOR EACH ROW EXECUTE FUNCTION refuse_assignment()")
+            cursor.execute(
+                "CREATE TRIGGER refuse_assignment BEFORE INSERT ON tasks_assignment FOR EACH ROW EXECUTE FUNCTION refuse_assignment()"
+            )
         else:
             cursor.execute(
                 "CREATE TRIGGER refuse_assignment BEFORE INSERT ON tasks_assignment "
@@ -292,7 +330,9 @@ def refuse_inserts_for(agency_id: int):
 
 def test_confirmation_writes_every_row_or_none(sonoivu, new_plan):
     """The database refuses the very last assignment: sections and tasks already inserted are rolled back."""
-    rows = [[str(n), f"Việc {n}", "Sở Tư pháp", "", "Năm 2025"] for n in range(1, 30)] + [["30", "Việc cuối", "Sở Tài chính", "", "Năm 2025"]]
+    rows = [[str(n), f"Việc {n}", "Sở Tư pháp", "", "Năm 2025"] for n in range(1, 30)] + [
+        ["30", "Việc cuối", "Sở Tài chính", "", "Năm 2025"]
+    ]
     upload(sonoivu, new_plan, small_table(["I", "Mục", "", "", ""], *rows), "bang.xlsx")
     job = ImportJob.objects.get(document=new_plan)
     refuse_inserts_for(Agency.objects.get(province=new_plan.province, name="Sở Tài chính").pk)
@@ -300,7 +340,9 @@ def test_confirmation_writes_every_row_or_none(sonoivu, new_plan):
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and "không có gì được ghi" in job.error
     assert "không có gì được ghi" in page
-    assert not Task.objects.filter(document=new_plan).exists() and not Section.objects.filter(document=new_plan).exists()
+    assert (
+        not Task.objects.filter(document=new_plan).exists() and not Section.objects.filter(document=new_plan).exists()
+    )
 
 
 def test_the_fast_write_path_records_history_for_every_row(sonoivu, new_plan):
@@ -309,7 +351,9 @@ def test_the_fast_write_path_records_history_for_every_row(sonoivu, new_plan):
     tasks = Task.objects.filter(document=new_plan)
     assignments = Assignment.objects.filter(task__document=new_plan)
     assert Task.history.filter(id__in=tasks.values("id"), history_type="+").count() == 56
-    assert Assignment.history.filter(id__in=assignments.values("id"), history_type="+").count() == assignments.count() > 56
+    assert (
+        Assignment.history.filter(id__in=assignments.values("id"), history_type="+").count() == assignments.count() > 56
+    )
     record = Task.history.filter(id=tasks.first().pk).get()
     assert record.title == tasks.first().title
     assert (record.history_user.username, record.history_change_reason) == ("sonoivu", "Nhập từ tệp phu-luc-275.xlsx")

@@ -10,10 +10,17 @@ from cchc_portal.documents.services import table_from_json, table_to_json
 from plans.tables import parse_indicator_table, parse_task_table, read_table
 from tests.plans import tablefiles as tf
 
-DUPLICATES = [tf.PY_HEADER, ["I", "Cải cách thể chế"], [1, "Nhiệm vụ một", "Sở Nội vụ", "", "Quý I/2024"], [1, "Nhiệm vụ hai", "Sở Tư pháp", "", "2024"]]
+DUPLICATES = [
+    tf.PY_HEADER,
+    ["I", "Cải cách thể chế"],
+    [1, "Nhiệm vụ một", "Sở Nội vụ", "", "Quý I/2024"],
+    [1, "Nhiệm vụ hai", "Sở Tư pháp", "", "2024"],
+]
 
 
-@pytest.mark.parametrize("data", [tf.dong_nai_xlsx(), tf.vpcp_xlsx(), tf.xlsx(DUPLICATES)], ids=["sections", "extra", "errors"])
+@pytest.mark.parametrize(
+    "data", [tf.dong_nai_xlsx(), tf.vpcp_xlsx(), tf.xlsx(DUPLICATES)], ids=["sections", "extra", "errors"]
+)
 def test_task_table_survives_the_json_round_trip(data):
     table = parse_task_table(read_table(data))
     assert table.items

@@ -45,7 +45,9 @@ def fast_cells(data: bytes) -> list[tuple[int, int, object, str, int]]:
     with archive.open(sheet._worksheet_path.lstrip("/")) as stream:
         rows = list(iter_sheet_rows(sheet, stream))
     workbook.close()
-    return [(number, cell.column, cell.value, cell.data_type, cell.style_id) for number, cells in rows for cell in cells]
+    return [
+        (number, cell.column, cell.value, cell.data_type, cell.style_id) for number, cells in rows for cell in cells
+    ]
 
 
 def styled_workbook() -> bytes:
@@ -55,7 +57,9 @@ def styled_workbook() -> bytes:
     sheet.append([])
     sheet.append(["Stt", "Nội dung", "Chỉ tiêu", "Ngày", "Giờ", "Đúng/sai", "Công thức"])
     sheet.append([1, "Cải cách thể chế", 0.9, dt.date(2024, 2, 29), dt.time(7, 30), True, "=SUM(A4:A5)"])
-    sheet.append([2.5, "Sở Nội vụ\nSở Tư pháp", 1e20, dt.datetime(2024, 3, 1, 8, 15), dt.timedelta(hours=30), False, "=A4&\"x\""])
+    sheet.append(
+        [2.5, "Sở Nội vụ\nSở Tư pháp", 1e20, dt.datetime(2024, 3, 1, 8, 15), dt.timedelta(hours=30), False, '=A4&"x"']
+    )
     sheet.append([-3, "Cong\u0301 an tỉnh", 0.123456789, None, None, None, "#N/A"])
     sheet["C4"].number_format = "0%"
     sheet["C6"].number_format = "0.00"
@@ -121,7 +125,7 @@ def with_sheet(body: bytes, *, prefix: str = "") -> bytes:
 HANDWRITTEN = {
     "inline strings with runs and phonetic text": (
         b'<row r="1"><c r="A1" t="inlineStr"><is><r><t>Nhi\xe1\xbb\x87m </t></r><r><t xml:space="preserve">v\xe1\xbb\xa5 </t></r>'
-        b"<rPh sb=\"0\" eb=\"1\"><t>PHONETIC</t></rPh></is></c>"
+        b'<rPh sb="0" eb="1"><t>PHONETIC</t></rPh></is></c>'
         b'<c r="C1" t="inlineStr"><is><t>S\xe1\xbb\x9f T\xc6\xb0 ph\xc3\xa1p</t></is></c></row>'
     ),
     "shared formulas": (
@@ -169,7 +173,9 @@ def test_entity_declarations_are_refused_by_the_sheet_reader():
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     with pytest.raises(UnsafeXml):
         list(iter_sheet_rows(workbook.worksheets[0], io.BytesIO(bomb)))
-    external = b'<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + xml.split(b"?>", 1)[1].replace(b"<v>1</v>", b"<v>&e;</v>")
+    external = b'<!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + xml.split(b"?>", 1)[1].replace(
+        b"<v>1</v>", b"<v>&e;</v>"
+    )
     with pytest.raises(UnsafeXml):
         list(iter_sheet_rows(workbook.worksheets[0], io.BytesIO(external)))
     with pytest.raises(TableError) as error:

@@ -9,10 +9,22 @@ from plans.models import Document
 pytestmark = pytest.mark.django_db
 
 MODELS = [
-    "agencies/province", "agencies/agency", "agencies/agencygroup", "agencies/alias", "agencies/user",
-    "plans/document", "plans/section", "plans/reportingduty", "plans/periodicreport",
-    "tasks/task", "tasks/assignment", "tasks/progressupdate", "tasks/evidence",
-    "indicators/indicator", "indicators/target", "indicators/measurement",
+    "agencies/province",
+    "agencies/agency",
+    "agencies/agencygroup",
+    "agencies/alias",
+    "agencies/user",
+    "plans/document",
+    "plans/section",
+    "plans/reportingduty",
+    "plans/periodicreport",
+    "tasks/task",
+    "tasks/assignment",
+    "tasks/progressupdate",
+    "tasks/evidence",
+    "indicators/indicator",
+    "indicators/target",
+    "indicators/measurement",
 ]
 
 

@@ -24,14 +24,42 @@ from tests.portal.adminworld import MARKER, SEARCH, build_foreign_world, form_da
 pytestmark = pytest.mark.django_db
 
 # What each URL of a ModelAdmin is, by the end of its name (``agencies_user_password`` -> "password").
-URL_KINDS = ("changelist", "add", "history", "delete", "change", "simple_history", "import", "process_import", "export", "password_change")
+URL_KINDS = (
+    "changelist",
+    "add",
+    "history",
+    "delete",
+    "change",
+    "simple_history",
+    "import",
+    "process_import",
+    "export",
+    "password_change",
+)
 # URLs of the site itself, outside any ModelAdmin.
-SITE_URLS = {"index", "login", "logout", "password_change", "password_change_done", "autocomplete", "jsi18n", "view_on_site", "app_list"}
+SITE_URLS = {
+    "index",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "autocomplete",
+    "jsi18n",
+    "view_on_site",
+    "app_list",
+}
 # Models a province administrator has no permission on at all: every URL must answer 403 (or send to login).
 SUPERUSER_ONLY = {
-    "auth.Group", "django_celery_beat.PeriodicTask", "django_celery_beat.ClockedSchedule", "django_celery_beat.CrontabSchedule",
-    "django_celery_beat.SolarSchedule", "django_celery_beat.IntervalSchedule", "axes.AccessAttempt", "axes.AccessLog",
-    "axes.AccessFailureLog", "agencies.Province",
+    "auth.Group",
+    "django_celery_beat.PeriodicTask",
+    "django_celery_beat.ClockedSchedule",
+    "django_celery_beat.CrontabSchedule",
+    "django_celery_beat.SolarSchedule",
+    "django_celery_beat.IntervalSchedule",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "agencies.Province",
 }
 # Models whose change list a province administrator may open (its own province's rows).
 WATCHED_APPS = ("agencies", "plans", "tasks", "indicators", "cchc_portal", "auth")
@@ -54,7 +82,10 @@ def snapshot() -> dict[str, list]:
     for model in apps.get_models():
         if model._meta.app_label in WATCHED_APPS and not model._meta.auto_created:
             # Signing in stamps last_login: not a write of the walk.
-            rows[model._meta.label] = [{k: v for k, v in row.items() if k != "last_login"} for row in model._default_manager.order_by("pk").values()]
+            rows[model._meta.label] = [
+                {k: v for k, v in row.items() if k != "last_login"}
+                for row in model._default_manager.order_by("pk").values()
+            ]
     return rows
 
 
@@ -90,7 +121,7 @@ class Walk:
             self.crashes.append(f"{label} {method} {url} -> {response.status_code}")
         if MARKER in body or MARKER.lower() in body.lower():
             at = body.lower().index(MARKER.lower())
-            self.leaks.append(f"{label} {method} {url} -> {response.status_code}: …{body[max(0, at - 150):at + 30]}…")
+            self.leaks.append(f"{label} {method} {url} -> {response.status_code}: …{body[max(0, at - 150) : at + 30]}…")
         return response
 
 
@@ -194,7 +225,12 @@ def test_a_province_admin_reads_and_writes_nothing_of_another_province(client, w
                             walk.hit(role, "get", changelist, {f"{field.name}__id__exact": obj.pk})
                             walk.hit(role, "get", changelist, {f"{field.name}__q": SEARCH})
             for obj in targets:
-                walk.hit(role, "post", changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "index": 0, "post": "yes"})
+                walk.hit(
+                    role,
+                    "post",
+                    changelist,
+                    {"action": "delete_selected", "_selected_action": [obj.pk], "index": 0, "post": "yes"},
+                )
             # Adding: with the foreign object's relations as initial values, and its whole form posted.
             add = reverse(f"{base}_add")
             counts["urls"].add(add)
@@ -213,7 +249,16 @@ def test_a_province_admin_reads_and_writes_nothing_of_another_province(client, w
                     if kind == "delete":
                         walk.hit(role, "post", url, {"post": "yes"})
                     elif kind == "password_change":
-                        walk.hit(role, "post", url, {"password1": "Dat-lai-mat-khau-9", "password2": "Dat-lai-mat-khau-9", "usable_password": "true"})
+                        walk.hit(
+                            role,
+                            "post",
+                            url,
+                            {
+                                "password1": "Dat-lai-mat-khau-9",
+                                "password2": "Dat-lai-mat-khau-9",
+                                "usable_password": "true",
+                            },
+                        )
                     else:
                         walk.hit(role, "post", url, data)
             # Imports: a file naming each foreign object, previewed then confirmed.
@@ -223,19 +268,35 @@ def test_a_province_admin_reads_and_writes_nothing_of_another_province(client, w
                     if not content:
                         continue
                     upload = SimpleUploadedFile("bang.csv", content)
-                    page = walk.hit(role, "post", reverse(f"{base}_import"), {"format": "1", "resource": "0", "import_file": upload})
+                    page = walk.hit(
+                        role, "post", reverse(f"{base}_import"), {"format": "1", "resource": "0", "import_file": upload}
+                    )
                     confirm = getattr(page, "context", None) and page.context.get("confirm_form")
                     if confirm is not None:
                         walk.hit(role, "post", reverse(f"{base}_process_import"), {**confirm.initial, "resource": "0"})
                     if not hasattr(model_admin, "export_action"):
                         continue  # tasks and assignments are exported in the worker (cchc_portal.exporting)
                     walk.hit(role, "get", reverse(f"{base}_export"), {"id__exact": obj.pk})
-                    walk.hit(role, "post", reverse(f"{base}_export") + f"?id__exact={obj.pk}", {"format": "1", "resource": "0"})
+                    walk.hit(
+                        role,
+                        "post",
+                        reverse(f"{base}_export") + f"?id__exact={obj.pk}",
+                        {"format": "1", "resource": "0"},
+                    )
             # Autocomplete of every relation field this admin offers, searched for the marker and empty.
             for field_name in model_admin.autocomplete_fields:
                 for term in (SEARCH, ""):
-                    walk.hit(role, "get", reverse("admin:autocomplete"),
-                             {"app_label": opts.app_label, "model_name": opts.model_name, "field_name": field_name, "term": term})
+                    walk.hit(
+                        role,
+                        "get",
+                        reverse("admin:autocomplete"),
+                        {
+                            "app_label": opts.app_label,
+                            "model_name": opts.model_name,
+                            "field_name": field_name,
+                            "term": term,
+                        },
+                    )
             # "View on site" of each foreign object.
             from django.contrib.contenttypes.models import ContentType
 
@@ -273,12 +334,22 @@ def test_the_walk_is_not_blind(client, world):
     client.force_login(User.objects.create_superuser("su_khac", password="Mat-khau-dai-12345", role=Role.ADMIN))
     for url, params in [
         (reverse("admin:agencies_agency_changelist"), {"q": SEARCH}),
-        (reverse("admin:autocomplete"), {"app_label": "agencies", "model_name": "alias", "field_name": "agency", "term": SEARCH}),
+        (
+            reverse("admin:autocomplete"),
+            {"app_label": "agencies", "model_name": "alias", "field_name": "agency", "term": SEARCH},
+        ),
         (reverse("admin:plans_document_changelist"), {"q": SEARCH}),
     ]:
         walk = Walk(client)
         walk.hit("superuser", "get", url, params)
         assert len(walk.leaks) == 1, url
-    data = json.loads(client.get(reverse("admin:autocomplete"), {"app_label": "agencies", "model_name": "alias", "field_name": "agency", "term": "noi vu"}).content)
-    assert any(item["text"].endswith("— Tỉnh Zuluq BIMAT") for item in data["results"])  # agencies are named with their province
+    data = json.loads(
+        client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "agencies", "model_name": "alias", "field_name": "agency", "term": "noi vu"},
+        ).content
+    )
+    assert any(
+        item["text"].endswith("— Tỉnh Zuluq BIMAT") for item in data["results"]
+    )  # agencies are named with their province
     assert any(item["text"] == "Sở Nội vụ — Phú Yên" for item in data["results"])

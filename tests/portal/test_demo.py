@@ -34,7 +34,14 @@ def test_plan_275_has_its_sections_and_56_tasks(demo):
     assert [s.tasks.count() for s in sections] == [9, 6, 11, 5, 7, 8, 5, 5]
     assert sections[0].title == "Công tác chỉ đạo, điều hành CCHC"
     assert [s.area for s in sections] == [
-        "direction", "institutions", "procedures", "apparatus", "civil_service", "public_finance", "digital_government", "communication"
+        "direction",
+        "institutions",
+        "procedures",
+        "apparatus",
+        "civil_service",
+        "public_finance",
+        "digital_government",
+        "communication",
     ]
     assert plan.tasks.count() == 56
     assert len(plan.legal_basis_list) == 4
@@ -62,7 +69,9 @@ def test_plan_275_tasks_keep_what_the_appendix_says(demo):
     assert no_year.deadline_text == "Kỳ họp HĐND thường lệ giữa năm"
     assert no_year.due_needs_confirmation
     # "Các sở, ban, ngành; UBND cấp huyện, cấp xã": three groups.
-    groups = {a.group.name for a in task(plan, "I.7").assignments.filter(role=AssignmentRole.COOPERATING).exclude(group=None)}
+    groups = {
+        a.group.name for a in task(plan, "I.7").assignments.filter(role=AssignmentRole.COOPERATING).exclude(group=None)
+    }
     assert groups == {"Các sở, ban, ngành", "UBND cấp huyện", "UBND cấp xã"}
     media = task(plan, "VIII.3")
     assert len(leads(media)) == 2 and any(name.startswith("Báo Phú Yên") for name in leads(media))
@@ -95,7 +104,9 @@ def test_binh_dinh_indicators_and_their_11_category_targets(demo):
     assert sub_targets.values("source_row").distinct().count() == 11
     par = indicators[0]
     assert [(t.group.name, t.value) for t in par.targets.order_by("source_row")] == [
-        ("Các sở, ban, ngành", 90), ("Các cơ quan Trung ương đóng trên địa bàn tỉnh", 87), ("UBND cấp huyện", 84)
+        ("Các sở, ban, ngành", 90),
+        ("Các cơ quan Trung ương đóng trên địa bàn tỉnh", 87),
+        ("UBND cấp huyện", 84),
     ]
     assert [p.agency.name for p in par.parties.filter(role="monitoring")] == ["Sở Nội vụ"]
     assert [float(t.value) for t in indicators[1].targets.order_by("source_row")] == [86, 83, 80]
@@ -161,9 +172,10 @@ def test_loading_twice_changes_nothing(demo):
     from cchc_portal.demo import load_demo
 
     def counts():
-        return [m.objects.count() for m in (Agency, AgencyGroup, Alias, Document, Section, Task, Assignment, Indicator, Target, User)] + [
-            Task.history.count(), Assignment.history.count()
-        ]
+        return [
+            m.objects.count()
+            for m in (Agency, AgencyGroup, Alias, Document, Section, Task, Assignment, Indicator, Target, User)
+        ] + [Task.history.count(), Assignment.history.count()]
 
     before = counts()
     load_demo(create_users=True, users_province=TEST_USERS_PROVINCE)

@@ -37,7 +37,15 @@ def test_logged_in_pages_switch_to_english(client, demo):
 
     tasks_page = text(client.get("/tasks/"))
     assert '<html lang="en">' in tasks_page
-    for english in ("My unit's tasks", "Overview", "Documents", "Indicators", "Notifications", "Log out", "Filter tasks"):
+    for english in (
+        "My unit's tasks",
+        "Overview",
+        "Documents",
+        "Indicators",
+        "Notifications",
+        "Log out",
+        "Filter tasks",
+    ):
         assert english in tasks_page, english
     for vietnamese in ("Nhiệm vụ của đơn vị", "Tổng quan", "Đăng xuất", "Lọc nhiệm vụ", "Thông báo"):
         assert vietnamese not in tasks_page, vietnamese
@@ -110,7 +118,15 @@ def parse_po(source: str) -> list[dict]:
     field: tuple[str, str | None] | None = None
 
     def new():
-        return {"msgctxt": None, "msgid": None, "msgid_plural": None, "msgstr": {}, "flags": set(), "obsolete": False, "raw": ""}
+        return {
+            "msgctxt": None,
+            "msgid": None,
+            "msgid_plural": None,
+            "msgstr": {},
+            "flags": set(),
+            "obsolete": False,
+            "raw": "",
+        }
 
     for raw_line in [*source.splitlines(), ""]:
         line = raw_line.strip()

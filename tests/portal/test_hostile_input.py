@@ -41,7 +41,11 @@ class PageParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.current = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action") or "", "fields": {}}
+            self.current = {
+                "method": (attrs.get("method") or "get").lower(),
+                "action": attrs.get("action") or "",
+                "fields": {},
+            }
             self.forms.append(self.current)
         elif tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
@@ -161,8 +165,10 @@ def test_every_portal_parameter_gets_hostile_values_and_never_a_500(client, worl
         if name in LIST_PARAMETERS:
             attack.form("get", reverse(name), {}, LIST_PARAMETERS[name], HOSTILE)
         client.logout()
-    print(f"\nhostile input, portal {name}: {len(attack.parameters)} parameters x {len(HOSTILE)} values, "  # noqa: T201
-          f"{attack.requests} requests, 500s: {len(attack.crashes)}")
+    print(  # noqa: T201 - the counts of the walk, for the note
+        f"\nhostile input, portal {name}: {len(attack.parameters)} parameters x {len(HOSTILE)} values, "
+        f"{attack.requests} requests, 500s: {len(attack.crashes)}"
+    )
     assert not attack.crashes, attack.crashes[:30]
 
 
@@ -190,8 +196,13 @@ def test_every_admin_parameter_gets_hostile_values_and_never_a_500(client, demo,
                 params |= {name for name, _value in parse_qsl(parts.query, keep_blank_values=True)}
         attack.form("get", changelist, {}, sorted(params), HOSTILE)
         for field in model_admin.autocomplete_fields:
-            attack.form("get", reverse("admin:autocomplete"), {"app_label": opts.app_label, "model_name": opts.model_name,
-                                                            "field_name": field}, ["term"], HOSTILE)
+            attack.form(
+                "get",
+                reverse("admin:autocomplete"),
+                {"app_label": opts.app_label, "model_name": opts.model_name, "field_name": field},
+                ["term"],
+                HOSTILE,
+            )
         if username != "admin" and label != "agencies.User":
             client.logout()
             continue  # a province administrator's forms are the superuser's, with fewer choices (the walk checks those)
@@ -203,12 +214,17 @@ def test_every_admin_parameter_gets_hostile_values_and_never_a_500(client, demo,
             response = client.get(url)
             if response.status_code != 200:
                 continue
-            data = {k: v[-1] if len(v) == 1 else v for k, v in form_data(response.content.decode(), replace=("\x01", "\x01")).items()}
+            data = {
+                k: v[-1] if len(v) == 1 else v
+                for k, v in form_data(response.content.decode(), replace=("\x01", "\x01")).items()
+            }
             names = [name for name in data if not re.search(r"-[1-9][0-9]*-", name)]
             attack.form("post", url, data, names, HOSTILE)
         client.logout()
-    print(f"\nhostile input, admin {label}: {len(attack.parameters)} parameters x {len(HOSTILE)} values, "  # noqa: T201
-          f"{attack.requests} requests, 500s: {len(attack.crashes)}")
+    print(  # noqa: T201 - the counts of the walk, for the note
+        f"\nhostile input, admin {label}: {len(attack.parameters)} parameters x {len(HOSTILE)} values, "
+        f"{attack.requests} requests, 500s: {len(attack.crashes)}"
+    )
     assert not attack.crashes, attack.crashes[:30]
 
 

@@ -35,14 +35,23 @@ def post_import(client, model: str, text: str):
 
 def confirm(client, model: str, page):
     app = "agencies" if model in ("agency", "user") else "tasks"
-    return client.post(reverse(f"admin:{app}_{model}_process_import"), {**page.context["confirm_form"].initial, "resource": "0"})
+    return client.post(
+        reverse(f"admin:{app}_{model}_process_import"), {**page.context["confirm_form"].initial, "resource": "0"}
+    )
 
 
 def test_the_group_exists_after_migrate_and_the_demo_reviewers_hold_it(demo):
     group = Group.objects.get(name=PROVINCE_ADMIN_GROUP)
     codes = set(group.permissions.values_list("codename", flat=True))
     assert {"add_user", "change_user", "import_user", "change_agency", "import_task", "import_assignment"} <= codes
-    assert not codes & {"add_group", "change_group", "add_permission", "change_province", "delete_user", "change_periodictask"}
+    assert not codes & {
+        "add_group",
+        "change_group",
+        "add_permission",
+        "change_province",
+        "delete_user",
+        "change_periodictask",
+    }
     for username in ("sonoivu", "vpubnd"):
         user = User.objects.get(username=username)
         assert is_province_admin(user) and user.is_staff and not user.is_superuser
@@ -66,13 +75,17 @@ def test_ticking_is_superuser_on_ones_own_form_does_nothing(client, py_admin):
 
 def test_the_superuser_and_other_provinces_users_are_out_of_reach(client, py_admin):
     admin = User.objects.get(username="admin")
-    tq = User.objects.create_user("tq_staff", agency=Agency.objects.get(province__code="tuyen-quang", name="Sở Nội vụ"), role=Role.STAFF)
+    tq = User.objects.create_user(
+        "tq_staff", agency=Agency.objects.get(province__code="tuyen-quang", name="Sở Nội vụ"), role=Role.STAFF
+    )
     listing = client.get(reverse("admin:agencies_user_changelist")).content.decode()
     assert "sotuphap" in listing and ">admin<" not in listing and "tq_staff" not in listing
     for user in (admin, tq):
         assert client.get(reverse("admin:agencies_user_change", args=[user.pk])).status_code == 302  # "does not exist"
-        response = client.post(reverse("admin:auth_user_password_change", args=[user.pk]),
-                               {"password1": "Mat-khau-moi-2024", "password2": "Mat-khau-moi-2024", "usable_password": "true"})
+        response = client.post(
+            reverse("admin:auth_user_password_change", args=[user.pk]),
+            {"password1": "Mat-khau-moi-2024", "password2": "Mat-khau-moi-2024", "usable_password": "true"},
+        )
         assert response.status_code == 404
     admin.refresh_from_db()
     assert admin.check_password("demo12345")
@@ -95,26 +108,46 @@ def test_a_user_import_row_naming_the_superuser_is_refused_and_nothing_is_writte
 
 def test_adding_a_user_in_another_province_is_refused(client, py_admin):
     tq = Agency.objects.get(province__code="tuyen-quang", name="Sở Nội vụ")
-    data = {"username": "gia_mao", "usable_password": "true", "password1": "Mat-khau-dai-2024", "password2": "Mat-khau-dai-2024",
-            "agency": tq.pk, "role": "reviewer"}
+    data = {
+        "username": "gia_mao",
+        "usable_password": "true",
+        "password1": "Mat-khau-dai-2024",
+        "password2": "Mat-khau-dai-2024",
+        "agency": tq.pk,
+        "role": "reviewer",
+    }
     response = client.post(reverse("admin:agencies_user_add"), data)
     assert response.status_code == 200 and not User.objects.filter(username="gia_mao").exists()
-    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode() or "Select a valid choice" in response.content.decode()
+    assert (
+        "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+        or "Select a valid choice" in response.content.decode()
+    )
 
 
 def test_a_province_admin_creates_a_user_and_makes_a_colleague_province_admin(client, py_admin):
     own = Agency.objects.get(province__code="phu-yen", name="Sở Tư pháp")
-    data = {"username": "canbo_moi", "usable_password": "true", "password1": "Mat-khau-dai-2024", "password2": "Mat-khau-dai-2024",
-            "agency": own.pk, "role": "leader", "province_admin": "on", "email": "moi@example.invalid", "first_name": "Cán bộ",
-            "last_name": "Mới"}
+    data = {
+        "username": "canbo_moi",
+        "usable_password": "true",
+        "password1": "Mat-khau-dai-2024",
+        "password2": "Mat-khau-dai-2024",
+        "agency": own.pk,
+        "role": "leader",
+        "province_admin": "on",
+        "email": "moi@example.invalid",
+        "first_name": "Cán bộ",
+        "last_name": "Mới",
+    }
     response = client.post(reverse("admin:agencies_user_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(username="canbo_moi")
     assert (user.agency, user.role, user.is_staff, user.is_superuser) == (own, "leader", True, False)
     assert is_province_admin(user)
     # …resets its password and deactivates it.
-    client.post(reverse("admin:auth_user_password_change", args=[user.pk]),
-                {"password1": "Mat-khau-khac-2025", "password2": "Mat-khau-khac-2025", "usable_password": "true"})
+    client.post(
+        reverse("admin:auth_user_password_change", args=[user.pk]),
+        {"password1": "Mat-khau-khac-2025", "password2": "Mat-khau-khac-2025", "usable_password": "true"},
+    )
     user.refresh_from_db()
     assert user.check_password("Mat-khau-khac-2025")
     url = reverse("admin:agencies_user_change", args=[user.pk])
@@ -136,7 +169,11 @@ def test_an_account_with_more_rights_than_the_province_admin_is_out_of_reach(cli
 
 def test_import_rows_cannot_move_another_provinces_objects(client, py_admin):
     tq_agency = Agency.objects.get(province__code="tuyen-quang", name="Sở Nội vụ")
-    page = post_import(client, "agency", f"code,tinh,name,kind,level\n{tq_agency.code},phu-yen,Sở Nội vụ bị chiếm,department,province\n")
+    page = post_import(
+        client,
+        "agency",
+        f"code,tinh,name,kind,level\n{tq_agency.code},phu-yen,Sở Nội vụ bị chiếm,department,province\n",
+    )
     assert page.context.get("confirm_form") is None and "ngoài phạm vi quản lý" in page.content.decode()
     tq_agency.refresh_from_db()
     assert tq_agency.province.code == "tuyen-quang"
@@ -147,12 +184,18 @@ def test_import_rows_cannot_move_another_provinces_objects(client, py_admin):
     assert Task.objects.get(pk=tq_task.pk).document.province.code == "tuyen-quang"
     # Moving one's own agency out to another province is refused too (the new values).
     own = Agency.objects.get(province__code="phu-yen", name="Sở Tư pháp")
-    page = post_import(client, "agency", f"code,tinh,name,kind,level\n{own.code},tuyen-quang,Sở Tư pháp,department,province\n")
+    page = post_import(
+        client, "agency", f"code,tinh,name,kind,level\n{own.code},tuyen-quang,Sở Tư pháp,department,province\n"
+    )
     assert page.context.get("confirm_form") is None and "Chỉ được nhập dữ liệu của tỉnh mình" in page.content.decode()
 
 
 def test_a_province_admin_imports_its_own_agencies(client, py_admin):
-    page = post_import(client, "agency", "code,tinh,name,kind,level\npy-trung-tam-so,phu-yen,Trung tâm Chuyển đổi số,public_unit,province\n")
+    page = post_import(
+        client,
+        "agency",
+        "code,tinh,name,kind,level\npy-trung-tam-so,phu-yen,Trung tâm Chuyển đổi số,public_unit,province\n",
+    )
     assert page.context["confirm_form"] is not None
     confirm(client, "agency", page)
     assert Agency.objects.get(code="py-trung-tam-so").province.code == "phu-yen"

@@ -16,7 +16,9 @@ def run_settings(**environ):
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL")}
     env.update(environ)
     code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='cchc_portal.settings'; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)"
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR
+    )
     return result.returncode, result.stdout, result.stderr
 
 

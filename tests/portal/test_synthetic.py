@@ -19,8 +19,16 @@ def test_one_small_province_has_the_expected_shape():
     assert plan.tasks.count() == 60 and plan.sections.count() == 8
     assert Task.objects.filter(document__province__code="tst-01").count() == 60 + 40 * 30 == report.tasks
     # 40 tasks to the communes (lead + 10 members), 20 to the departments (lead + 29 others), 40 × 30 own tasks.
-    assert Assignment.objects.filter(task__document__province__code="tst-01").count() == 40 * 11 + 20 * 30 + 40 * 30 == report.assignments
-    assert ProgressUpdate.objects.filter(assignment__task__document__province__code="tst-01").count() == report.assignments * 12 == report.updates
+    assert (
+        Assignment.objects.filter(task__document__province__code="tst-01").count()
+        == 40 * 11 + 20 * 30 + 40 * 30
+        == report.assignments
+    )
+    assert (
+        ProgressUpdate.objects.filter(assignment__task__document__province__code="tst-01").count()
+        == report.assignments * 12
+        == report.updates
+    )
     reviewer = User.objects.get(username="tst-01-snv")
     assert reviewer.check_password("demo12345") and reviewer.is_reviewer
     done = Assignment.objects.filter(task__document__province__code="tst-01", state="done")

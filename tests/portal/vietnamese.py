@@ -149,7 +149,9 @@ def vocabularies() -> tuple[frozenset[str], frozenset[str]]:
     # The country's directory (issue 12): the data files of agencies and the names of provinces and communes
     # ("UBND xã Ngọc Long" is no English "long").
     for path in sorted((Path(settings.BASE_DIR) / "agencies" / "data").glob("*.toml")):
-        vietnamese |= {w for line in path.read_text(encoding="utf-8").splitlines() if not line.isascii() for w in _words(line)}
+        vietnamese |= {
+            w for line in path.read_text(encoding="utf-8").splitlines() if not line.isascii() for w in _words(line)
+        }
     import vietnam_provinces
 
     for unit in [*vietnam_provinces.Province.iter_all(), *vietnam_provinces.Ward.iter_all()]:

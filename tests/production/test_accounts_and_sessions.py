@@ -24,11 +24,19 @@ def test_a_user_changes_their_password_with_12_characters_at_least(client, staff
     client.force_login(staff)
     page = client.get(reverse("password_change")).content.decode()
     assert "Đổi mật khẩu" in page and "ít nhất 12 ký tự" in page
-    short = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Ngan-123", "new_password2": "Ngan-123"})
+    short = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Ngan-123", "new_password2": "Ngan-123"}
+    )
     assert "quá ngắn" in short.content.decode() or "ít nhất 12" in short.content.decode()
-    common = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "password1234", "new_password2": "password1234"})
+    common = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "password1234", "new_password2": "password1234"},
+    )
     assert "quá phổ biến" in common.content.decode() or "phổ biến" in common.content.decode()
-    done = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Sở-Tư-pháp-2024!", "new_password2": "Sở-Tư-pháp-2024!"})
+    done = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Sở-Tư-pháp-2024!", "new_password2": "Sở-Tư-pháp-2024!"},
+    )
     assert done.status_code == 302 and done["Location"] == reverse("password_change_done")
     staff.refresh_from_db()
     assert staff.check_password("Sở-Tư-pháp-2024!")
@@ -50,7 +58,10 @@ def test_a_forgotten_password_is_reset_by_e_mail_once(client, staff, settings):
     form = client.get(link, follow=True)
     assert "Đặt mật khẩu mới" in form.content.decode()
     post_to = form.redirect_chain[-1][0] if form.redirect_chain else link
-    assert client.post(post_to, {"new_password1": "Mật-khẩu-mới-2025", "new_password2": "Mật-khẩu-mới-2025"}).status_code == 302
+    assert (
+        client.post(post_to, {"new_password1": "Mật-khẩu-mới-2025", "new_password2": "Mật-khẩu-mới-2025"}).status_code
+        == 302
+    )
     staff.refresh_from_db()
     assert staff.check_password("Mật-khẩu-mới-2025")
     again = client.get(link, follow=True).content.decode()

@@ -106,7 +106,14 @@ def pinned(name: str) -> set[str]:
 
 def test_requirements_are_pinned_and_production_carries_no_test_tools():
     production, development = pinned("requirements.txt"), pinned("requirements-dev.txt")
-    assert {"django-csp", "django-axes", "django-ipware", "gunicorn", "whitenoise", "django-permissions-policy"} <= production
+    assert {
+        "django-csp",
+        "django-axes",
+        "django-ipware",
+        "gunicorn",
+        "whitenoise",
+        "django-permissions-policy",
+    } <= production
     assert {"pytest", "pytest-django", "playwright", "hypothesis", "ruff", "pyyaml", "time-machine"} <= development
     assert not production & {"pytest", "pytest-django", "pytest-xdist", "playwright", "hypothesis", "ruff", "aiosmtpd"}
     assert (BASE_DIR / "requirements-dev.txt").read_text().splitlines()[1] == "-r requirements.txt"

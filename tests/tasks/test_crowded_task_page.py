@@ -16,7 +16,13 @@ def test_others_parts_show_only_their_latest_reports_when_many_agencies_share_a_
     part = task.assignments.filter(role="cooperating").select_related("agency").first()
     author = User.objects.create_user("coop", agency=part.agency, role="staff")
     for month in range(1, 7):
-        ProgressUpdate.objects.create(assignment=part, author=author, state=WorkState.IN_PROGRESS, progress=month * 10, note=f"Báo cáo tháng {month}")
+        ProgressUpdate.objects.create(
+            assignment=part,
+            author=author,
+            state=WorkState.IN_PROGRESS,
+            progress=month * 10,
+            note=f"Báo cáo tháng {month}",
+        )
     client.force_login(User.objects.get(username="sonoivu"))
     page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
     assert "Báo cáo tháng 6" in page and "Báo cáo tháng 4" in page
@@ -33,7 +39,9 @@ def test_a_part_with_years_of_reports_reads_only_those_it_shows(client, demo, mo
     part = task.assignments.get(role="lead")
     author = User.objects.get(username="sotuphap")
     for n in range(1, 31):
-        ProgressUpdate.objects.create(assignment=part, author=author, state=WorkState.IN_PROGRESS, progress=n, note=f"Báo cáo số {n:02d}")
+        ProgressUpdate.objects.create(
+            assignment=part, author=author, state=WorkState.IN_PROGRESS, progress=n, note=f"Báo cáo số {n:02d}"
+        )
     loaded = []
     original = ProgressUpdate.from_db.__func__
 

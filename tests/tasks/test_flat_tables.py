@@ -31,7 +31,10 @@ def export(client, model: str, query: str = "") -> list[tuple]:
 
 
 def import_csv(client, model: str, text: str):
-    page = client.post(reverse(f"admin:tasks_{model}_import"), {"format": "1", "resource": "0", "import_file": SimpleUploadedFile("x.csv", text.encode())})
+    page = client.post(
+        reverse(f"admin:tasks_{model}_import"),
+        {"format": "1", "resource": "0", "import_file": SimpleUploadedFile("x.csv", text.encode())},
+    )
     return page
 
 
@@ -59,7 +62,9 @@ def test_assignment_import_previews_updates_and_records_history(admin_client):
     assert page.status_code == 200 and page.context["confirm_form"] is not None
     assignment.refresh_from_db()
     assert assignment.progress == 0  # the preview wrote nothing
-    admin_client.post(reverse("admin:tasks_assignment_process_import"), {**page.context["confirm_form"].initial, "resource": "0"})
+    admin_client.post(
+        reverse("admin:tasks_assignment_process_import"), {**page.context["confirm_form"].initial, "resource": "0"}
+    )
     assignment.refresh_from_db()
     assert (assignment.state, assignment.progress, assignment.version) == ("in_progress", 60, version + 1)
     assert assignment.history.first().history_user.username == "admin"
@@ -79,6 +84,8 @@ def test_editing_a_deadline_text_rereads_the_due_date(admin_client):
     task = Task.objects.get(document__number="275/KH-UBND", section__number="II", number="1")
     text = f"id,van_ban_id,number,title,deadline_text,due_date\n{task.pk},{task.document_id},1,{task.title},Quý II/2024,31/03/2024\n"
     page = import_csv(admin_client, "task", text)
-    admin_client.post(reverse("admin:tasks_task_process_import"), {**page.context["confirm_form"].initial, "resource": "0"})
+    admin_client.post(
+        reverse("admin:tasks_task_process_import"), {**page.context["confirm_form"].initial, "resource": "0"}
+    )
     task.refresh_from_db()
     assert (task.deadline_text, task.due_date.isoformat()) == ("Quý II/2024", "2024-06-30")

@@ -23,7 +23,13 @@ DUE = D(2024, 3, 31)
         (WorkState.IN_PROGRESS, None, DUE, D(2024, 4, 1), OfficialStatus.OVERDUE),
         (WorkState.DONE, D(2024, 3, 31), DUE, D(2024, 6, 1), OfficialStatus.DONE_ON_TIME),
         (WorkState.DONE, D(2024, 4, 2), DUE, D(2024, 6, 1), OfficialStatus.DONE_LATE),
-        (WorkState.IN_PROGRESS, None, None, D(2030, 1, 1), OfficialStatus.IN_PROGRESS),  # ongoing tasks are never overdue
+        (
+            WorkState.IN_PROGRESS,
+            None,
+            None,
+            D(2030, 1, 1),
+            OfficialStatus.IN_PROGRESS,
+        ),  # ongoing tasks are never overdue
         (WorkState.DONE, D(2030, 1, 1), None, D(2030, 1, 1), OfficialStatus.DONE_ON_TIME),
     ],
 )
@@ -75,7 +81,9 @@ def test_changes_are_recorded_with_before_and_after(justice_task, justice, staff
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="aăâđeêoôơuưy ÀẢÃáạ\u0301\u0323 ,.-&\n\tSởNộiVụ", max_size=25), min_size=6, max_size=6))
+@given(
+    st.lists(st.text(alphabet="aăâđeêoôơuưy ÀẢÃáạ\u0301\u0323 ,.-&\n\tSởNộiVụ", max_size=25), min_size=6, max_size=6)
+)
 def test_search_text_is_the_fold_of_the_fields_joined(fields):
     """Fields are folded apart (agency and deadline cells through a cache); the result is fold() of the whole."""
     assert task_search_text(*fields) == fold(" ".join(fields))

@@ -272,12 +272,16 @@ def test_reviewers_report_on_their_own_agencys_work_like_any_agency(client, revi
     assert fresh(part).state == WorkState.IN_PROGRESS
 
 
-def test_four_eyes_a_reviewer_cannot_decide_on_a_report_of_its_own_agency_or_pen(client, home_affairs, reviewer, justice_task):
+def test_four_eyes_a_reviewer_cannot_decide_on_a_report_of_its_own_agency_or_pen(
+    client, home_affairs, reviewer, justice_task
+):
     """Sở Nội vụ reports on its own task: one of its reviewers cannot accept it; a reviewer of Văn phòng UBND can."""
     from agencies.models import Role
     from tasks.models import ProgressUpdate
 
-    own = Assignment.objects.create(task=justice_task, agency=home_affairs, role="cooperating", review_state=ReviewState.SUBMITTED)
+    own = Assignment.objects.create(
+        task=justice_task, agency=home_affairs, role="cooperating", review_state=ReviewState.SUBMITTED
+    )
     ProgressUpdate.objects.create(assignment=own, author=reviewer, state=WorkState.IN_PROGRESS, progress=50)
     client.force_login(reviewer)
     decide(client, own, ReviewDecision.ACCEPTED)

@@ -217,7 +217,11 @@ def _with_member(content: bytes, name: str, data: bytes = b"x", declared: int | 
         ("so-lieu.xlsx", _with_member(xlsx_bytes(), "xl/vbaProject.bin"), "có chứa macro"),
         ("bao-cao.docx", _with_member(docx_bytes(), "word/vbaProject.bin"), "có chứa macro"),
         ("bang-cu.xls", ole_bytes() + "_VBA_PROJECT_CUR".encode("utf-16-le"), "có chứa macro"),
-        ("bao-cao.docx", _with_member(docx_bytes(), "word/media/big.bin", declared=4_000_000_000), "giải nén ra quá lớn"),
+        (
+            "bao-cao.docx",
+            _with_member(docx_bytes(), "word/media/big.bin", declared=4_000_000_000),
+            "giải nén ra quá lớn",
+        ),
     ],
 )
 def test_macro_files_and_zip_bombs_are_refused_as_the_appendix_import_refuses_them(name, content, message):

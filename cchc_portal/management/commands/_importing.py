@@ -26,16 +26,36 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--json", action="store_true", help="In bản xem trước dạng JSON.")
         if self.kind == "tasks":
             parser.add_argument(
-                "--same-task", type=int, action="append", default=[], metavar="HÀNG",
+                "--same-task",
+                type=int,
+                action="append",
+                default=[],
+                metavar="HÀNG",
                 help="Hàng của tệp sửa tên một nhiệm vụ đã có báo cáo: vẫn là nhiệm vụ đó (có thể lặp lại).",
             )
             parser.add_argument(
-                "--new-task", type=int, action="append", default=[], metavar="HÀNG",
+                "--new-task",
+                type=int,
+                action="append",
+                default=[],
+                metavar="HÀNG",
                 help="Hàng của tệp đứng chỗ một nhiệm vụ đã có báo cáo: là nhiệm vụ mới (có thể lặp lại).",
             )
 
-    def handle(self, *args, file: str, document: str, province: str | None, year: int | None, dry_run: bool, json: bool, **options):
-        choices = {row: "same" for row in options.get("same_task") or []} | {row: "new" for row in options.get("new_task") or []}
+    def handle(
+        self,
+        *args,
+        file: str,
+        document: str,
+        province: str | None,
+        year: int | None,
+        dry_run: bool,
+        json: bool,
+        **options,
+    ):
+        choices = {row: "same" for row in options.get("same_task") or []} | {
+            row: "new" for row in options.get("new_task") or []
+        }
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}.")

@@ -10,10 +10,14 @@ class Command(ImportCommand):
     def print_summary(self, payload: dict) -> None:
         sections = payload["sections"]
         tasks = sum(len(s["tasks"]) for s in sections)
-        self.stdout.write(f"Văn bản {payload['document']}: {len([s for s in sections if s['number']])} mục, {tasks} nhiệm vụ.")
+        self.stdout.write(
+            f"Văn bản {payload['document']}: {len([s for s in sections if s['number']])} mục, {tasks} nhiệm vụ."
+        )
         for section in sections:
             if section["number"]:
                 self.stdout.write(f"{section['number']}. {section['title']} ({len(section['tasks'])} nhiệm vụ)")
             for task in section["tasks"]:
                 due = task["due_date"] or "—"
-                self.stdout.write(f"  {task['number']:>5}  {task['title'][:70]}  | chủ trì: {', '.join(task['lead'])} | hạn: {task['deadline_text']} ({due})")
+                self.stdout.write(
+                    f"  {task['number']:>5}  {task['title'][:70]}  | chủ trì: {', '.join(task['lead'])} | hạn: {task['deadline_text']} ({due})"
+                )

@@ -13,11 +13,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-users", action="store_true", help="Không tạo tài khoản demo.")
         parser.add_argument("--users", action="store_true", help="Tạo tài khoản demo kể cả khi DEMO_MODE=False.")
         parser.add_argument(
-            "--no-living-year", action="store_true",
+            "--no-living-year",
+            action="store_true",
             help="Không tạo kế hoạch năm nay của Đắk Lắk cùng một năm báo cáo mẫu (mặc định: có, ở chế độ demo).",
         )
         parser.add_argument(
-            "--demo-provinces-only", action="store_true",
+            "--demo-provinces-only",
+            action="store_true",
             help="Chỉ nạp danh mục của các tỉnh dùng trong dữ liệu mẫu (nhanh hơn); mặc định nạp cả nước.",
         )
 
@@ -38,7 +40,11 @@ class Command(BaseCommand):
             living = live_now((FIXTURES / "kh-275-phu-luc.xlsx").read_bytes())
             self.stdout.write(
                 f"Kế hoạch {living.document.number} năm {living.document.year} của Đắk Lắk: {living.tasks} nhiệm vụ"
-                + ("" if living.skipped else f", {living.updates} báo cáo tiến độ, {living.returned} lần trả lại, "
-                   f"{living.extensions} đề nghị gia hạn")
+                + (
+                    ""
+                    if living.skipped
+                    else f", {living.updates} báo cáo tiến độ, {living.returned} lần trả lại, "
+                    f"{living.extensions} đề nghị gia hạn"
+                )
                 + "."
             )
