@@ -18,7 +18,7 @@ from agencies.resolver import Resolved, Resolver
 from core.text import fold
 from indicators.models import Direction, IndexKind, Indicator, IndicatorParty, PartyRole, Target, TargetScope
 from plans.models import Document
-from plans.tables import IndicatorTable, RowMessage
+from plans.tables import IndicatorItem, IndicatorTable, RowMessage
 
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)")
 
@@ -146,77 +146,89 @@ def _same_as_parent(text: str) -> bool:
     return text.strip() in ("", "-", "–")
 
 
+def _unknown_unit_warnings(row: int, resolved: list[Resolved]) -> list[str]:
+    """One warning per unresolved unit of a row, in cell order (duplicates kept)."""
+    return [
+        _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": row, "name": r.text}
+        for r in resolved
+        if not r.known
+    ]
+
+
+def _subrow_targets(
+    item: IndicatorItem, implementing: list[Resolved], resolver: Resolver, item_warnings: list[str]
+) -> list[PreviewTarget]:
+    """The targets of an item's sub-rows; a value that is not a number adds a warning to ``item_warnings``."""
+    targets: list[PreviewTarget] = []
+    for sub in item.subrows:
+        own = getattr(sub, "implementing", "")
+        applies = resolver.resolve_cell(sub.applies_to)
+        if not (len(applies) == 1 and applies[0].known):
+            applies = resolver.resolve_cell(own) if not _same_as_parent(own) else implementing
+        value = parse_value(sub.value)
+        if value is None and sub.value.strip():
+            item_warnings.append(
+                _("Hàng %(row)s: giá trị '%(value)s' không phải là số.") % {"row": sub.row, "value": sub.value}
+            )
+        targets.append(
+            PreviewTarget(
+                sub.row,
+                sub.applies_to,
+                [r for r in applies if r.known],
+                sub.value,
+                value,
+                sub.unit or item.unit,
+                sub.year,
+            )
+        )
+    return targets
+
+
+def _preview_indicator(item: IndicatorItem, resolver: Resolver, warnings: list[RowMessage]) -> PreviewIndicator:
+    """Resolve one table item into a preview indicator; table-level warnings are appended to ``warnings``."""
+    monitoring = resolver.resolve_cell(item.monitoring)
+    implementing = resolver.resolve_cell(item.implementing)
+    item_warnings = list(item.warnings)
+    item_warnings.extend(_unknown_unit_warnings(item.row, [*monitoring, *implementing]))
+    targets = _subrow_targets(item, implementing, resolver, item_warnings)
+    if not item.subrows and (item.target or item.target_in_text):
+        value = parse_value(item.target)
+        targets.append(
+            PreviewTarget(item.row, "", [r for r in implementing if r.known], item.target, value, item.unit, item.year)
+        )
+    for text in {r.text for r in (*monitoring, *implementing) if not r.known}:
+        warnings.append(
+            RowMessage(
+                item.row,
+                _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": text},
+            )
+        )
+    return PreviewIndicator(
+        row=item.row,
+        number=item.number,
+        name=item.name,
+        unit=item.unit,
+        target_text=item.target,
+        direction=guess_direction(item.name),
+        monitoring_text=item.monitoring,
+        implementing_text=item.implementing,
+        monitoring=monitoring,
+        implementing=implementing,
+        targets=targets,
+        target_in_text=item.target_in_text,
+        warnings=item_warnings,
+        index=guess_index(item.name),
+        cumulative=guess_cumulative(item.name, item.unit),
+    )
+
+
 def build_preview(
     document: Document, table: IndicatorTable, *, resolver: Resolver | None = None
 ) -> IndicatorImportPreview:
     """Resolve every unit and read every value; nothing is written."""
     resolver = resolver or Resolver.for_document(document)
-    indicators: list[PreviewIndicator] = []
     warnings = list(table.warnings)
-    for item in table.items:
-        monitoring = resolver.resolve_cell(item.monitoring)
-        implementing = resolver.resolve_cell(item.implementing)
-        item_warnings = list(item.warnings)
-        for r in (*monitoring, *implementing):
-            if not r.known:
-                item_warnings.append(
-                    _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": r.text}
-                )
-        targets: list[PreviewTarget] = []
-        for sub in item.subrows:
-            own = getattr(sub, "implementing", "")
-            applies = resolver.resolve_cell(sub.applies_to)
-            if not (len(applies) == 1 and applies[0].known):
-                applies = resolver.resolve_cell(own) if not _same_as_parent(own) else implementing
-            value = parse_value(sub.value)
-            if value is None and sub.value.strip():
-                item_warnings.append(
-                    _("Hàng %(row)s: giá trị '%(value)s' không phải là số.") % {"row": sub.row, "value": sub.value}
-                )
-            targets.append(
-                PreviewTarget(
-                    sub.row,
-                    sub.applies_to,
-                    [r for r in applies if r.known],
-                    sub.value,
-                    value,
-                    sub.unit or item.unit,
-                    sub.year,
-                )
-            )
-        if not item.subrows and (item.target or item.target_in_text):
-            value = parse_value(item.target)
-            targets.append(
-                PreviewTarget(
-                    item.row, "", [r for r in implementing if r.known], item.target, value, item.unit, item.year
-                )
-            )
-        for text in {r.text for r in (*monitoring, *implementing) if not r.known}:
-            warnings.append(
-                RowMessage(
-                    item.row,
-                    _("Hàng %(row)s: chưa xác định được cơ quan '%(name)s'.") % {"row": item.row, "name": text},
-                )
-            )
-        indicators.append(
-            PreviewIndicator(
-                row=item.row,
-                number=item.number,
-                name=item.name,
-                unit=item.unit,
-                target_text=item.target,
-                direction=guess_direction(item.name),
-                monitoring_text=item.monitoring,
-                implementing_text=item.implementing,
-                monitoring=monitoring,
-                implementing=implementing,
-                targets=targets,
-                target_in_text=item.target_in_text,
-                warnings=item_warnings,
-                index=guess_index(item.name),
-                cumulative=guess_cumulative(item.name, item.unit),
-            )
-        )
+    indicators = [_preview_indicator(item, resolver, warnings) for item in table.items]
     return IndicatorImportPreview(document, indicators, list(table.errors), warnings)
 
 
