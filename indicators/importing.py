@@ -7,6 +7,7 @@ everything in one transaction. A target written inside a sentence is kept as tex
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -249,56 +250,85 @@ def apply_preview(preview: IndicatorImportPreview) -> int:
     existing = {(i.number, fold(i.name)): i for i in document.indicators.all()}
     written = 0
     for order, pi in enumerate(preview.indicators):
-        indicator = existing.pop((pi.number, fold(pi.name)), None) or Indicator(
-            document=document, cumulative=pi.cumulative
-        )
-        indicator.number, indicator.name, indicator.unit, indicator.order = pi.number, pi.name, pi.unit, order
-        indicator.target_text, indicator.direction = pi.target_text[:255], pi.direction
-        indicator.monitoring_text, indicator.implementing_text = pi.monitoring_text, pi.implementing_text
-        indicator.target_in_text, indicator.source_row = pi.target_in_text, pi.row
-        indicator.index = indicator.index or pi.index
-        indicator.save()
+        indicator = _save_indicator(document, existing, pi, order)
         indicator.parties.all().delete()
-        old_targets: dict[tuple, list[Target]] = {}
-        for target in indicator.targets.all():
-            key = _target_key(target.agency_id, target.group_id, target.applies_to_text, target.year)
-            old_targets.setdefault(key, []).append(target)
-        parties = [
-            IndicatorParty(indicator=indicator, role=role, agency=r.agency, group=r.group)
-            for role, resolved in ((PartyRole.MONITORING, pi.monitoring), (PartyRole.IMPLEMENTING, pi.implementing))
-            for r in resolved
-            if r.known
-        ]
-        IndicatorParty.objects.bulk_create(parties)
-        for pt in pi.targets:
-            for scope, agency, group in _scopes(pt.applies_to):
-                key = _target_key(
-                    agency.pk if agency else None,
-                    group.pk if group else None,
-                    pt.applies_to_text[:255],
-                    pt.year or year,
-                )
-                same = old_targets.get(key)
-                target = same.pop(0) if same else Target(indicator=indicator)
-                target.scope, target.agency, target.group = scope, agency, group
-                target.applies_to_text, target.year, target.value = pt.applies_to_text[:255], pt.year or year, pt.value
-                target.value_text, target.unit, target.direction, target.source_row = (
-                    pt.value_text[:100],
-                    pt.unit,
-                    pi.direction,
-                    pt.row,
-                )
-                target.save()
+        old_targets = _old_targets(indicator)
+        _create_parties(indicator, pi)
+        _save_targets(indicator, pi, old_targets, year)
         gone = [t.pk for targets in old_targets.values() for t in targets]
         if gone:
             Target.objects.filter(pk__in=gone, measurements__isnull=True).delete()
         written += 1
-    for leftover in existing.values():
+    _delete_leftovers(existing.values())
+    return written
+
+
+def _save_indicator(
+    document: Document, existing: dict[tuple, Indicator], pi: PreviewIndicator, order: int
+) -> Indicator:
+    """Save the indicator matching ``pi`` (taken out of ``existing``, or new) with the preview's fields."""
+    indicator = existing.pop((pi.number, fold(pi.name)), None) or Indicator(document=document, cumulative=pi.cumulative)
+    indicator.number, indicator.name, indicator.unit, indicator.order = pi.number, pi.name, pi.unit, order
+    indicator.target_text, indicator.direction = pi.target_text[:255], pi.direction
+    indicator.monitoring_text, indicator.implementing_text = pi.monitoring_text, pi.implementing_text
+    indicator.target_in_text, indicator.source_row = pi.target_in_text, pi.row
+    indicator.index = indicator.index or pi.index
+    indicator.save()
+    return indicator
+
+
+def _old_targets(indicator: Indicator) -> dict[tuple, list[Target]]:
+    """The indicator's current targets, grouped by their match key."""
+    old_targets: dict[tuple, list[Target]] = {}
+    for target in indicator.targets.all():
+        key = _target_key(target.agency_id, target.group_id, target.applies_to_text, target.year)
+        old_targets.setdefault(key, []).append(target)
+    return old_targets
+
+
+def _create_parties(indicator: Indicator, pi: PreviewIndicator) -> None:
+    """Create the monitoring and implementing units resolved in the preview."""
+    parties = [
+        IndicatorParty(indicator=indicator, role=role, agency=r.agency, group=r.group)
+        for role, resolved in ((PartyRole.MONITORING, pi.monitoring), (PartyRole.IMPLEMENTING, pi.implementing))
+        for r in resolved
+        if r.known
+    ]
+    IndicatorParty.objects.bulk_create(parties)
+
+
+def _save_targets(
+    indicator: Indicator, pi: PreviewIndicator, old_targets: dict[tuple, list[Target]], year: int
+) -> None:
+    """Save the preview's targets, reusing (and taking out of ``old_targets``) those that match."""
+    for pt in pi.targets:
+        for scope, agency, group in _scopes(pt.applies_to):
+            key = _target_key(
+                agency.pk if agency else None,
+                group.pk if group else None,
+                pt.applies_to_text[:255],
+                pt.year or year,
+            )
+            same = old_targets.get(key)
+            target = same.pop(0) if same else Target(indicator=indicator)
+            target.scope, target.agency, target.group = scope, agency, group
+            target.applies_to_text, target.year, target.value = pt.applies_to_text[:255], pt.year or year, pt.value
+            target.value_text, target.unit, target.direction, target.source_row = (
+                pt.value_text[:100],
+                pt.unit,
+                pi.direction,
+                pt.row,
+            )
+            target.save()
+
+
+def _delete_leftovers(leftovers: Iterable[Indicator]) -> None:
+    """Delete the document's indicators absent from the preview, unless they have measurements."""
+    for leftover in leftovers:
         if not leftover.measurements.exists():
             leftover.targets.all().delete()
             leftover.parties.all().delete()
             leftover.delete()
-    return written
 
 
 def _target_key(agency_id: int | None, group_id: int | None, applies_to_text: str, year: int) -> tuple:
