@@ -63,6 +63,13 @@ def _take_over(model, province: Province, row: dict) -> None:
 
 
 def load_agencies(data: dict, report: DemoReport) -> None:
+    provinces = _load_provinces(data, report)
+    agencies = _load_agency_rows(data, provinces, report)
+    _load_groups_and_aliases(data, provinces, agencies, report)
+
+
+def _load_provinces(data: dict, report: DemoReport) -> dict[str, Province]:
+    """Create or update the demo provinces, then link their successors; return them by code."""
     provinces = {}
     for row in data["provinces"]:
         province, _ = Province.objects.update_or_create(
@@ -78,7 +85,11 @@ def load_agencies(data: dict, report: DemoReport) -> None:
         if row.get("successor"):
             Province.objects.filter(code=row["code"]).update(successor=provinces[row["successor"]])
     report.provinces = len(provinces)
+    return provinces
 
+
+def _load_agency_rows(data: dict, provinces: dict[str, Province], report: DemoReport) -> dict[str, Agency]:
+    """Create or update the demo agencies, then link parents and successors; return them by key."""
     agencies: dict[str, Agency] = {}
     for row in data["agencies"]:
         _take_over(Agency, provinces[row["province"]], row)
@@ -100,7 +111,13 @@ def load_agencies(data: dict, report: DemoReport) -> None:
         if links:
             Agency.objects.filter(pk=agencies[row["key"]].pk).update(**links)
     report.agencies = len(agencies)
+    return agencies
 
+
+def _load_groups_and_aliases(
+    data: dict, provinces: dict[str, Province], agencies: dict[str, Agency], report: DemoReport
+) -> None:
+    """Create or update the demo agency groups and their members, then add the missing aliases."""
     # Aliases: the first writer of a key wins, in the fixture's order (groups first); one query to know
     # which keys exist, one bulk insert for the new ones.
     known = set(Alias.objects.values_list("province_id", "key"))

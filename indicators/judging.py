@@ -300,11 +300,7 @@ class _Judge:
                 colour=Colour.GREY,
                 note=_("Chưa xác định được nhóm cơ quan mà mục tiêu áp dụng."),
             )
-        own = [m for m in self.measurements.get((indicator.pk, agency_id), ()) if m.target_id in (None, t.pk)]
-        in_period = [m for m in own if t.start <= m.period_end <= t.end]
-        accepted = [m for m in in_period if m.state == MeasurementState.ACCEPTED]
-        pending = next((m for m in reversed(in_period) if m.state == MeasurementState.SUBMITTED), None)
-        returned = next((m for m in reversed(in_period) if m.state == MeasurementState.RETURNED), None)
+        own, accepted, pending, returned = self._own_values(t, agency_id)
         extra = {"pending": pending, "returned": returned}
 
         province_id = indicator.document.province_id
@@ -326,14 +322,7 @@ class _Judge:
         extra["index_result"] = official
 
         if value is None:
-            if self.today < t.start:
-                note = _("Kỳ đánh giá chưa bắt đầu.")
-            elif pending:
-                note = _("Có số liệu đang chờ đơn vị theo dõi xác nhận.")
-            elif returned:
-                note = _("Số liệu đã bị trả lại; chờ đơn vị báo cáo lại.")
-            else:
-                note = _("Chưa có số liệu được xác nhận.")
+            note = self._no_value_note(t, pending, returned)
             return Judgement(
                 **base, latest=None, value=None, verdict=Verdict.NO_DATA, colour=Colour.GREY, note=note, **extra
             )
@@ -349,16 +338,42 @@ class _Judge:
 
         final = official is not None or self.today > t.end or (latest is not None and latest.period_end >= t.end)
         if final:
-            met = satisfies(value, reference, t.direction)
-            return Judgement(
-                **base,
-                latest=latest,
-                value=value,
-                verdict=Verdict.MET if met else Verdict.NOT_MET,
-                colour=Colour.GREEN if met else Colour.RED,
-                **extra,
-            )
+            return self._final(t, value, reference, base, latest, extra)
         return self._running(t, accepted, value, reference, base, latest, extra)
+
+    def _own_values(
+        self, t: Target, agency_id: int | None
+    ) -> tuple[list[Measurement], list[Measurement], Measurement | None, Measurement | None]:
+        """Return the target's own measurements, the accepted ones of its period, the newest submitted and returned."""
+        own = [m for m in self.measurements.get((t.indicator.pk, agency_id), ()) if m.target_id in (None, t.pk)]
+        in_period = [m for m in own if t.start <= m.period_end <= t.end]
+        accepted = [m for m in in_period if m.state == MeasurementState.ACCEPTED]
+        pending = next((m for m in reversed(in_period) if m.state == MeasurementState.SUBMITTED), None)
+        returned = next((m for m in reversed(in_period) if m.state == MeasurementState.RETURNED), None)
+        return own, accepted, pending, returned
+
+    def _no_value_note(self, t: Target, pending: Measurement | None, returned: Measurement | None) -> str:
+        """Return the note explaining why a target has no value yet."""
+        if self.today < t.start:
+            return _("Kỳ đánh giá chưa bắt đầu.")
+        if pending:
+            return _("Có số liệu đang chờ đơn vị theo dõi xác nhận.")
+        if returned:
+            return _("Số liệu đã bị trả lại; chờ đơn vị báo cáo lại.")
+        return _("Chưa có số liệu được xác nhận.")
+
+    @staticmethod
+    def _final(t: Target, value, reference, base, latest, extra) -> Judgement:
+        """Return the met / not met judgement of a target whose value is final."""
+        met = satisfies(value, reference, t.direction)
+        return Judgement(
+            **base,
+            latest=latest,
+            value=value,
+            verdict=Verdict.MET if met else Verdict.NOT_MET,
+            colour=Colour.GREEN if met else Colour.RED,
+            **extra,
+        )
 
     def _previous(self, t: Target, own: list[Measurement], province_id: int, agency_id: int | None) -> Decimal | None:
         """Return last year's value: the index result of the year before, else the last accepted value of that year."""

@@ -162,6 +162,19 @@ def report_measurement(
         raise PermissionDenied
     if not target.start <= period_end <= target.end:
         raise ValidationError(_("Kỳ báo cáo phải nằm trong kỳ của mục tiêu."))
+    measurement = _measurement_to_report(target, agency, period_end)
+    if not evidence and not measurement.evidence:
+        raise ValidationError(_("Cần đính kèm tài liệu kiểm chứng."))
+    measurement.value, measurement.note = value, note
+    measurement.state = MeasurementState.SUBMITTED
+    measurement.reported_by, measurement.reported_at = user, timezone.now()
+    measurement.reviewed_by, measurement.reviewed_at = None, None
+    _save_report(measurement, evidence, evidence_extension)
+    return measurement
+
+
+def _measurement_to_report(target: Target, agency: Agency | None, period_end: datetime.date) -> Measurement:
+    """Return the locked measurement of that period to replace, or a new one; refuse an accepted one."""
     line = target if _needs_target_line(target, agency) else None
     measurement = (
         Measurement.objects.select_for_update(of=("self",))
@@ -184,12 +197,11 @@ def report_measurement(
             period_start=target.start,
             period_end=period_end,
         )
-    if not evidence and not measurement.evidence:
-        raise ValidationError(_("Cần đính kèm tài liệu kiểm chứng."))
-    measurement.value, measurement.note = value, note
-    measurement.state = MeasurementState.SUBMITTED
-    measurement.reported_by, measurement.reported_at = user, timezone.now()
-    measurement.reviewed_by, measurement.reviewed_at = None, None
+    return measurement
+
+
+def _save_report(measurement: Measurement, evidence, evidence_extension: str) -> None:
+    """Store the evidence file, if any, and save the measurement; no orphan file is left on failure."""
     with removed_on_failure() as saved:  # a refused or rolled-back report leaves no orphan file
         if evidence:
             measurement.evidence_name = clean_name(evidence.name or "")
@@ -202,7 +214,6 @@ def report_measurement(
             raise ValidationError(
                 _("Số liệu kỳ này vừa được gửi từ một phiên làm việc khác. Hãy tải lại trang để xem, rồi sửa nếu cần.")
             ) from None
-    return measurement
 
 
 def _lock(measurement: Measurement) -> Measurement:
