@@ -1,7 +1,7 @@
 """The country's directory: load time and counts, and how many agency cells of real appendices resolve alone.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cchc_dir python bench/directory.py --load
-    python bench/directory.py --cells ../shared/realdata        # after load_demo (the whole country) in DATABASE_URL
+    python bench/directory.py --cells bench/data/realdata       # after load_demo (the whole country) in DATABASE_URL
 
 --load migrates an empty database of its own (``<DATABASE_URL>_bench``, dropped at the end), loads the directory
 twice and prints the time of each load next to a baseline measured in the same run: bulk-inserting as many bare

@@ -1,4 +1,4 @@
-"""Measure: the share of fields of the real 2025 appendices (../shared/realdata/) the reader reads without a flag.
+"""Measure: the share of fields of the real 2025 appendices (bench/data/realdata/) the reader reads without a flag.
 
     python bench/realdata.py [--code /work/main]      # --code: measure another checkout's reader (the "before")
 
@@ -6,7 +6,7 @@ Each appendix is kept there as text: a table starts at a line "|", cells are sep
 with two "|" lines in a row. The script turns it into rows, guesses the table's kind, parses it and counts, for
 every task, its title, lead agency, cooperating agency and deadline, and for every indicator its name, unit, target
 and units: a field counts as read when it is not empty and no warning of its row, no deadline doubt and no refusal
-flags it. The benchmark may read /work/shared; the tests never do. No database.
+flags it. The tests never read these files. No database.
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REALDATA = Path(os.environ.get("REALDATA", ROOT.parent / "shared" / "realdata"))
-if not REALDATA.is_dir():
-    REALDATA = Path("/work/shared/realdata")
+REALDATA = Path(os.environ.get("REALDATA", ROOT / "bench" / "data" / "realdata"))
 
 # What a person reading each appendix finds in it (counted by hand): the denominator, so that a reader that drops
 # rows or refuses a table scores less.
