@@ -253,11 +253,24 @@ def newest_per_part(queryset, key: str, ids: list[int], limit: int, order: list[
     model = queryset.model
     if connection.vendor == "postgresql":
         sql = _lateral_sql(model, key, order, _CREATED_SQL[created])
-        return queryset.filter(pk__in=RawSQL(sql, [list(ids), limit]))  # noqa: S611 - names from _meta, values as parameters
+        return queryset.filter(_AnyOf("pk", RawSQL(sql, [list(ids), limit])))  # noqa: S611 - names from _meta, values as parameters
     rank = models.Window(RowNumber(), partition_by=[models.F(key)], order_by=[_order_expression(n) for n in order])
     ranked = _created_filter(model._base_manager.filter(**{f"{key}__in": ids}), created)
     ranked = ranked.annotate(rank=rank).filter(rank__lte=limit).values_list("pk", flat=True)
     return queryset.filter(pk__in=list(ranked))
+
+
+class _AnyOf(models.Func):
+    """``column = ANY(ARRAY(subquery))``: PostgreSQL runs the subquery once and fetches its few rows by primary key
+    (``IN (subquery)`` let it hash-join the whole table against them)."""
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        column, subquery = self.get_source_expressions()
+        lhs, lhs_params = compiler.compile(column)
+        rhs, rhs_params = compiler.compile(subquery)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
 
 
 _CREATED_SQL = {None: "", True: "AND t.history_type = '+'", False: "AND t.history_type <> '+'"}
@@ -315,7 +328,7 @@ def newest_history(model, key: str, ids: list[int], limit: int, created: bool | 
     order = ["-history_date", "-history_id"]
     if connection.vendor == "postgresql":
         sql = _lateral_sql(history, key, order, _CREATED_SQL[created], outer_limit=True)
-        found = found.filter(history_id__in=RawSQL(sql, [list(ids), limit + 1, limit + 1]))  # noqa: S611 - as above
+        found = found.filter(_AnyOf("history_id", RawSQL(sql, [list(ids), limit + 1, limit + 1])))  # noqa: S611 - as above
     else:
         found = _created_filter(found.filter(**{f"{key}__in": ids}), created)
     rows = list(found.annotate(previous_id=models.Subquery(before)).order_by(*order)[: limit + 1])

@@ -9,11 +9,13 @@ as a new one. Plain SQL that PostgreSQL and SQLite both understand; the historic
 
 from django.db import migrations
 
+# (name, table, columns): a part's rows newest first. The assignment's also carry the row's type, so that its
+# changes (not its creation) and its creation are read from the index alone.
 INDEXES = [
-    ("hist_assignment_recent", "tasks_historicalassignment", "id"),
-    ("hist_update_part_recent", "tasks_historicalprogressupdate", "assignment_id"),
-    ("hist_review_part_recent", "tasks_historicalreview", "assignment_id"),
-    ("hist_extension_part_recent", "tasks_historicalextensionrequest", "assignment_id"),
+    ("hist_assignment_recent", "tasks_historicalassignment", "id, history_date DESC, history_id DESC, history_type"),
+    ("hist_update_part_recent", "tasks_historicalprogressupdate", "assignment_id, history_date DESC, history_id DESC"),
+    ("hist_review_part_recent", "tasks_historicalreview", "assignment_id, history_date DESC, history_id DESC"),
+    ("hist_extension_part_recent", "tasks_historicalextensionrequest", "assignment_id, history_date DESC, history_id DESC"),
 ]
 
 
@@ -24,8 +26,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({key}, history_date DESC, history_id DESC)",
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})",
             f"DROP INDEX IF EXISTS {name}",
         )
-        for name, table, key in INDEXES
+        for name, table, columns in INDEXES
     ]
