@@ -10,7 +10,9 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -127,7 +129,8 @@ def change_log(
         records = list(records)
         read_ids = {r.history_id for r in records}
         context = [r for r in earlier.get(model, ()) if r.history_id not in read_ids]
-        for record in sorted([*records, *context], key=lambda r: r.history_id):  # the order rows were written
+        # The order rows were written (their dates, then ids: what ``newest_history`` reads the row before by).
+        for record in sorted([*records, *context], key=lambda r: (r.history_date, r.history_id)):
             pk = record.id
             before = previous.get(pk)
             previous[pk] = record
@@ -239,22 +242,99 @@ def _attname(model: type[models.Model], name: str) -> str:
     return model._meta.get_field(name).attname
 
 
-def newest_history(queryset, limit: int) -> tuple[list, list, bool]:
-    """The newest ``limit`` historical rows of ``queryset`` (each with the id of the row before it, in the same
-    query), those earlier rows that were not among them (one more query, only when some are needed), and whether
-    older rows were left: however many rows the objects have, a part reported monthly for years costs the same as a
-    new one."""
+def newest_per_part(queryset, key: str, ids: list[int], limit: int, order: list[str], created: bool | None = None):
+    """``queryset`` narrowed to the newest ``limit`` rows of each part (``key`` in ``ids``), by ``order``.
+
+    On PostgreSQL one LATERAL subquery per part walks an index on (``key``, ``order``…) and stops after ``limit``
+    entries: a part reported monthly for years costs the same as a new one. Elsewhere (the embedded SQLite) a
+    window function ranks every row of the parts. ``created`` (historical models): only the creations (True),
+    none of them (False).
+    """
     model = queryset.model
+    if connection.vendor == "postgresql":
+        sql = _lateral_sql(model, key, order, _CREATED_SQL[created])
+        return queryset.filter(_AnyOf("pk", RawSQL(sql, [list(ids), limit])))  # noqa: S611 - names from _meta, values as parameters
+    rank = models.Window(RowNumber(), partition_by=[models.F(key)], order_by=[_order_expression(n) for n in order])
+    ranked = _created_filter(model._base_manager.filter(**{f"{key}__in": ids}), created)
+    ranked = ranked.annotate(rank=rank).filter(rank__lte=limit).values_list("pk", flat=True)
+    return queryset.filter(pk__in=list(ranked))
+
+
+class _AnyOf(models.Func):
+    """``column = ANY(ARRAY(subquery))``: PostgreSQL runs the subquery once and fetches its few rows by primary key
+    (``IN (subquery)`` let it hash-join the whole table against them)."""
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        column, subquery = self.get_source_expressions()
+        lhs, lhs_params = compiler.compile(column)
+        rhs, rhs_params = compiler.compile(subquery)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+_CREATED_SQL = {None: "", True: "AND t.history_type = '+'", False: "AND t.history_type <> '+'"}
+
+
+def _created_filter(queryset, created: bool | None):
+    if created is None:
+        return queryset
+    return queryset.filter(history_type="+") if created else queryset.exclude(history_type="+")
+
+
+def _order_expression(name: str):
+    return models.F(name[1:]).desc() if name.startswith("-") else models.F(name).asc()
+
+
+def _lateral_sql(model, key: str, order: list[str], where: str = "", outer_limit: bool = False) -> str:
+    """The ids of the newest rows of each part (``unnest`` of the part ids, one LATERAL index walk each); with
+    ``outer_limit`` only the newest of them all (a second ``LIMIT`` parameter)."""
+    opts, qn = model._meta, connection.ops.quote_name
+    table, pk = qn(opts.db_table), qn(opts.pk.column)
+    key_column = qn(opts.get_field(key).column)
+    columns = [
+        (qn(opts.get_field(name.lstrip("-")).column), "DESC" if name.startswith("-") else "ASC") for name in order
+    ]
+    inner = ", ".join(f"t.{column} {direction}" for column, direction in columns)
+    picked = ", ".join(dict.fromkeys([f"t.{pk}", *(f"t.{column}" for column, _ in columns)]))
+    # Quoted names from the models' _meta and a fixed condition; the values are parameters.
+    walk = f"SELECT {picked} FROM {table} t WHERE t.{key_column} = parts.part_id {where} ORDER BY {inner} LIMIT %s"  # noqa: S608
+    sql = f"SELECT newest.{pk} FROM unnest(%s::bigint[]) AS parts(part_id) CROSS JOIN LATERAL ({walk}) newest"  # noqa: S608
+    if outer_limit:
+        sql += " ORDER BY " + ", ".join(f"newest.{column} {direction}" for column, direction in columns) + " LIMIT %s"
+    return sql
+
+
+def newest_history(model, key: str, ids: list[int], limit: int, created: bool | None = None) -> tuple[list, list, bool]:
+    """The newest ``limit`` historical rows of the objects whose ``key`` is in ``ids`` (each with the id of the row
+    before it of the same object), those earlier rows that were not among them (one more query, only when some
+    are needed), and whether older rows were left. ``created``: only the creations (True), none of them (False).
+
+    Bounded however long the history: on PostgreSQL each part gives at most ``limit + 1`` entries of the index
+    on (``key``, history_date DESC, history_id DESC) (migration 0011) and only the newest ``limit + 1`` of them all
+    are fetched; the row before each is the next entry of its object in that index (it reads only newer rows).
+    """
+    history = model.history.model
     before = (
-        model.objects.filter(id=models.OuterRef("id"), history_id__lt=models.OuterRef("history_id"))
-        .order_by("-history_id")
+        history.objects.filter(id=models.OuterRef("id"))
+        .filter(
+            models.Q(history_date__lt=models.OuterRef("history_date"))
+            | models.Q(history_date=models.OuterRef("history_date"), history_id__lt=models.OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    found = queryset.annotate(previous_id=models.Subquery(before)).order_by("-history_date", "-history_id")
-    rows = list(found[: limit + 1])
+    found = history.objects.select_related("history_user")
+    order = ["-history_date", "-history_id"]
+    if connection.vendor == "postgresql":
+        sql = _lateral_sql(history, key, order, _CREATED_SQL[created], outer_limit=True)
+        found = found.filter(_AnyOf("history_id", RawSQL(sql, [list(ids), limit + 1, limit + 1])))  # noqa: S611 - as above
+    else:
+        found = _created_filter(found.filter(**{f"{key}__in": ids}), created)
+    rows = list(found.annotate(previous_id=models.Subquery(before)).order_by(*order)[: limit + 1])
     more, rows = len(rows) > limit, rows[:limit]
     read = {r.history_id for r in rows}
     missing = [r.previous_id for r in rows if r.history_type == "~" and r.previous_id and r.previous_id not in read]
     if not missing:
         return rows, [], more
-    return rows, list(model.objects.filter(history_id__in=missing).select_related("history_user")), more
+    return rows, list(history.objects.filter(history_id__in=missing).select_related("history_user")), more

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Window, prefetch_related_objects
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, User
 from plans.models import Section
 from tasks.forms import ExtensionDecisionForm, ExtensionRequestForm, ProgressForm, ReopenForm, ReviewForm, SubmitForm
-from tasks.history import change_log, merge_initial_assignments, newest_history
+from tasks.history import change_log, merge_initial_assignments, newest_history, newest_per_part
 from tasks.models import (
     STATUS_COLOURS,
     Assignment,
@@ -231,15 +230,8 @@ def _newest_updates(parts: dict[int, Part]) -> list[ProgressUpdate]:
     updates = []
     for limit in sorted({p.shown_limit for p in parts.values()}):
         chosen = [pk for pk, p in parts.items() if p.shown_limit == limit]
-        newest = Window(
-            RowNumber(), partition_by=[F("assignment_id")], order_by=[F("created_at").desc(), F("pk").desc()]
-        )
-        updates += (
-            ProgressUpdate.objects.filter(assignment_id__in=chosen)
-            .annotate(rank=newest)
-            .filter(rank__lte=limit)
-            .select_related("author__agency")
-        )
+        queryset = ProgressUpdate.objects.select_related("author__agency")
+        updates += newest_per_part(queryset, "assignment_id", chosen, limit, ["-created_at", "-id"])
     return updates
 
 
@@ -338,6 +330,50 @@ def _history_context(request, task, visible, updates, reviews, extensions) -> di
     }
 
 
+# Each historical model, with the field that ties its rows to the parts (the task's own: to the task).
+HISTORY_KEYS = {
+    Task: "id",
+    Assignment: "id",
+    ProgressUpdate: "assignment_id",
+    Review: "assignment_id",
+    ExtensionRequest: "assignment_id",
+}
+
+
+def _history_rows(task: Task, ids: list[int], limit: int | None) -> tuple[dict, dict, bool]:
+    """The historical rows the change log reads, per model; the rows before them read only to compare with; and
+    whether older rows were left unread.
+
+    With ``limit``: the newest ``limit`` rows of each model (``newest_history``: bounded however long the history)
+    and the creations of the parts (the import's "given to these agencies": one index entry per part). Without it
+    (``?lich_su=tat-ca``): every row, one query per model.
+    """
+    keys = {model: [task.pk] if model is Task else ids for model in HISTORY_KEYS}
+    if limit is None:
+        return (
+            {
+                model: model.history.filter(**{f"{key}__in": keys[model]}).select_related("history_user")
+                for model, key in HISTORY_KEYS.items()
+            },
+            {},
+            False,
+        )
+    first = ["history_date", "history_id"]
+    creations = newest_per_part(Assignment.history.select_related("history_user"), "id", ids, 1, first, created=True)
+    history: dict = {}
+    earlier: dict = {}
+    more = False
+    for model, key in HISTORY_KEYS.items():
+        rows, before, older = newest_history(
+            model, key, keys[model], limit, created=False if model is Assignment else None
+        )
+        more = more or older
+        history[model] = rows + (list(creations) if model is Assignment else [])
+        known = {r.history_id for r in history[model]}
+        earlier[model] = [r for r in before if r.history_id not in known]
+    return history, earlier, more
+
+
 def _change_log(task, assignments, updates, reviews, extensions, limit: int | None = HISTORY_SHOWN):
     """The "Lịch sử thay đổi" of the task and of the parts shown, and whether older changes were left unread.
 
@@ -348,24 +384,7 @@ def _change_log(task, assignments, updates, reviews, extensions, limit: int | No
     """
     ids = [a.pk for a in assignments]
     by_id = {a.pk: a for a in assignments}
-    history = {
-        Task: Task.history.filter(id=task.pk).select_related("history_user"),
-        Assignment: Assignment.history.filter(id__in=ids).select_related("history_user"),
-        ProgressUpdate: ProgressUpdate.history.filter(assignment_id__in=ids).select_related("history_user"),
-        Review: Review.history.filter(assignment_id__in=ids).select_related("history_user"),
-        ExtensionRequest: ExtensionRequest.history.filter(assignment_id__in=ids).select_related("history_user"),
-    }
-    earlier: dict = {}
-    more = False
-    if limit is not None:
-        creations = list(history[Assignment].filter(history_type="+"))
-        for model in list(history):
-            queryset = history[model].exclude(history_type="+") if model is Assignment else history[model]
-            rows, before, older = newest_history(queryset, limit)
-            more = more or older
-            history[model] = rows + (creations if model is Assignment else [])
-            known = {r.history_id for r in history[model]}
-            earlier[model] = [r for r in before if r.history_id not in known]
+    history, earlier, more = _history_rows(task, ids, limit)
     titles = {
         Assignment: _("Phần việc của %(agency)s"),
         ProgressUpdate: _("Báo cáo tiến độ của %(agency)s"),
