@@ -8,8 +8,7 @@ import zipfile
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from .calamine import read_calamine
-from .excel import read_xlsx
+from .calamine import read_spreadsheet
 from .model import (
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
@@ -57,7 +56,7 @@ def read_table(data: bytes, filename: str = "") -> list[SourceRow]:
         raise TableError(f"Tệp quá lớn ({size} MB); chỉ nhận tệp đến {limit} MB.", "too_big")
     if data.startswith(OLE2_SIGNATURE):
         if _is_xls(data):
-            return read_calamine(data, ".xls")
+            return read_spreadsheet(data, ".xls")
         raise _ole2_error(data)
     if data.startswith(ZIP_SIGNATURES):
         return _read_ooxml(data)
@@ -105,10 +104,8 @@ def _read_ooxml(data: bytes) -> list[SourceRow]:
     with archive:
         _check_members(members)
         kind = _package_kind(archive)
-        if kind == "xlsx":
-            return read_xlsx(data, archive)
-        if kind == "ods":
-            return read_calamine(data, ".ods")
+        if kind in ("xlsx", "ods"):
+            return read_spreadsheet(data, f".{kind}", archive)
         return read_docx(data)
 
 
