@@ -17,6 +17,7 @@ from .model import (
     TableError,
 )
 from .pasted import read_pasted
+from .sizes import ole_names
 from .word import read_docx
 
 NOT_OFFICE = "Tệp không phải là bảng tính Excel (.xlsx, .xls), OpenDocument (.ods) hoặc tài liệu Word (.docx) hợp lệ."
@@ -69,6 +70,9 @@ def read_table(data: bytes, filename: str = "") -> list[SourceRow]:
 
 def _is_xls(data: bytes) -> bool:
     """An old Excel workbook (BIFF in OLE2), not encrypted OOXML nor a Word document."""
+    names = ole_names(data)
+    if names is not None:  # the directory read: no search through the whole file
+        return bool(names & {"Workbook", "Book"}) and not names & {"EncryptionInfo", "WordDocument"}
     if "EncryptionInfo".encode("utf-16-le") in data or "WordDocument".encode("utf-16-le") in data:
         return False
     return "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data

@@ -13,6 +13,7 @@ import re
 import struct
 import zipfile
 from array import array
+from collections.abc import Iterator
 
 from .model import TableError
 from .xlsxparts import MAX_CELLS, TOO_BIG, read_part
@@ -66,43 +67,78 @@ def _ods_width(cells: bytes) -> int:
 # Records that calamine makes a cell of (blank cells it skips): LABELSST, NUMBER, RK, BOOLERR have a fixed length;
 # FORMULA, LABEL, RSTRING and MULRK a variable one. Each starts with its row and column (MULRK: its first column).
 _CELL_IDS = frozenset({0x00FD, 0x0203, 0x027E, 0x0205, 0x0006, 0x0204, 0x00D6, 0x00BD})
-# A cell record past row 12,288 or column 64 (or a MULRK long enough to pass column 64). The search runs at C speed
-# over the whole stream; it also finds such bytes inside strings, and then the exact walk decides.
-_FAR_CELL = re.compile(
-    rb"(?:\xfd\x00\x0a\x00|\x03\x02\x0e\x00|\x7e\x02\x0a\x00|\x05\x02\x08\x00|(?:\x06\x00|\x04\x02|\xd6\x00|\xbd\x00)..)"
-    rb"(?:.[\x30-\xff]|..(?:[\x40-\xff].|.[\x01-\xff]))|\xbd\x00(?:[\x86-\xff]\x01|.[\x02-\xff])",
-    re.DOTALL,
-)
-_NEAR_AREA = 12_288 * 64
-_BOF = b"\x09\x08\x10\x00"
+# A cell record past row 12,288 or column 32 (or a MULRK long enough to pass column 32): one search a record type,
+# each starting with a literal header that the regex engine finds at C speed. A hit may also be such bytes inside
+# another record; the exact walk then decides.
+_FAR_TAIL = rb"(?:.[\x30-\xff]|..(?:[\x20-\xff].|.[\x01-\xff]))"
+_FAR_CELLS = [
+    *(
+        re.compile(re.escape(head) + _FAR_TAIL, re.DOTALL)
+        for head in (b"\xfd\x00\x0a\x00", b"\x03\x02\x0e\x00", b"\x7e\x02\x0a\x00", b"\x05\x02\x08\x00")
+    ),
+    *(
+        re.compile(re.escape(head) + rb"[\x08-\xff][\x00-\x20]" + _FAR_TAIL, re.DOTALL)
+        for head in (b"\x06\x00", b"\x04\x02", b"\xd6\x00", b"\xbd\x00")
+    ),
+    re.compile(rb"\xbd\x00(?:[\xc6-\xff]\x00|.[\x01-\x20])", re.DOTALL),
+]
+_NEAR_AREA = 12_288 * 32
 _END_OF_CHAIN = 0xFFFFFFFA
 
 
 def check_xls(data: bytes) -> None:
-    """Refuse an .xls whose sheets calamine would expand beyond MAX_CELLS (calamine reads every sheet at open)."""
+    """Refuse an .xls whose sheets calamine would expand beyond MAX_CELLS (calamine reads every sheet at open).
+
+    Each sheet whose cells all lie above row 12,288 and left of column 32 holds at most 393,216 cells: up to five
+    such sheets need no closer look. Otherwise each sheet's records are walked for its real extent.
+    """
     stream = workbook_stream(data)
-    sheets = max(stream.count(_BOF) - 1, 1)
-    if sheets * _NEAR_AREA <= MAX_CELLS and not _FAR_CELL.search(stream):
+    offsets = _sheet_offsets(stream)
+    region = stream[min(offsets, default=len(stream)) :]
+    if len(offsets) * _NEAR_AREA <= MAX_CELLS and not any(far.search(region) for far in _FAR_CELLS):
         return
-    if _cells_extent(stream) > MAX_CELLS:
+    if sum(_sheet_extent(stream, offset) for offset in offsets) > MAX_CELLS:
         raise TableError(TOO_BIG % {"kind": ".xls"}, "too_big")
 
 
-def _cells_extent(stream: bytes) -> int:
-    """Walk the BIFF records: the sum over sheets of (last row + 1) x (last column + 1) of their cells."""
-    total = rows = columns = 0
-    position, end = 0, len(stream) - 4
-    while position <= end:
+def _records(stream: bytes, position: int) -> Iterator[tuple[int, int, int]]:
+    """Yield (record id, length, offset of its data) from ``position`` to the end of the substream (EOF record)."""
+    end = len(stream) - 4
+    while 0 <= position <= end:
         record, length = struct.unpack_from("<HH", stream, position)
-        if record == 0x0809:  # BOF: a new sheet
-            total, rows, columns = total + rows * columns, 0, 0
-        elif record in _CELL_IDS and length >= 4 and position + 4 + length <= len(stream):
-            row, column = struct.unpack_from("<HH", stream, position + 4)
-            if record == 0x00BD and length >= 6:  # MULRK: the last column ends the record
-                column = struct.unpack_from("<H", stream, position + 2 + length)[0]
-            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        yield record, length, position + 4
+        if record == 0x000A:  # EOF
+            return
         position += 4 + length
-    return total + rows * columns
+
+
+def _sheet_offsets(stream: bytes) -> list[int]:
+    """Return where each sheet's records start, from the BOUNDSHEET records of the workbook globals."""
+    return [
+        struct.unpack_from("<I", stream, start)[0]
+        for record, length, start in _records(stream, 0)
+        if record == 0x0085 and length >= 4
+    ]
+
+
+def _sheet_extent(stream: bytes, offset: int) -> int:
+    """Walk one sheet's records: (last row + 1) x (last column + 1) of its cells."""
+    rows = columns = 0
+    for record, length, start in _records(stream, offset):
+        if record in _CELL_IDS and length >= 4 and start + length <= len(stream):
+            row, column = struct.unpack_from("<HH", stream, start)
+            if record == 0x00BD and length >= 6:  # MULRK: the last column ends the record
+                column = struct.unpack_from("<H", stream, start + length - 2)[0]
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+    return rows * columns
+
+
+def ole_names(data: bytes) -> set[str] | None:
+    """Return the stream names of an OLE2 file, or None if its structure cannot be read."""
+    try:
+        return _Ole(data).names()
+    except (struct.error, IndexError, ValueError, KeyError):
+        return None
 
 
 def workbook_stream(data: bytes) -> bytes:
@@ -149,16 +185,33 @@ class _Ole:
         return chain
 
     def _read(self, start: int) -> bytes:
-        return b"".join(self._sector(i) for i in self._chain(start, self.fat))
+        """Return the sectors of a chain, runs of consecutive sectors (the usual layout) copied in one slice."""
+        size = 1 << self.shift
+        parts, first, previous = [], -1, -2
+        for index in [*self._chain(start, self.fat), -2]:
+            if index != previous + 1:
+                if first >= 0:
+                    parts.append(self.data[(first + 1) * size : (previous + 2) * size])
+                first = index
+            previous = index
+        return b"".join(parts)
 
-    def stream(self, names: tuple[str, ...]) -> bytes:
+    def names(self) -> set[str]:
+        """Return the names of the file's storages and streams."""
+        return set(self._entries())
+
+    def _entries(self) -> dict[str, tuple[int, int, int]]:
         directory = self._read(self.directory_start)
-        entries = {}
+        entries: dict[str, tuple[int, int, int]] = {}
         for offset in range(0, len(directory) - 127, 128):
             name_size, kind = struct.unpack_from("<HB", directory, offset + 0x40)
             start, size = struct.unpack_from("<II", directory, offset + 0x74)
             name = directory[offset : offset + max(name_size - 2, 0)].decode("utf-16-le", "replace")
             entries.setdefault(name, (kind, start, size))
+        return entries
+
+    def stream(self, names: tuple[str, ...]) -> bytes:
+        entries = self._entries()
         _kind, root_start, _root_size = next(iter(entries.values()))
         _kind, start, size = next(entries[name] for name in names if name in entries)
         if size >= self.cutoff:
