@@ -26,7 +26,7 @@ from .model import HEADER_SCAN_ROWS, MAX_BLANK_RUN, MAX_COLUMNS, MAX_MERGED_RANG
 from .sizes import DAMAGED, check_ods, check_xls
 from .structure import thousands
 from .text import clean_text
-from .xlsxparts import CORRUPT_XLSX, SheetExtras, check_prologs, open_package
+from .xlsxparts import CORRUPT_XLSX, Package, SheetExtras, check_prologs, open_package
 
 ENCRYPTED = "Tệp được đặt mật khẩu (mã hóa) nên không đọc được. Hãy mở tệp, gỡ mật khẩu rồi tải lên lại."
 _FIXED_DECIMALS = re.compile(r"0\.(0+)")
@@ -38,14 +38,12 @@ def read_spreadsheet(data: bytes, kind: str, archive: zipfile.ZipFile | None = N
     ``kind`` is ".xlsx", ".xls" or ".ods"; ``archive`` is the opened zip of an .xlsx or .ods. Raise TableError for
     a damaged, encrypted, too large or empty workbook.
     """
-    package = None
-    if kind == ".xlsx" and archive is not None:
-        check_prologs(archive)
-        package = open_package(archive)
-    elif kind == ".ods" and archive is not None:
-        check_ods(archive)
-    else:
-        check_xls(data)
+    try:
+        package = _check(data, kind, archive)
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged member (bad deflate data, CRC), a broken compound file
+        raise _damaged(kind) from exc
     book = _open(data, kind)
     try:
         return _pick_sheet(book, data, kind, package)
@@ -55,6 +53,18 @@ def read_spreadsheet(data: bytes, kind: str, archive: zipfile.ZipFile | None = N
         raise _damaged(kind) from exc
     finally:
         book.close()
+
+
+def _check(data: bytes, kind: str, archive: zipfile.ZipFile | None) -> Package | None:
+    """Refuse unsafe or oversized files before calamine reads them; return the .xlsx parts calamine does not give."""
+    if kind == ".xlsx" and archive is not None:
+        check_prologs(archive)
+        return open_package(archive)
+    if kind == ".ods" and archive is not None:
+        check_ods(archive)
+    else:
+        check_xls(data)
+    return None
 
 
 def _open(data: bytes, kind: str) -> CalamineWorkbook:

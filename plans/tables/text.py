@@ -138,6 +138,7 @@ class RowNumber:
         return self.text.rstrip(".)").strip().casefold()
 
 
+@lru_cache(maxsize=4096)  # "1" … "100", "I", "a)": the same few texts on every row of a table
 def read_number(text: str) -> RowNumber:
     """Classify the text of a number cell ("I", "A", "1.", "2.3", "a)", "-")."""
     text = text.strip()
