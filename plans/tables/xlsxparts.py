@@ -47,7 +47,9 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _FIXED_DECIMALS = re.compile(r"0\.(0+)")
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_FAR_REF = re.compile(rb'r="([A-Z]{2,3})[0-9]')  # a literal start: found at C speed (a hit elsewhere only widens)
+# A cell past column Z that holds something (calamine skips cells with a style only, as Excel writes for borders).
+# The literal start is found at C speed; a hit elsewhere only widens the bound.
+_FAR_REF = re.compile(rb'r="([A-Z]{2,3})[0-9]{1,7}"[^>]*(?<!/)>\s*<(?:\w+:)?(?:v|f|is)\b')
 _ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
 _FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)", re.DOTALL)
 _SHARED_INDEX = re.compile(rb'\bsi="([0-9]+)"')

@@ -240,3 +240,10 @@ def test_an_xlsx_part_declaring_entities_is_refused_even_outside_the_sheet():
     with pytest.raises(TableError) as error:
         read_table(tf.replace_member(data, "xl/styles.xml", bomb))
     assert error.value.code == "unsafe_xml"
+
+
+def test_cells_with_a_style_only_far_to_the_right_do_not_make_a_sheet_too_big():
+    data = tf.xlsx([HEADER, *[[i, f"Việc {i}", "Sở Nội vụ"] for i in range(1, 200)]])
+    name, xml = tf.sheet_xml(data)
+    xml = xml.replace(b"</row></sheetData>", b'<c r="XFD200" s="0"/></row></sheetData>')
+    assert len(read_table(tf.replace_member(data, name, xml))) == 200
