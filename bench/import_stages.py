@@ -2,8 +2,9 @@
 
     DATABASE_URL=postgres://…/cchc_bench python bench/import_stages.py [--rows 5000] [--runs 3]
 
-1. read + parse (file -> sections and tasks) vs python-calamine's raw read of the same file; limit 3x.
-   The same for the .xls of the same table (read by calamine in a child process, see plans/tables/calamine.py).
+1. read + parse (file -> sections and tasks) vs python-calamine's raw read of the same file to Python values;
+   limit 3x, for the .xlsx and for the .xls and .ods of the same table (all three read by calamine in this process,
+   see plans/tables/calamine.py). Parsing alone (the rows already read) is printed too.
 2. write (tasks, assignments and their history, in one transaction) vs a bare PostgreSQL COPY of the very rows the
    import wrote into the same tables; limit 2x.
 3. the old figure: the full import (read, parse, resolve, write, commit) vs openpyxl's read_only read of the file.
@@ -14,9 +15,10 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
+import sys
 import time
 
-from _django import setup
+from _django import ROOT, setup
 from import_appendix import build_workbook, timed
 
 READ_LIMIT = 3.0
@@ -135,36 +137,36 @@ def main() -> None:
         load_agencies(json.loads((FIXTURES / "agencies.json").read_text(encoding="utf-8")), DemoReport())
     province = Province.objects.get(code="phu-yen")
     data = build_workbook(args.rows)
-    xls = _xls(list(openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(values_only=True)))
-    figures: dict[str, list[float]] = {
-        k: [] for k in ("raw", "parse", "raw_xls", "parse_xls", "write", "copy", "openpyxl", "full")
-    }
+    values = list(openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(values_only=True))
+    files = {".xlsx": data, ".xls": _xls(values), ".ods": _ods(values)}
+    rows = read_table(data)
+    figures: dict[str, list[float]] = {k: [] for k in ("parse_only", "write", "copy", "openpyxl", "full")}
     counts = {}
     for _ in range(args.runs):  # interleaved, so machine load hits each pair alike
-        figures["raw"].append(timed(lambda: calamine_raw(data)))
-        figures["parse"].append(timed(lambda: parse_task_table(read_table(data))))
-        figures["raw_xls"].append(timed(lambda: calamine_raw(xls)))
-        figures["parse_xls"].append(timed(lambda: parse_task_table(read_table(xls))))
+        for kind, blob in files.items():
+            figures.setdefault(f"raw{kind}", []).append(timed(lambda blob=blob: calamine_raw(blob)))
+            figures.setdefault(f"parse{kind}", []).append(timed(lambda blob=blob: parse_task_table(read_table(blob))))
+        figures["parse_only"].append(timed(lambda: parse_task_table(rows)))
         seconds, captured = write_and_capture(province, data)
         figures["write"].append(seconds)
         figures["copy"].append(bare_copy(captured))
         counts = {name: len(values) for name, (_columns, values) in captured.items()}
         figures["openpyxl"].append(timed(lambda: openpyxl_alone(data)))
         figures["full"].append(timed(lambda: full_import(province, data, args.rows)))
-    report({k: statistics.median(v) for k, v in figures.items()}, url, args.rows, data, xls, counts)
+    report({k: statistics.median(v) for k, v in figures.items()}, url, args.rows, files, counts)
 
 
-def report(m: dict[str, float], url: str, rows: int, data: bytes, xls: bytes, counts: dict[str, int]) -> None:
+def report(m: dict[str, float], url: str, rows: int, files: dict[str, bytes], counts: dict[str, int]) -> None:
     def line(label: str, value: float, base: float, limit: float | None) -> None:
         verdict = f"limit {limit:.0f}x -> {'OK' if value / base <= limit else 'OVER'}" if limit else ""
         print(f"{label:52s} {value * 1000:8.0f} ms   baseline {base * 1000:7.0f} ms   {value / base:5.2f}x   {verdict}")
 
-    print(
-        f"database: {url.split('@')[-1]}; file: {rows} task rows, .xlsx {len(data) / 1024:.0f} KB, .xls {len(xls) / 1024:.0f} KB"
-    )
+    sizes = ", ".join(f"{kind} {len(blob) / 1024:.0f} KB" for kind, blob in files.items())
+    print(f"database: {url.split('@')[-1]}; file: {rows} task rows, {sizes}")
     print(f"rows written: {counts}")
-    line("read + parse .xlsx  vs calamine raw read", m["parse"], m["raw"], READ_LIMIT)
-    line("read + parse .xls   vs calamine raw read", m["parse_xls"], m["raw_xls"], READ_LIMIT)
+    for kind in files:
+        line(f"read + parse {kind:5s} vs calamine raw read", m[f"parse{kind}"], m[f"raw{kind}"], READ_LIMIT)
+    line("parse alone (rows read) vs calamine raw read .xlsx", m["parse_only"], m["raw.xlsx"], None)
     line("write tasks+assignments+history vs bare COPY", m["write"], m["copy"], WRITE_LIMIT)
     line("full import (old figure) vs openpyxl read_only", m["full"], m["openpyxl"], None)
 
@@ -181,6 +183,13 @@ def _xls(rows: list[tuple]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _ods(rows: list[tuple]) -> bytes:
+    sys.path.insert(0, str(ROOT))
+    from tests.plans.tablefiles import ods
+
+    return ods(rows)
 
 
 if __name__ == "__main__":

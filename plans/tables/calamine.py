@@ -1,135 +1,120 @@
-"""Read old Excel (.xls) and OpenDocument (.ods) workbooks with python-calamine, a maintained reader in Rust.
+"""Read .xlsx, old Excel (.xls) and OpenDocument (.ods) workbooks with python-calamine, a maintained reader in Rust.
 
-Provincial offices still send .xls, some send .ods. calamine gives values and merged ranges, no fonts: rows are
-read without bold or italic, and the table reader finds sections from their numbers and merges (as it does for
-pasted tables). Values are shown as the sheet shows them: whole numbers without ".0", dates as dd/mm/yyyy.
+calamine gives values, merged ranges and sheet visibility. What it does not give of an .xlsx (bold and italic rows,
+percent and fixed-decimal formats, formulas) comes from xlsxparts; .xls and .ods rows are read without them, and
+the table reader finds sections from their numbers and merges (as it does for pasted tables). Values are shown as
+the sheet shows them: whole numbers without ".0", dates as dd/mm/yyyy.
+
+calamine reads in this process: its memory is bounded first (sizes.py, xlsxparts.bound_rows), which costs far less
+than a child process did (see sizes.py for the figures).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import subprocess
-import sys
+import io
+import re
+import unicodedata
+import zipfile
 from collections.abc import Iterator
 from itertools import islice
 
-from .excel import _format_value, _MergeTracker
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
 from .header import has_table_header
 from .model import HEADER_SCAN_ROWS, MAX_BLANK_RUN, MAX_COLUMNS, MAX_MERGED_RANGES, READ_ROWS_CAP, SourceRow, TableError
+from .sizes import DAMAGED, check_ods, check_xls
 from .structure import thousands
 from .text import clean_text
+from .xlsxparts import CORRUPT_XLSX, Package, SheetExtras, check_prologs, open_package
 
-TOO_BIG = (
-    "Tệp bảng tính (%(kind)s) có vùng dữ liệu quá lớn (ô ở hàng hoặc cột rất xa) nên không đọc được. "
-    "Hãy xóa các ô thừa, hoặc lưu lại dưới dạng .xlsx."
-)
-DAMAGED = "Tệp bảng tính (%(kind)s) bị hỏng hoặc không đọc được. Hãy mở tệp và lưu lại dưới dạng .xlsx."
+ENCRYPTED = "Tệp được đặt mật khẩu (mã hóa) nên không đọc được. Hãy mở tệp, gỡ mật khẩu rồi tải lên lại."
+_FIXED_DECIMALS = re.compile(r"0\.(0+)")
 
 
-# calamine builds a sheet's whole used range in memory: a 5 KB .xls with one stray cell at IV65536 takes 1 GB and
-# an .xlsx with one at AX1048000 1.6 GB (measured here). So it runs in a child process with a memory ceiling and a
-# time limit; the child sends back at most the rows the reader would read anyway.
-CHILD_MEMORY_BYTES = 768 * 1024 * 1024
-CHILD_SECONDS = 30
-_CHILD = r"""
-import datetime as dt, io, json, resource, sys
-resource.setrlimit(resource.RLIMIT_AS, (__LIMIT__, __LIMIT__))
-from python_calamine import CalamineWorkbook, PasswordError, SheetVisibleEnum
-def plain(v):
-    if isinstance(v, dt.datetime): return {"dt": v.isoformat()}
-    if isinstance(v, dt.date): return {"d": v.isoformat()}
-    if isinstance(v, dt.time): return {"t": v.isoformat()}
-    if isinstance(v, dt.timedelta): return {"td": v.total_seconds()}
-    return v
-try:
-    book = CalamineWorkbook.from_filelike(io.BytesIO(sys.stdin.buffer.read()))
-except PasswordError:
-    print(json.dumps({"error": "encrypted"})); sys.exit(0)
-out = []
-for meta in book.sheets_metadata:
-    if meta.visible != SheetVisibleEnum.Visible:
-        continue
-    sheet = book.get_sheet_by_name(meta.name)
-    rows, kept, blank = [], 0, 0
-    for values in sheet.iter_rows():
-        values = [plain(v) for v in values[:__COLUMNS__]]
-        rows.append(values)
-        if any(v not in ("", None) for v in values):
-            kept, blank = kept + 1, 0
-        else:
-            blank += 1
-        if kept > __CAP__ or blank > __BLANK__:
-            break
-    merges = [[list(a), list(b)] for a, b in (sheet.merged_cell_ranges or [])][:__MERGES__ + 1]
-    out.append({"name": meta.name, "start": list(sheet.start or (0, 0)), "rows": rows, "merges": merges})
-print(json.dumps({"sheets": out}))
-"""
-
-
-def read_calamine(data: bytes, kind: str) -> list[SourceRow]:
+def read_spreadsheet(data: bytes, kind: str, archive: zipfile.ZipFile | None = None) -> list[SourceRow]:
     """Return the rows of the first visible sheet that holds a table (else the first visible sheet with data).
 
-    ``kind`` (".xls" or ".ods") names the format in messages. Raise TableError for a damaged, encrypted, too large
-    or empty workbook.
+    ``kind`` is ".xlsx", ".xls" or ".ods"; ``archive`` is the opened zip of an .xlsx or .ods. Raise TableError for
+    a damaged, encrypted, too large or empty workbook.
     """
-    sheets = _load(data, kind)
+    try:
+        package = _check(data, kind, archive)
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged member (bad deflate data, CRC), a broken compound file
+        raise _damaged(kind) from exc
+    book = _open(data, kind)
+    try:
+        return _pick_sheet(book, data, kind, package)
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged sheet shows up only while reading it
+        raise _damaged(kind) from exc
+    finally:
+        book.close()
+
+
+def _check(data: bytes, kind: str, archive: zipfile.ZipFile | None) -> Package | None:
+    """Refuse unsafe or oversized files before calamine reads them; return the .xlsx parts calamine does not give."""
+    if kind == ".xlsx" and archive is not None:
+        check_prologs(archive)
+        return open_package(archive)
+    if kind == ".ods" and archive is not None:
+        check_ods(archive)
+    else:
+        check_xls(data)
+    return None
+
+
+def _open(data: bytes, kind: str) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError as exc:
+        raise TableError(ENCRYPTED, "encrypted") from exc
+    except BaseException as exc:  # calamine's errors, and a Rust panic (pyo3's PanicException is a BaseException)
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise _damaged(kind) from exc
+
+
+def _damaged(kind: str) -> TableError:
+    return TableError(CORRUPT_XLSX if kind == ".xlsx" else DAMAGED % {"kind": kind}, "corrupt")
+
+
+def _pick_sheet(book: CalamineWorkbook, data: bytes, kind: str, package) -> list[SourceRow]:
+    """Use the first visible sheet with a recognisable header among its first rows; read the stream once."""
     fallback = None
-    for sheet in sheets:
-        rows = _sheet_rows(sheet)
+    for meta in book.sheets_metadata:
+        if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        rows = _sheet_rows(book, meta.name, package)
         head = list(islice(rows, HEADER_SCAN_ROWS))
         if has_table_header(head):
             return head + list(rows)
+        rows.close()
         if fallback is None and head:
-            fallback = sheet
+            fallback = meta.name
     if fallback is None:
         raise TableError("Bảng tính không có dữ liệu.", "empty")
-    return list(_sheet_rows(fallback))
+    return list(_sheet_rows(book, fallback, package))
 
 
-def _load(data: bytes, kind: str) -> list[dict]:
-    """Read the visible sheets in a child process (see CHILD_MEMORY_BYTES)."""
-    script = (
-        _CHILD.replace("__LIMIT__", str(CHILD_MEMORY_BYTES))
-        .replace("__COLUMNS__", str(MAX_COLUMNS))
-        .replace("__CAP__", str(READ_ROWS_CAP))
-        .replace("__BLANK__", str(MAX_BLANK_RUN))
-        .replace("__MERGES__", str(MAX_MERGED_RANGES))
-    )
-    try:
-        done = subprocess.run(  # noqa: S603 - our own interpreter and script, the file on stdin
-            [sys.executable, "-I", "-c", script], input=data, capture_output=True, timeout=CHILD_SECONDS, check=False
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise TableError(TOO_BIG % {"kind": kind}, "too_big") from exc
-    if done.returncode != 0:
-        if b"MemoryError" in done.stderr or done.returncode < 0 or b"memory allocation" in done.stderr:
-            raise TableError(TOO_BIG % {"kind": kind}, "too_big")
-        raise TableError(DAMAGED % {"kind": kind}, "corrupt")
-    result = json.loads(done.stdout)
-    if result.get("error") == "encrypted":
-        raise TableError(
-            "Tệp được đặt mật khẩu (mã hóa) nên không đọc được. Hãy mở tệp, gỡ mật khẩu rồi tải lên lại.", "encrypted"
-        )
-    return result["sheets"]
-
-
-def _sheet_rows(sheet: dict) -> Iterator[SourceRow]:
-    """Yield the non-blank rows of a sheet (Excel row numbers), merges reported as the .xlsx reader reports them."""
-    ranges = [
-        (first[0] + 1, first[1] + 1, last[0] + 1, last[1] + 1)
-        for first, last in sheet["merges"]
-        if first[1] < MAX_COLUMNS and (last[0] > first[0] or last[1] > first[1])
-    ]
-    if len(ranges) > MAX_MERGED_RANGES:
-        raise TableError("Trang tính có quá nhiều ô gộp, không thể đọc.", "corrupt")
-    merges = _MergeTracker(ranges)
-    offset = sheet["start"][1]  # rows come from the first row, columns from the first used column
+def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRow]:
+    """Yield the non-blank rows of a sheet (Excel row numbers), merges reported in hmerged/vmerged."""
+    extras, rewritten = package.extras(name) if package is not None else (SheetExtras(), None)
+    if rewritten is not None:  # rows far below the table were cut off (xlsxparts.bound_rows)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(_replaced(package, name, rewritten)))
+    sheet = book.get_sheet_by_name(name)
+    merges = _merges(sheet.merged_cell_ranges or [])
+    start = sheet.start
+    offset = start[1] if start else 0  # rows come from the first row, columns from the first used column
+    reader = _RowReader(extras, offset)
     count = blank_run = 0
-    for index, values in enumerate(sheet["rows"]):
+    for index, values in enumerate(sheet.iter_rows()):
         number = index + 1
-        texts = [""] * offset + [_text(value) for value in values[: max(0, MAX_COLUMNS - offset)]]
-        hmerged, vmerged = merges.row(number, texts)
+        texts = reader.texts(number, values)
+        hmerged, vmerged = merges.row(number, texts) if merges else ({}, {})
         while texts and not texts[-1]:
             texts.pop()
         if not texts:
@@ -145,19 +130,156 @@ def _sheet_rows(sheet: dict) -> Iterator[SourceRow]:
                 "10.000 hàng mỗi lần nhập. Hãy chia bảng thành nhiều tệp.",
                 "too_many_rows",
             )
-        yield SourceRow(number=number, cells=texts, hmerged=hmerged, vmerged=vmerged)
+        bold, italic = reader.font(number, texts)
+        formulas = reader.formula_cols.get(number, frozenset())
+        yield SourceRow(number, texts, bold, italic, formulas, hmerged, vmerged)
 
 
-def _text(value: object) -> str:
-    if isinstance(value, str):
-        return clean_text(value)
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dict):  # a date, time or duration, tagged by the child
-        (tag, raw), *_rest = value.items()
-        if tag == "td":  # a duration cell: shown as hours and minutes
-            minutes = int(raw // 60)
-            return f"{minutes // 60:02d}:{minutes % 60:02d}"
-        parsed = {"dt": dt.datetime.fromisoformat, "d": dt.date.fromisoformat, "t": dt.time.fromisoformat}[tag](raw)
-        return _format_value(parsed, "General")
-    return _format_value(value, "General")
+def _replaced(package, name: str, xml: bytes) -> bytes:
+    """Return the .xlsx with the XML of sheet ``name`` replaced (stored, not compressed: it is read at once)."""
+    path = package.sheet_paths[name]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for info in package.archive.infolist():
+            out.writestr(info.filename, xml if info.filename == path else package.archive.read(info))
+    return buffer.getvalue()
+
+
+def _merges(ranges: list) -> _MergeTracker | None:
+    found = [
+        (first[0] + 1, first[1] + 1, last[0] + 1, last[1] + 1)
+        for first, last in ranges
+        if first[1] < MAX_COLUMNS and (last[0] > first[0] or last[1] > first[1])
+    ]
+    if len(found) > MAX_MERGED_RANGES:
+        raise TableError("Trang tính có quá nhiều ô gộp, không thể đọc.", "corrupt")
+    return _MergeTracker(found) if found else None
+
+
+class _RowReader:
+    """Turn calamine's values into the texts a person sees, with what xlsxparts found of the sheet."""
+
+    def __init__(self, extras: SheetExtras, offset: int) -> None:
+        self.offset = offset
+        self.keep = max(0, MAX_COLUMNS - offset)
+        self.formats = extras.formats
+        self.fonts = extras.fonts
+        self.font_rows = {row for row, _column in extras.fonts}
+        self.formulas: dict[int, list[tuple[int, str]]] = {}
+        for (row, column), text in extras.formulas.items():
+            if column <= MAX_COLUMNS:
+                self.formulas.setdefault(row, []).append((column - 1, text))
+        self.formula_cols = {row: frozenset(c for c, _t in cells) for row, cells in self.formulas.items()}
+
+    def texts(self, number: int, values: list) -> list[str]:
+        """Return the cleaned texts of one row, from column A (formulas shown as written)."""
+        texts = [
+            value if value.__class__ is str else self._text(number, index, value)
+            for index, value in enumerate(values[: self.keep])
+        ]
+        joined = "|".join(texts)
+        if _needs_cleaning(joined):
+            texts = [clean_text(text) for text in texts]  # else the common case: nothing to clean
+        if self.offset:
+            texts = [""] * self.offset + texts
+        for column, formula in self.formulas.get(number, ()):
+            texts.extend([""] * (column + 1 - len(texts)))
+            texts[column] = formula
+        return texts
+
+    def _text(self, number: int, index: int, value: object) -> str:
+        if value.__class__ is float or value.__class__ is int:
+            number_format = self.formats.get((number, index + self.offset + 1)) if self.formats else None
+            if number_format is None and float(value).is_integer() and abs(value) < 1e15:  # type: ignore[arg-type]
+                return str(int(value))  # type: ignore[call-overload]
+            return _format_number(float(value), number_format or "General")  # type: ignore[arg-type]
+        return format_value(value)
+
+    def font(self, number: int, texts: list[str]) -> tuple[bool, bool]:
+        """Return (bold, italic) of the row's first cell with text."""
+        if number not in self.font_rows:
+            return False, False
+        first = next((index for index, text in enumerate(texts) if text), 0)
+        return self.fonts.get((number, first + 1), (False, False))
+
+
+def _needs_cleaning(joined: str) -> bool:
+    """Return True unless clean_text would leave every cell of the "|"-joined row as it is.
+
+    Every character clean_text changes (line breaks, odd and invisible spaces, soft hyphens) is one str.isprintable()
+    refuses: one C-level pass for the row. A "|" next to a space in a cell's own text only costs the slow path.
+    """
+    if not joined.isprintable() or "  " in joined or " |" in joined or "| " in joined:
+        return True
+    if joined[:1] == " " or joined[-1:] == " ":
+        return True
+    return not joined.isascii() and not unicodedata.is_normalized("NFC", joined)
+
+
+def format_value(raw: object) -> str:
+    """Render a value that is not text as Excel shows it in a General cell: 1.0 -> "1", a date as dd/mm/yyyy."""
+    if isinstance(raw, dt.datetime):
+        if raw.time() == dt.time(0, 0):
+            return raw.strftime("%d/%m/%Y")
+        return raw.strftime("%d/%m/%Y %H:%M")
+    if isinstance(raw, dt.date):
+        return raw.strftime("%d/%m/%Y")
+    if isinstance(raw, dt.time):
+        return raw.strftime("%H:%M")
+    if isinstance(raw, dt.timedelta):  # a duration cell: shown as hours and minutes
+        minutes = int(raw.total_seconds() // 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, int | float):
+        return _format_number(float(raw), "General")
+    return clean_text(str(raw))
+
+
+def _format_number(number: float, number_format: str) -> str:
+    """Format ``number`` honouring percent and fixed-decimal formats only."""
+    suffix = ""
+    if "%" in number_format:
+        number *= 100
+        suffix = "%"
+    match = _FIXED_DECIMALS.search(number_format)
+    if match and suffix:
+        return f"{number:.{len(match[1])}f}{suffix}"
+    if match and number_format.strip() == match[0]:
+        return f"{number:.{len(match[1])}f}"
+    if number.is_integer() and abs(number) < 1e15:
+        return f"{int(number)}{suffix}"
+    return f"{number:.15g}{suffix}"
+
+
+class _MergeTracker:
+    """Follow merged ranges row by row while the sheet is streamed."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]) -> None:
+        self.pending = sorted(ranges, reverse=True)  # pop() gives the lowest row
+        self.active: list[tuple[int, int, int, int, str]] = []
+
+    def row(self, number: int, texts: list[str]) -> tuple[dict[int, str], dict[int, str]]:
+        """Return (hmerged, vmerged) for row ``number`` and blank covered cells.
+
+        Excel shows only a merge's top-left value: other values kept in
+        covered cells by some generators are hidden, so they are dropped.
+        """
+        if not self.pending and not self.active:
+            return {}, {}
+        while self.pending and self.pending[-1][0] <= number:
+            min_row, min_col, max_row, max_col = self.pending.pop()
+            text = texts[min_col - 1] if min_row == number and min_col <= len(texts) else ""
+            self.active.append((min_row, min_col, max_row, min(max_col, MAX_COLUMNS), text))
+        self.active = [merge for merge in self.active if merge[2] >= number]
+        hmerged: dict[int, str] = {}
+        vmerged: dict[int, str] = {}
+        for min_row, min_col, _max_row, max_col, text in self.active:
+            first_col = min_col + 1 if min_row == number else min_col
+            target = hmerged if min_row == number else vmerged
+            for column in range(first_col - 1, max_col):
+                if column < len(texts):
+                    texts[column] = ""
+                if text:
+                    target[column] = text
+        return hmerged, vmerged

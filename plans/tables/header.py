@@ -179,7 +179,10 @@ class HeaderBand:
 
 def is_column_number_row(row: SourceRow) -> bool:
     """Return True for a row of column numbers: "(1) (2) (3)…" or "1 2 3 4 5"."""
-    texts = [text for text in row.cells if text]
+    cells = row.cells
+    if len(cells) < 3 or max(map(len, cells)) > 5:  # a task row has a title: decided without a regex
+        return False
+    texts = [text for text in cells if text]
     if len(texts) < 3 or not all(_COLUMN_NUMBER.fullmatch(text) for text in texts):
         return False
     return sum(1 for text in texts if _DIGITS.fullmatch(text)) * 2 >= len(texts)

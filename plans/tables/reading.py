@@ -8,8 +8,7 @@ import zipfile
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from .calamine import read_calamine
-from .excel import read_xlsx
+from .calamine import read_spreadsheet
 from .model import (
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
@@ -18,6 +17,7 @@ from .model import (
     TableError,
 )
 from .pasted import read_pasted
+from .sizes import ole_names
 from .word import read_docx
 
 NOT_OFFICE = "Tệp không phải là bảng tính Excel (.xlsx, .xls), OpenDocument (.ods) hoặc tài liệu Word (.docx) hợp lệ."
@@ -57,7 +57,7 @@ def read_table(data: bytes, filename: str = "") -> list[SourceRow]:
         raise TableError(f"Tệp quá lớn ({size} MB); chỉ nhận tệp đến {limit} MB.", "too_big")
     if data.startswith(OLE2_SIGNATURE):
         if _is_xls(data):
-            return read_calamine(data, ".xls")
+            return read_spreadsheet(data, ".xls")
         raise _ole2_error(data)
     if data.startswith(ZIP_SIGNATURES):
         return _read_ooxml(data)
@@ -70,6 +70,9 @@ def read_table(data: bytes, filename: str = "") -> list[SourceRow]:
 
 def _is_xls(data: bytes) -> bool:
     """An old Excel workbook (BIFF in OLE2), not encrypted OOXML nor a Word document."""
+    names = ole_names(data)
+    if names is not None:  # the directory read: no search through the whole file
+        return bool(names & {"Workbook", "Book"}) and not names & {"EncryptionInfo", "WordDocument"}
     if "EncryptionInfo".encode("utf-16-le") in data or "WordDocument".encode("utf-16-le") in data:
         return False
     return "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data
@@ -105,10 +108,8 @@ def _read_ooxml(data: bytes) -> list[SourceRow]:
     with archive:
         _check_members(members)
         kind = _package_kind(archive)
-        if kind == "xlsx":
-            return read_xlsx(data, archive)
-        if kind == "ods":
-            return read_calamine(data, ".ods")
+        if kind in ("xlsx", "ods"):
+            return read_spreadsheet(data, f".{kind}", archive)
         return read_docx(data)
 
 

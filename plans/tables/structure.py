@@ -99,6 +99,8 @@ def value(row: SourceRow, column: int | None, *, fill_down: bool = True) -> str:
 
 def formula_errors(row: SourceRow, band: HeaderBand) -> list[RowMessage]:
     """Return an error for each mapped column whose cell holds a formula."""
+    if not row.formula_cols:
+        return []
     errors = []
     for column in sorted(row.formula_cols):
         label = band.label(column)
@@ -162,6 +164,7 @@ class SectionStack:
     last_upper: str = ""
     roman_under_parts: bool = False
     _path: tuple[str, ...] = ()  # kept with the stack: read for every row, changed only by a section
+    _scope: tuple[int, ...] = ()
 
     def reread(self, number: RowNumber) -> RowNumber:
         """Read "I", "V", "X" as part letters when they follow H, U, W.
@@ -184,6 +187,7 @@ class SectionStack:
             self.roman_under_parts = True
         self.stack.append((item, number))
         self._path = tuple(open_item.number or open_item.title for open_item, _ in self.stack)
+        self._scope = tuple(open_item.row for open_item, _ in self.stack)
         item.level = len(self.stack)
         if number.kind == UPPER:
             self.last_upper = number.text
@@ -206,12 +210,12 @@ class SectionStack:
     @property
     def scope(self) -> tuple[int, ...]:
         """Return a key of the innermost open section, for duplicate checks."""
-        return tuple(item.row for item, _ in self.stack)
+        return self._scope
 
     @property
     def label(self) -> str:
         """Return how messages name the innermost section ("" if none)."""
-        return self.path[-1] if self.stack else ""
+        return self._path[-1] if self._path else ""
 
 
 @dataclass(slots=True)

@@ -14,7 +14,6 @@ from .structure import (
     long_cell_errors,
     only_texts,
     require_header,
-    value,
 )
 from .text import ARABIC, BULLET, EMPTY, LOWER, OTHER, ROMAN, UPPER, RowNumber, read_number, split_heading
 
@@ -88,6 +87,8 @@ class _TaskReader:
         self.duplicates = DuplicateCheck()
         self.number_col = band.columns["number"]
         self.title_col = band.columns["title"]
+        self.fields = [(name, band.columns[name]) for name in _FIELDS if band.columns.get(name) is not None]
+        self.extras = list(band.extras.items())
 
     def read(self, rows: Sequence[SourceRow]) -> None:
         """Read every row; ``rows[i + 1]`` tells whether row i heads a section."""
@@ -99,8 +100,9 @@ class _TaskReader:
 
     def _read_row(self, row: SourceRow, following: SourceRow | None) -> None:
         """Read one data row as a section, a task, or nothing (with a warning)."""
-        texts = only_texts(row)
-        if len(texts) == 1 and self._read_single(row, *next(iter(texts.items())), following):
+        filled = len(row.cells) - row.cells.count("")
+        texts = only_texts(row) if filled <= 2 else {}  # wanted only for rows with one or two texts
+        if filled == 1 and self._read_single(row, *next(iter(texts.items())), following):
             return
         number = self.sections.reread(read_number(row.cell(self.number_col)))
         title = row.cell(self.title_col)
@@ -114,7 +116,12 @@ class _TaskReader:
             number, title = heading  # "1. Ban hành…" typed in the title cell
         if number.kind in (ROMAN, UPPER):
             self._section(row, number, title)
-        elif set(texts) <= {self.number_col, self.title_col} and title and self._heads_section(row, number, following):
+        elif (
+            filled <= 2
+            and set(texts) <= {self.number_col, self.title_col}
+            and title
+            and self._heads_section(row, number, following)
+        ):
             self._section(row, number, title)
         elif number.kind in (EMPTY, BULLET) and not title:
             self._warn(row, f"Hàng {row.number}: không có số thứ tự và tên nhiệm vụ, đã bỏ qua.")
@@ -207,11 +214,12 @@ class _TaskReader:
         self.table.items.append(item)
 
     def _fill(self, item: TableItem, row: SourceRow) -> None:
-        """Copy the agency, deadline, output, note and extra cells of ``row``."""
-        for name in _FIELDS:
-            setattr(item, name, value(row, self.band.columns.get(name)))
-        for column, header in self.band.extras.items():
-            text = value(row, column)
+        """Copy the agency, deadline, output, note and extra cells of ``row`` (see structure.value)."""
+        cells, vmerged, width = row.cells, row.vmerged, len(row.cells)
+        for name, column in self.fields:
+            setattr(item, name, (cells[column] if column < width else "") or vmerged.get(column, ""))
+        for column, header in self.extras:
+            text = (cells[column] if column < width else "") or vmerged.get(column, "")
             if text:
                 item.extra[header] = text
 

@@ -118,6 +118,9 @@ def to_roman(value: int) -> str:
     return "".join(out)
 
 
+_RANK_ORDER = {UPPER: 0, ROMAN: 1, ARABIC: 2, LOWER: 3, BULLET: 4, OTHER: 5, EMPTY: 5}
+
+
 @dataclass(frozen=True, slots=True)
 class RowNumber:
     """A row number as printed, its kind and its nesting rank."""
@@ -129,8 +132,7 @@ class RowNumber:
     @property
     def rank(self) -> tuple[int, int]:
         """Return the nesting rank: parts > Roman > Arabic (by depth) > letters."""
-        order = {UPPER: 0, ROMAN: 1, ARABIC: 2, LOWER: 3, BULLET: 4, OTHER: 5, EMPTY: 5}
-        return order[self.kind], self.depth
+        return _RANK_ORDER[self.kind], self.depth
 
     @property
     def key(self) -> str:
@@ -138,6 +140,7 @@ class RowNumber:
         return self.text.rstrip(".)").strip().casefold()
 
 
+@lru_cache(maxsize=4096)  # "1" … "100", "I", "a)": the same few texts on every row of a table
 def read_number(text: str) -> RowNumber:
     """Classify the text of a number cell ("I", "A", "1.", "2.3", "a)", "-")."""
     text = text.strip()
