@@ -76,7 +76,10 @@ class Resolver:
 
     def reload(self) -> None:
         scope = Q(province=self.province) | Q(province__is_central=True)
-        agencies = {a.pk: a for a in Agency.objects.filter(scope).select_related("successor")}
+        # The district committees of the provinces merged into this one (abolished with them on 1/7/2025): a
+        # document moved here from its former province still names them, and they lead to their successors.
+        former = Q(province__successor=self.province, kind=AgencyKind.DISTRICT_COMMITTEE)
+        agencies = {a.pk: a for a in Agency.objects.filter(scope | former).select_related("successor")}
         groups = {g.pk: g for g in AgencyGroup.objects.filter(scope)}
         index: dict[str, list[Agency | AgencyGroup]] = {}
 
