@@ -33,6 +33,8 @@ class Resolved:
     # None when a person must choose among the parts of a split), and a note in Vietnamese saying so.
     replaced: Agency | None = None
     note: str = ""
+    # The successors a person chooses among when the unit's duties were split (a district and its communes).
+    choices: tuple[Agency, ...] = ()
 
     @property
     def known(self) -> bool:
@@ -188,6 +190,7 @@ class Resolver:
                         qualifier=qualifier,
                         replaced=ended,
                         note=note % {"name": agency.name, "end": _date(agency.valid_to), "parts": names},
+                        choices=tuple(p.successor for p in parts),
                     )
                 note = _(
                     "'%(name)s' đã kết thúc hoạt động ngày %(end)s và không có cơ quan kế thừa; hãy chọn cơ quan tương ứng."
