@@ -403,11 +403,12 @@ def import_file(document: Document, data: bytes, filename: str, kind: str, *, ch
     return preview, dataclasses.asdict(task_import.apply_preview(preview))
 
 
-def target_scope(province: Province) -> Q:
+def target_scope(province: Province, *, successor: bool = True) -> Q:
     """Where a name in a province's document may point: the province's agencies and groups, the central level's
-    (read-only: ministries, Văn phòng Chính phủ…) and, for a province merged away, those of its successor."""
+    (read-only: ministries, Văn phòng Chính phủ…) and, for a province merged away, those of its successor (where
+    the successors of its units are)."""
     scope = Q(province=province) | Q(province__is_central=True)
-    if province.successor_id:
+    if successor and province.successor_id:
         scope |= Q(province_id=province.successor_id)
     return scope
 
@@ -449,8 +450,8 @@ def search_targets(province: Province, text: str, limit: int = 20) -> list[dict[
     if not fold(text):
         return []
     key = fold(text)
-    scope = target_scope(province)
-    # The province's own first, then the central level's (and a merged province's successor's).
+    scope = target_scope(province, successor=False)
+    # The province's own first, then the central level's.
     own_first = [Case(When(province=province, then=0), default=1)]
     groups = list(
         AgencyGroup.objects.filter(scope, search_text__contains=key)
