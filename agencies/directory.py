@@ -548,15 +548,18 @@ class _ProvinceUnits:
 
 
 def _set_parents(spec: ProvinceSpec, result: dict[str, Agency]) -> None:
-    """Parents (Trung tâm PVHCC under Văn phòng UBND), only where none is set."""
-    parents = []
+    """Parents (Trung tâm PVHCC under Văn phòng UBND, the districts under the UBND tỉnh), only where none is set.
+
+    One UPDATE per parent: a province's districts share theirs (bulk_update's CASE per row took 4x longer).
+    """
+    children: dict[int, list[int]] = defaultdict(list)
     for unit in spec.units:
         agency, parent = result.get(unit.directory_key), result.get(unit.parent)
         if agency is not None and parent is not None and agency.parent_id is None:
             agency.parent = parent
-            parents.append(agency)
-    if parents:
-        Agency.objects.bulk_update(parents, ["parent"])
+            children[parent.pk].append(agency.pk)
+    for parent_id, pks in children.items():
+        Agency.objects.filter(pk__in=pks, parent__isnull=True).update(parent_id=parent_id)
 
 
 def _add_aliases(province: Province, spec: ProvinceSpec, result: dict[str, Agency], report: DirectoryReport) -> None:
