@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.admin_scope import ProvinceScopedAdmin, ScopedFormfieldsMixin, ScopedInline
+from agencies.admin_scope import ProvinceScopedAdmin, ScopedFormfieldsMixin, ScopedInline, central_autocomplete
 from agencies.models import Agency, AgencyGroup, Alias, Province, Succession, User
 from agencies.resources import AgencyResource, UserResource
 from agencies.roles import can_manage, is_province_admin, make_province_admin, revoke_province_admin
@@ -70,6 +70,12 @@ class AgencyAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, Sim
         (None, {"fields": ["province", "name", "short_name", "code", "kind", "level", "parent", "email"]}),
         (_("Hiệu lực và sáp nhập"), {"fields": ["valid_from", "valid_to", "successor"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A province administrator picks ministries too where a task, a group or an alias may name them (read-only).
+        if not request.user.is_superuser and central_autocomplete(request):
+            queryset = queryset | Agency.objects.filter(province__is_central=True)
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(AgencyGroup)

@@ -121,6 +121,41 @@ def label_of(obj) -> str:
     return str(obj)
 
 
+# Relation fields where a province administrator may also pick an agency of the central level (ministries, Văn
+# phòng Chính phủ…, which belong to no province): a task or an indicator given to a ministry, a group or an alias
+# naming one, a document the Government issued. Choosing is all: the central level's own admin pages stay closed
+# to a province administrator (AgencyAdmin's queryset is the province's).
+CENTRAL_CHOICE_FIELDS = frozenset(
+    {
+        "tasks.assignment.agency",
+        "agencies.agencygroup.members",
+        "agencies.alias.agency",
+        "plans.document.issuer",
+        "indicators.indicatorparty.agency",
+    }
+)
+
+
+def with_central(queryset, user, field: str):
+    """Agencies ``queryset`` plus the central level's, for a field of CENTRAL_CHOICE_FIELDS ("app.model.field")."""
+    if (
+        user.is_superuser
+        or field.lower() not in CENTRAL_CHOICE_FIELDS
+        or queryset.model._meta.label != "agencies.Agency"
+    ):
+        return queryset
+    return queryset | queryset.model._default_manager.filter(province__is_central=True)
+
+
+def central_autocomplete(request) -> bool:
+    """The request is the admin's autocomplete for a field of CENTRAL_CHOICE_FIELDS."""
+    match = request.resolver_match
+    if match is None or match.url_name != "autocomplete":
+        return False
+    field = ".".join(request.GET.get(k, "") for k in ("app_label", "model_name", "field_name"))
+    return field.lower() in CENTRAL_CHOICE_FIELDS
+
+
 def _relation_formfield(model_admin, db_field, request, kwargs, multiple: bool):
     """Common part of formfield_for_foreignkey / _manytomany: safe autocomplete, scoped choices, labels."""
     related = db_field.related_model
@@ -128,7 +163,8 @@ def _relation_formfield(model_admin, db_field, request, kwargs, multiple: bool):
         widget = SafeAutocompleteSelectMultiple if multiple else SafeAutocompleteSelect
         kwargs["widget"] = widget(db_field, model_admin.admin_site, using=kwargs.get("using"))
     if "queryset" not in kwargs:
-        queryset = scoped(related, request.user)
+        field = f"{db_field.model._meta.label_lower}.{db_field.name}"
+        queryset = with_central(scoped(related, request.user), request.user, field)
         if related._meta.label in ("agencies.Agency", "agencies.AgencyGroup"):
             queryset = queryset.select_related("province")
         kwargs["queryset"] = queryset

@@ -33,6 +33,8 @@ class Resolved:
     # None when a person must choose among the parts of a split), and a note in Vietnamese saying so.
     replaced: Agency | None = None
     note: str = ""
+    # The successors a person chooses among when the unit's duties were split (a district and its communes).
+    choices: tuple[Agency, ...] = ()
 
     @property
     def known(self) -> bool:
@@ -76,7 +78,10 @@ class Resolver:
 
     def reload(self) -> None:
         scope = Q(province=self.province) | Q(province__is_central=True)
-        agencies = {a.pk: a for a in Agency.objects.filter(scope).select_related("successor")}
+        # The district committees of the provinces merged into this one (abolished with them on 1/7/2025): a
+        # document moved here from its former province still names them, and they lead to their successors.
+        former = Q(province__successor=self.province, kind=AgencyKind.DISTRICT_COMMITTEE)
+        agencies = {a.pk: a for a in Agency.objects.filter(scope | former).select_related("successor")}
         groups = {g.pk: g for g in AgencyGroup.objects.filter(scope)}
         index: dict[str, list[Agency | AgencyGroup]] = {}
 
@@ -185,6 +190,7 @@ class Resolver:
                         qualifier=qualifier,
                         replaced=ended,
                         note=note % {"name": agency.name, "end": _date(agency.valid_to), "parts": names},
+                        choices=tuple(p.successor for p in parts),
                     )
                 note = _(
                     "'%(name)s' đã kết thúc hoạt động ngày %(end)s và không có cơ quan kế thừa; hãy chọn cơ quan tương ứng."

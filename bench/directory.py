@@ -124,6 +124,7 @@ def load_times() -> None:
             "provinces (current)": Province.objects.filter(is_central=False, valid_to__isnull=True).count(),
             "provinces (former, until 30/06/2025)": Province.objects.filter(valid_to__isnull=False).count(),
             "communes": Agency.objects.filter(directory_key__startswith="ward:").count(),
+            "former districts (until 30/06/2025)": Agency.objects.filter(directory_key__startswith="district:").count(),
             "agencies in all": Agency.objects.count(),
             "central agencies": Agency.objects.filter(province__is_central=True).count(),
             "groups": AgencyGroup.objects.count(),

@@ -409,6 +409,9 @@ class ImportJob(models.Model):
     table_packed = models.BinaryField(_("bảng đã đọc (nén)"), null=True, blank=True, editable=False)
     error = models.TextField(_("lỗi"), blank=True)
     result = models.JSONField(_("kết quả"), null=True, blank=True, editable=False)
+    # Names the preview moved to a successor ("Chuyển sang đơn vị kế thừa"), {"name as written": "agency:12"}:
+    # used by this import only, never remembered as an alias (another task may go to another successor).
+    mappings = models.JSONField(_("tên đã chuyển sang đơn vị kế thừa"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

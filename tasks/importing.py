@@ -137,6 +137,17 @@ class TaskImportPreview:
                 unknown[text].append(task.row)
         return dict(unknown)
 
+    def successor_choices(self) -> dict[str, tuple[list[int], tuple[Agency, ...]]]:
+        """Each name of a unit that had ended and whose duties were split, with its rows and its successors."""
+        found: dict[str, tuple[list[int], tuple[Agency, ...]]] = {}
+        for task in self.tasks:
+            for r in (*task.lead, *task.cooperating):
+                if r.choices and not r.known:
+                    rows, _choices = found.setdefault(r.text, ([], r.choices))
+                    if task.row not in rows:
+                        rows.append(task.row)
+        return found
+
     def as_json(self) -> dict:
         """Return the preview in the documented JSON shape (``import_appendix --json``)."""
 
@@ -313,11 +324,22 @@ def _cell_resolver(resolver: Resolver, mappings: dict[str, Target] | None) -> Ca
                     agency=target if isinstance(target, Agency) else None,
                     group=target if isinstance(target, AgencyGroup) else None,
                     qualifier=r.qualifier,
+                    replaced=r.replaced,
+                    note=_chosen_note(r, target) if r.replaced is not None else "",
                 )
             out.append(r)
         return out
 
     return resolve
+
+
+def _chosen_note(resolved: Resolved, target: Target) -> str:
+    """The row's note once a person chose where the work of a unit that had ended goes."""
+    return _("'%(name)s' đã kết thúc hoạt động ngày %(end)s; nhiệm vụ được chuyển sang đơn vị đã chọn: %(target)s.") % {
+        "name": resolved.replaced.name,
+        "end": resolved.replaced.valid_to.strftime("%d/%m/%Y") if resolved.replaced.valid_to else "",
+        "target": target.name,
+    }
 
 
 def _match(sections: list[PreviewSection], existing: list[Task], choices: dict[int, str]) -> list[Task]:

@@ -10,11 +10,12 @@ whatever the task list of issue 4 supports; that list links on to ``/tasks/?docu
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -513,16 +514,24 @@ def _area_rows(scope: Scope, figures: queries.Progress) -> list[dict]:
 
 
 def _agency_options(scope: Scope) -> str:
-    """The ``<option>``s of the agency chooser (the province's agencies), or "" when the user may not choose."""
+    """The ``<option>``s of the agency chooser, or "" when the user may not choose: the province's agencies that
+    existed during the year shown (a 2026 view does not list the districts and departments that ended in 2025)."""
     agencies = ""
     if scope.can_choose_agency:
         chosen = scope.agency.pk if scope.agency else None
+        existing = Q(pk=chosen) if chosen else Q(pk__in=[])
+        if scope.year:
+            existing |= (Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(scope.year, 12, 31))) & (
+                Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(scope.year, 1, 1))
+            )
+        else:
+            existing = Q()
         agencies = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
                 (str(pk), " selected" if pk == chosen else "", name)
-                for pk, name in Agency.objects.filter(province=scope.province)
+                for pk, name in Agency.objects.filter(existing, province=scope.province)
                 .order_by("name")
                 .values_list("pk", "name")
             ),

@@ -9,8 +9,10 @@ rebuild from it (resolving names again is a dictionary lookup per cell).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 
 from django.db import DatabaseError, transaction
+from django.db.models import Case, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -195,7 +197,56 @@ def preview_job(
     resolver = Resolver.for_document(job.document)  # the units valid on the document's date (issue 12)
     if job.kind == ImportKind.INDICATORS:
         return indicator_import.build_preview(job.document, table, resolver=resolver)
+    if job.mappings:  # names moved to a successor on the preview page; what the form posts comes on top
+        mappings = {**targets_from_keys(job.document.province, job.mappings), **(mappings or {})}
     return task_import.build_preview(job.document, table, resolver=resolver, mappings=mappings, choices=choices)
+
+
+# --- "Chuyển sang đơn vị kế thừa" (issue 12, point 6)
+
+
+def _document_day(document: Document) -> datetime.date:
+    return document.issued_on or datetime.date(document.year, 1, 1)
+
+
+def successor_province(document: Document) -> Province | None:
+    """The province a document belongs to when its own had been merged away before the document's date."""
+    province = document.province
+    if province.successor_id is None or province.valid_to is None or _document_day(document) <= province.valid_to:
+        return None
+    return province.successor
+
+
+def move_document_to_successor(document: Document) -> str:
+    """Move a document dated after its province's merger into the successor province; return an error or ""."""
+    successor = successor_province(document)
+    if successor is None:
+        return _("Văn bản không cần chuyển: tỉnh của văn bản còn hoạt động vào ngày của văn bản.")
+    if document.number and Document.objects.filter(province=successor, number=document.number).exists():
+        return _("%(province)s đã có văn bản số %(number)s: không chuyển được, hãy kiểm tra lại.") % {
+            "province": successor.name,
+            "number": document.number,
+        }
+    document.province = successor
+    fields = ["province"]
+    day = _document_day(document)
+    if document.issuer_id and not document.issuer.is_valid_on(day):
+        document.issuer = document.issuer.current(day)
+        fields.append("issuer")
+    document.save(update_fields=fields)
+    return ""
+
+
+def choose_successor_for(job: ImportJob, name: str, value: str) -> str:
+    """Send the rows naming ``name`` (a unit that had ended, its duties split) to the successor ``value``
+    ("agency:<pk>", one of that unit's successors) for this import; return an error or ""."""
+    rows_and_choices = preview_job(job).successor_choices().get(name)
+    options = {f"agency:{a.pk}" for a in rows_and_choices[1]} if rows_and_choices else set()
+    if value not in options:
+        return _("Không chuyển được: hãy chọn một đơn vị kế thừa trong danh sách.")
+    job.mappings = {**job.mappings, name: value}
+    job.save(update_fields=["mappings"])
+    return ""
 
 
 def claim_job(job: ImportJob) -> bool:
@@ -352,12 +403,22 @@ def import_file(document: Document, data: bytes, filename: str, kind: str, *, ch
     return preview, dataclasses.asdict(task_import.apply_preview(preview))
 
 
+def target_scope(province: Province, *, successor: bool = True) -> Q:
+    """Where a name in a province's document may point: the province's agencies and groups, the central level's
+    (read-only: ministries, Văn phòng Chính phủ…) and, for a province merged away, those of its successor (where
+    the successors of its units are)."""
+    scope = Q(province=province) | Q(province__is_central=True)
+    if successor and province.successor_id:
+        scope |= Q(province_id=province.successor_id)
+    return scope
+
+
 def targets_from_keys(province: Province, keys: dict[str, str]) -> dict[str, Agency | AgencyGroup]:
-    """Turn {"name as written": "agency:12" | "group:3"} into objects of the province (others are ignored)."""
+    """Turn {"name as written": "agency:12" | "group:3"} into objects within ``target_scope`` (others are ignored)."""
     agency_ids = {whole_number(v.partition(":")[2]) for v in keys.values() if v.startswith("agency:")} - {None}
     group_ids = {whole_number(v.partition(":")[2]) for v in keys.values() if v.startswith("group:")} - {None}
-    agencies = Agency.objects.filter(province=province).in_bulk(agency_ids)
-    groups = AgencyGroup.objects.filter(province=province).in_bulk(group_ids)
+    agencies = Agency.objects.filter(target_scope(province)).in_bulk(agency_ids)
+    groups = AgencyGroup.objects.filter(target_scope(province)).in_bulk(group_ids)
     out: dict[str, Agency | AgencyGroup] = {}
     for name, value in keys.items():
         kind, _sep, pk = value.partition(":")
@@ -374,11 +435,12 @@ _GENERIC_WORDS = frozenset(
 )
 
 
-def _target_row(target: Agency | AgencyGroup) -> dict[str, str]:
+def _target_row(target: Agency | AgencyGroup, province: Province) -> dict[str, str]:
     kind = "group" if isinstance(target, AgencyGroup) else "agency"
     return {
         "value": f"{kind}:{target.pk}",
-        "label": target.name,
+        # Another province's unit (the central level's, a successor's) says whose it is.
+        "label": target.name if target.province_id == province.pk else f"{target.name} — {target.province.name}",
         "kind": _("Nhóm") if kind == "group" else _("Cơ quan"),
     }
 
@@ -388,13 +450,20 @@ def search_targets(province: Province, text: str, limit: int = 20) -> list[dict[
     if not fold(text):
         return []
     key = fold(text)
-    groups = list(AgencyGroup.objects.filter(province=province, search_text__contains=key).order_by("name")[:limit])
-    agencies = list(
-        Agency.objects.filter(province=province, search_text__contains=key).order_by("level", "name")[
-            : limit - len(groups)
-        ]
+    scope = target_scope(province, successor=False)
+    # The province's own first, then the central level's.
+    own_first = [Case(When(province=province, then=0), default=1)]
+    groups = list(
+        AgencyGroup.objects.filter(scope, search_text__contains=key)
+        .select_related("province")
+        .order_by(*own_first, "name")[:limit]
     )
-    return [_target_row(t) for t in (*groups, *agencies)]
+    agencies = list(
+        Agency.objects.filter(scope, search_text__contains=key)
+        .select_related("province")
+        .order_by(*own_first, "level", "name")[: limit - len(groups)]
+    )
+    return [_target_row(t, province) for t in (*groups, *agencies)]
 
 
 def suggest_targets(province: Province, name: str, limit: int = 8) -> list[dict[str, str]]:

@@ -118,12 +118,19 @@ def import_job(request, pk: int):
     if job.state == ImportJob.State.READY:
         preview = services.preview_job(job)
         context["preview"] = preview
+        context["moves_to"] = services.successor_province(job.document)  # "Chuyển sang đơn vị kế thừa"
         if job.kind == ImportKind.TASKS:
             province = job.document.province
+            successors = preview.successor_choices()
+            context["successor_choices"] = [
+                (name, rows, [(f"agency:{a.pk}", a.name) for a in options])
+                for name, (rows, options) in sorted(successors.items())
+            ]
             # Each unknown name offers the few agencies and groups that look like it; typing searches them all.
             context["unknown"] = [
                 (name, rows, services.suggest_targets(province, name))
                 for name, rows in sorted(preview.unknown_names().items())
+                if name not in successors
             ]
             context["can_create_agency"] = is_province_admin(request.user) or request.user.is_superuser
             context["column_rows"], context["unsure_columns"] = services.column_choices(job)
@@ -196,6 +203,32 @@ def import_confirm(request, pk: int):
     services.apply_job(job, mappings=mappings, remember=remember, remove_missing=remove, choices=choices)
     if job.state == ImportJob.State.DONE:
         messages.success(request, _("Đã nhập xong bảng vào văn bản %(doc)s.") % {"doc": job.document.display_number})
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def import_successor(request, pk: int):
+    """ "Chuyển sang đơn vị kế thừa": move the document into the province its own was merged into, or the rows that
+    name a unit that had ended (its duties split) to the successor chosen. Nothing is written but that choice."""
+    job = _visible_job(request, pk)
+    if job.state != ImportJob.State.READY:
+        raise Http404
+    if request.POST.get("move") == "document":
+        successor = services.successor_province(job.document)
+        if successor is not None and not (request.user.is_superuser or request.user.sees_province(successor.pk)):
+            raise PermissionDenied
+        error = services.move_document_to_successor(job.document)
+        done = _("Đã chuyển văn bản sang %(province)s; các tên cơ quan được đọc lại theo danh bạ của %(province)s.")
+        done %= {"province": successor.name if successor else ""}
+    else:
+        name = request.POST.get("name", "")[:255]
+        error = services.choose_successor_for(job, name, request.POST.get("successor", ""))
+        done = _("Đã chuyển các hàng ghi '%(name)s' sang đơn vị kế thừa đã chọn.") % {"name": name}
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
     return redirect(job)
 
 

@@ -26,6 +26,9 @@ def test_the_whole_country_loads_and_a_second_load_changes_nothing(demo):
         Agency.objects.filter(kind=AgencyKind.COMMUNE_COMMITTEE, valid_from=datetime.date(2025, 7, 1)).count() == 3321
     )
     assert Province.objects.filter(is_central=False, valid_to=datetime.date(2025, 6, 30)).count() == 63 - 34
+    districts = Agency.objects.filter(directory_key__startswith="district:")
+    assert districts.count() == 696 and not districts.exclude(valid_to=datetime.date(2025, 6, 30)).exists()
+    assert Succession.objects.filter(predecessor__in=districts).values("predecessor").distinct().count() == 696
     assert first.seconds > 0
 
     counts = (

@@ -360,3 +360,16 @@ def test_done_filter_means_both_done_statuses(plan, sonoivu, may_first):
     done = queries.drill_tasks(scope, queries.DrillFilters(status=DONE_FILTER))
     assert sorted(Task.objects.get(pk=row.pk).full_number for row in done) == ["II.1", "II.2"]
     assert list(queries.drill_tasks(scope, queries.DrillFilters(status="nonsense"))) == []
+
+
+def test_the_agency_chooser_lists_the_units_of_the_year_shown(client, plan):
+    """Issue 12: a 2026 view of Đắk Lắk does not offer its districts and the departments merged away in 2025."""
+    from agencies.models import Agency, Role, User
+
+    home_affairs = Agency.objects.get(province__code="dak-lak", name="Sở Nội vụ")
+    reviewer = User.objects.create_user("dl_snv", password="x-12345-abcdef", agency=home_affairs, role=Role.REVIEWER)
+    now = str(overview(client, reviewer, year=2026)["agencies"])
+    assert "Sở Tài chính" in now and "UBND xã Ea Kar" in now
+    assert "UBND huyện Krông Pắc" not in now and "Sở Kế hoạch và Đầu tư" not in now
+    before = str(overview(client, reviewer, year=2024)["agencies"])
+    assert "UBND huyện Krông Pắc" in before and "Sở Kế hoạch và Đầu tư" in before and "UBND xã Ea Kar" not in before

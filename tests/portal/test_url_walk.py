@@ -116,6 +116,7 @@ def world(demo):
         "plans:agency_search": job.pk,
         "plans:agency_create": job.pk,
         "plans:import_columns": job.pk,
+        "plans:import_successor": job.pk,
         "tasks:detail": task.pk,
         "tasks:report": assignment.pk,
         "tasks:submit": assignment.pk,
@@ -263,6 +264,7 @@ def test_another_agency_of_the_province_cannot_touch_sotuphaps_work(client, worl
         "plans:import_confirm",
         "plans:agency_create",
         "plans:import_columns",
+        "plans:import_successor",
         "indicators:review",
     ):
         response = client.post(url_for(name, world))
