@@ -23,6 +23,7 @@ from core.admin_mixins import (
     CappedCountPaginator,
     SafeAutocompleteSelect,
     SafeAutocompleteSelectMultiple,
+    VietnameseHistoryHelper,
     field_names,
 )
 from core.dates import validate_sane_date
@@ -340,6 +341,9 @@ class ProvinceScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, _duplicates = super().get_search_results(request, queryset, search_term)
         return queryset, False  # search_fields of this portal never span a to-many relation
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return VietnameseHistoryHelper(self.model, historical_record)
 
     # django-simple-history's views look the object up with the model's default manager, not get_queryset():
     # without these, /history/ and its revert form read and rewrote other provinces' objects.

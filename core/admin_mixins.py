@@ -14,9 +14,12 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import SelectableFieldsExportForm
 from import_export.widgets import DateWidget
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from core.dates import validate_sane_date
 from core.text import fold
@@ -176,3 +179,15 @@ class VietnameseImportExportMixin(ImportExportMixin):
     """import-export's admin with the Vietnamese export page."""
 
     export_form_class = VietnameseExportForm
+
+
+class VietnameseHistoryHelper(HistoricalRecordContextHelper):
+    """The change log of an admin history page, in words: django-simple-history shows a foreign key that was
+    empty, or points to a removed row, as "Deleted <model> (pk=None)" (English and a database id)."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, DeletedObject):
+            if value.pk is None:
+                return _("(để trống)")
+            return _("%(model)s đã bị xóa") % {"model": capfirst(value.model._meta.verbose_name)}
+        return super().prepare_delta_change_value(change, value)
