@@ -217,9 +217,9 @@ RANKING_ROW = (
 )
 
 
-def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[dict]:
-    """The ranking table's rows; each also drawn as HTML here (``html``, one ``format_html`` a row), since a
-    province has 200 agencies and the template engine would take longer than the figures to draw them."""
+def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures], shown: set[int]) -> list[dict]:
+    """The ranking table's rows; those ``shown`` (the agency ids of the "latest agencies" tab) also drawn as HTML
+    here (``html``, one ``format_html`` a row): the template engine would take longer than the figures."""
     rows = []
     rank = 0
     successor_text = _("nay thuộc %(successor)s")
@@ -229,7 +229,8 @@ def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[di
         if figures.counts.total:
             rank += 1
         row = _ranking_row(figures, rank, drill_base, overview_base)
-        row["html"] = _ranking_row_html(row, successor_text)
+        if figures.agency_id in shown:
+            row["html"] = _ranking_row_html(row, successor_text)
         rows.append(row)
     return rows
 
@@ -410,9 +411,9 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
     status_rows = _status_rows(scope, total)
     section_rows = _section_rows(scope, figures)
     area_rows = _area_rows(scope, figures)
-    ranking_rows = _ranking_rows(scope, ranking)
-    by_agency = {row["agency_id"]: row for row in ranking_rows}
     latest = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())[:WORST_SHOWN]
+    ranking_rows = _ranking_rows(scope, ranking, {f.agency_id for f in latest})
+    by_agency = {row["agency_id"]: row for row in ranking_rows}
     period = default_period(scope)
     agencies = _agency_options(scope)
     return {
@@ -661,7 +662,7 @@ def _drill_section(scope: Scope, filters: DrillFilters) -> Section | None:
     """The section the filters name, of the scope's documents (Http404 for another one), or None."""
     section = None
     if filters.section is not None:
-        section = Section.objects.filter(pk=filters.section, document_id__in=scope.document_ids).first()
+        section = Section.objects.filter(pk=filters.section, document_id__any_of=scope.document_ids).first()
         if section is None:
             raise Http404
     return section
