@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, QueryDict
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -309,26 +310,51 @@ CELL = (
     '<td class="num cell"><a href="{url}" title="{title}">'
     '<span class="n-red">{overdue}</span> <span class="n-blue">{open}</span> <span class="n-green">{done}</span></a></td>'
 )
+EMPTY_CELL = '<td class="num cell muted">·</td>'
 MATRIX_ROW = '<tr><th scope="row"><a href="{url}">{name}</a>{successor}</th>{cells}<td class="num">{total}</td></tr>'
 
 
-def _cell(scope: Scope, counts: queries.Counts, agency_id: int, area: str) -> str:
-    """One cell of the agencies × areas table: overdue, open and done shares, one link to them."""
-    if not counts.total:
-        return format_html('<td class="num cell muted">{}</td>', "·")
-    open_ = counts.total - counts.done - counts.overdue
-    title = _("Quá hạn %(overdue)s · Chưa hoàn thành, còn hạn %(open)s · Đã hoàn thành %(done)s") % {
-        "overdue": number(counts.overdue),
-        "open": number(open_),
-        "done": number(counts.done),
-    }
+def _cell(counts: queries.Counts, url: str, title: str) -> str:
+    """One cell of the agencies × areas table: overdue, open and done shares, one link to them. ``url`` and
+    ``title`` (a translated text with %(overdue)s, %(open)s and %(done)s) arrive HTML-escaped; the rest are
+    numbers. Plain ``str.format``: a page draws 225 cells, and ``format_html`` escaped each piece again."""
+    total, done, overdue = counts.total, counts.done, counts.overdue
+    if not total:
+        return EMPTY_CELL
+    open_ = total - done - overdue
+    texts = {"overdue": number(overdue), "open": number(open_), "done": number(done)}
+    return CELL.format(
+        url=url,
+        title=title % texts,
+        overdue=texts["overdue"] if overdue else "",
+        open=texts["open"] if open_ else "",
+        done=texts["done"] if done else "",
+    )
+
+
+def _matrix_row(scope: Scope, figures: queries.AgencyFigures, areas: list, drill_base: str, overview: str) -> str:
+    """One agency's row of the agencies × areas table (its name escaped here; the cells from ``_cell``)."""
+    title = conditional_escape(_("Quá hạn %(overdue)s · Chưa hoàn thành, còn hạn %(open)s · Đã hoàn thành %(done)s"))
+    cells = "".join(
+        _cell(
+            figures.areas.get(a.value, queries.Counts()),
+            f"{drill_base}agency={figures.agency_id}&amp;area={a.value}",
+            title,
+        )
+        for a in areas
+    )
+    successor = (
+        format_html(' <span class="muted">({})</span>', _("nay thuộc %(successor)s") % {"successor": figures.successor})
+        if figures.successor
+        else ""
+    )
     return format_html(
-        CELL,
-        url=drill(scope, agency=agency_id, area=area),
-        title=title,
-        overdue=number(counts.overdue) if counts.overdue else "",
-        open=number(open_) if open_ else "",
-        done=number(counts.done) if counts.done else "",
+        MATRIX_ROW,
+        url=f"{overview}&agency={figures.agency_id}",
+        name=figures.name,
+        successor=successor,
+        cells=mark_safe(cells),  # noqa: S308 - built from escaped URLs and titles and numbers
+        total=number(figures.counts.total),
     )
 
 
@@ -340,30 +366,9 @@ def agency_matrix(scope: Scope, ranking: list[queries.AgencyFigures], page: str 
     areas = [area for area in CchcArea if area.value in present]
     page_obj = Paginator(working, MATRIX_PAGE).get_page(page)
     overview = scope.url("dashboard:overview")
-    rows = []
-    for figures in page_obj.object_list:
-        cells = format_html_join(
-            "",
-            "{}",
-            ((_cell(scope, figures.areas.get(a.value, queries.Counts()), figures.agency_id, a.value),) for a in areas),
-        )
-        successor = (
-            format_html(
-                ' <span class="muted">({})</span>', _("nay thuộc %(successor)s") % {"successor": figures.successor}
-            )
-            if figures.successor
-            else ""
-        )
-        rows.append(
-            format_html(
-                MATRIX_ROW,
-                url=f"{overview}&agency={figures.agency_id}",
-                name=figures.name,
-                successor=successor,
-                cells=cells,
-                total=number(figures.counts.total),
-            )
-        )
+    drill_base = drill(scope)  # "…/tasks/?year=2025" (or "…/tasks/?" without a parameter): the cells add theirs
+    drill_base = conditional_escape(drill_base + ("" if drill_base.endswith("?") else "&"))
+    rows = [_matrix_row(scope, figures, areas, drill_base, overview) for figures in page_obj.object_list]
     links = {}
     params = scope.params()
     if page_obj.has_previous():
@@ -420,6 +425,7 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
         "scope": scope,
         "unit": unit,
         "agencies": agencies,
+        "document_options": _document_options(scope),
         "total": _headline(scope, total, soon_count),
         "status_rows": status_rows,
         "section_rows": section_rows,
@@ -511,6 +517,26 @@ def _area_rows(scope: Scope, figures: queries.Progress) -> list[dict]:
         entry["html"] = figure_row_html(entry["label"], entry["cells"])
         area_rows.append(entry)
     return area_rows
+
+
+def _document_options(scope: Scope) -> str:
+    """The ``<option>``s of the document chooser (a province has 131 documents: drawn here, not by the template)."""
+    chosen = scope.document.pk if scope.document else None
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} · {} {}{}</option>',
+        (
+            (
+                str(d.pk),
+                " selected" if d.pk == chosen else "",
+                str(d.year),
+                d.get_doc_type_display(),
+                d.display_number,
+                " ★" if d.is_followed else "",
+            )
+            for d in scope.choices
+        ),
+    )
 
 
 def _agency_options(scope: Scope) -> str:

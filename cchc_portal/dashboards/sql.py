@@ -1,0 +1,131 @@
+"""The province dashboard's two heavy queries, written as SQL (PostgreSQL and SQLite alike).
+
+Both read every share of the province (8,500 at national scale): the per-task status over the lead shares
+(``lead_task_rows``, the rows ``queries.per_task`` describes) and the shares per agency and CCHC area
+(``agency_area_rows``, the counters of ``queries.share_counters``). Built by the ORM they cost as much to compile as
+to run (5 ms each, for a statement whose text never changes); written once here they only bind their parameters.
+The rule is the one of ``tasks.models.official_status`` and ``queries.conditions``; the dashboard's tests check
+the figures against the demo plan, and ``test_hand_written_sql_agrees_with_the_orm`` against the ORM's.
+
+The documents are matched by ``IN (SELECT id FROM plans_document WHERE id = ANY(…))``: PostgreSQL then walks the
+province's documents, their tasks and their shares by index (see ``queries.assignments``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+
+from plans.areas import CchcArea
+from tasks.models import ONGOING_KINDS, AssignmentRole, DueKind, OfficialStatus, WorkState
+
+DUE = "COALESCE(a.due_date, t.due_date)"
+DONE = "a.state = %s"
+ONGOING_KIND = f"(t.due_kind IN ({', '.join(['%s'] * len(ONGOING_KINDS))}) OR (t.due_kind = %s AND t.recurrence = ''))"
+
+# The per-task status of ``queries.per_task``: overdue, done late, done on time, ongoing, in progress, not started.
+LEAD_TASKS = f"""
+SELECT tid,
+       CASE WHEN n_overdue > 0 THEN %s
+            WHEN n_done = n AND n_late > 0 THEN %s
+            WHEN n_done = n THEN %s
+            WHEN n_ongoing = n THEN %s
+            WHEN n_started > 0 THEN %s
+            ELSE %s END,
+       n, prog_sum, since, next_due
+FROM (
+    SELECT a.task_id AS tid, COUNT(*) AS n,
+           COUNT(*) FILTER (WHERE NOT {DONE} AND {DUE} < %s) AS n_overdue,
+           COUNT(*) FILTER (WHERE {DONE}) AS n_done,
+           COUNT(*) FILTER (WHERE {DONE} AND a.completed_on > {DUE}) AS n_late,
+           COUNT(*) FILTER (WHERE a.state IN (%s, %s)) AS n_started,
+           COUNT(*) FILTER (WHERE NOT {DONE} AND {ONGOING_KIND} AND {DUE} IS NULL) AS n_ongoing,
+           SUM(CASE WHEN {DONE} THEN 100 ELSE a.progress END) AS prog_sum,
+           MIN({DUE}) FILTER (WHERE NOT {DONE} AND {DUE} < %s) AS since,
+           MIN({DUE}) FILTER (WHERE NOT {DONE} AND {DUE} >= %s) AS next_due
+    FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id
+    WHERE a.role = %s AND t.document_id IN ({{documents}})
+    GROUP BY a.task_id
+) per_task
+"""  # noqa: S608 - constant fragments; every value is a bound parameter
+
+# The counters of ``queries.share_counters`` (and the lead shares) per agency and CCHC area.
+AGENCY_AREAS = f"""
+SELECT a.agency_id, COALESCE(s.area, %s),
+       COUNT(*),
+       COUNT(*) FILTER (WHERE {DONE}),
+       COUNT(*) FILTER (WHERE {DONE} AND a.completed_on > {DUE}),
+       COUNT(*) FILTER (WHERE NOT {DONE} AND {DUE} < %s),
+       COUNT(*) FILTER (WHERE a.state = %s AND ({DUE} IS NULL OR {DUE} >= %s)
+                        AND NOT ({ONGOING_KIND} AND {DUE} IS NULL)),
+       COUNT(*) FILTER (WHERE NOT {DONE} AND {ONGOING_KIND} AND {DUE} IS NULL),
+       SUM(CASE WHEN {DONE} THEN 100 ELSE a.progress END),
+       COUNT(*) FILTER (WHERE a.role = %s)
+FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id LEFT JOIN plans_section s ON s.id = t.section_id
+WHERE t.document_id IN ({{documents}})
+GROUP BY 1, 2
+"""  # noqa: S608 - constant fragments; every value is a bound parameter
+
+
+def _documents(document_ids: list[int]) -> tuple[str, list]:
+    """The documents' subquery and its parameters: one array on PostgreSQL, a list of values elsewhere."""
+    if connection.vendor == "postgresql":
+        return "SELECT id FROM plans_document WHERE id = ANY(%s)", [list(document_ids)]
+    return ", ".join(["%s"] * len(document_ids)) or "NULL", list(document_ids)
+
+
+def _ongoing() -> list:
+    return [*ONGOING_KINDS, DueKind.RECURRING]
+
+
+def _run(sql: str, params: list) -> list[tuple]:
+    """Execute with the choices' values as plain strings (the database adapters know ``str``, not the enums)."""
+    plain = [str(p) if isinstance(p, str) else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, plain)
+        return cursor.fetchall()
+
+
+def lead_task_rows(document_ids: list[int], today: datetime.date) -> list[tuple]:
+    """Return (task id, status, shares, summed progress, since, next due) for each task with a lead share."""
+    documents, document_params = _documents(document_ids)
+    done, ongoing = WorkState.DONE, _ongoing()
+    statuses = [
+        OfficialStatus.OVERDUE,
+        OfficialStatus.DONE_LATE,
+        OfficialStatus.DONE_ON_TIME,
+        OfficialStatus.ONGOING,
+        OfficialStatus.IN_PROGRESS,
+        OfficialStatus.NOT_STARTED,
+    ]
+    params = [
+        *statuses,
+        *(done, today),  # n_overdue
+        done,  # n_done
+        done,  # n_late
+        *(WorkState.IN_PROGRESS, WorkState.DONE),  # n_started
+        *(done, *ongoing),  # n_ongoing
+        done,  # prog_sum
+        *(done, today, done, today),  # since, next_due
+        AssignmentRole.LEAD,
+        *document_params,
+    ]
+    return _run(LEAD_TASKS.format(documents=documents), params)
+
+
+def agency_area_rows(document_ids: list[int], today: datetime.date) -> list[tuple]:
+    """Return (agency id, area, n, done, late, overdue, in progress, ongoing, summed progress, lead) rows."""
+    documents, document_params = _documents(document_ids)
+    done, ongoing = WorkState.DONE, _ongoing()
+    params = [
+        CchcArea.OTHER.value,
+        *(done, done),  # n_done, n_late
+        *(done, today),  # n_overdue
+        *(WorkState.IN_PROGRESS, today, *ongoing),  # n_active
+        *(done, *ongoing),  # n_ongoing
+        done,  # prog
+        AssignmentRole.LEAD,
+        *document_params,
+    ]
+    return _run(AGENCY_AREAS.format(documents=documents), params)
