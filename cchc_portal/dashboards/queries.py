@@ -361,35 +361,36 @@ class TaskTable:
 
 
 def task_table(scope: Scope) -> TaskTable:
-    """Return every task of a province's scope with its status (``per_task``), in three or four queries
-    whatever the number of tasks and shares: the sections, the tasks, the per-task GROUP BY over the lead
-    shares (``lead_rows``) and, for the tasks it does not return, the one over all their shares
-    (``leaderless_rows``); a task neither returns has no share (``unassigned_status``). The overview, its lists
-    and the drill-down all read this one table."""
+    """Return every task of a province's scope with its status (``per_task``), in two or three queries
+    whatever the number of tasks and shares: the sections, the tasks with the per-task GROUP BY over their lead
+    shares (``sql.tasks_with_leads``, the rows of ``lead_rows``) and, for the tasks without a lead, the one over
+    all their shares (``leaderless_rows``); a task neither returns has no share (``unassigned_status``). The
+    overview, its lists and the drill-down all read this one table."""
     sections = {s.pk: s for s in Section.objects.filter(document_id__any_of=scope.document_ids)}
     if not scope.documents:
         return TaskTable(scope, [], sections)
     today = scope.today
-    tasks = _fetch(
-        Task.objects.filter(document_id__any_of=scope.document_ids)
-        .order_by()
-        .values_list("pk", "document_id", "section_id", "order", "due_date")
-    )
-    columns = ("tid", "task_status", "n", "prog_sum", "since", "next_due")
-    lead = sql.lead_task_rows(scope.document_ids, today)  # = _fetch(lead_rows(scope).values_list(*columns))
-    found = {row[0]: row[1:] for row in lead}
-    leaderless = [task[0] for task in tasks if task[0] not in found]
+    # Every task with its lead shares' figures, as ``_fetch(lead_rows(scope).values_list(…))`` gives them.
+    tasks = sql.tasks_with_leads(scope.document_ids, today)
+    leaderless = [task[0] for task in tasks if task[5] is None]
+    found = {}
     if leaderless:  # tasks without a lead (or without any share): their other shares decide, if they have any
-        found.update((row[0], row[1:]) for row in _fetch(leaderless_rows(leaderless, today).values_list(*columns)))
+        columns = ("tid", "task_status", "n", "prog_sum", "since", "next_due")
+        found = {row[0]: row[1:] for row in _fetch(leaderless_rows(leaderless, today).values_list(*columns))}
+    convert = connection.vendor != "postgresql"  # SQLite returns dates as text
     rows = []
-    for pk, did, sid, order, due in tasks:
-        got = found.get(pk)
-        if got is None:
-            status, prog, since, next_due = _unassigned(_date(due), today)
-        else:
+    append = rows.append
+    for pk, did, sid, order, due, status, n, prog_sum, since, next_due in tasks:
+        if status is None:
+            got = found.get(pk)
+            if got is None:
+                status, prog, since, next_due = _unassigned(_date(due), today)
+                append(TaskRow(pk, did, sid, order, status, prog, since, next_due))
+                continue
             status, n, prog_sum, since, next_due = got
-            prog, since, next_due = (prog_sum or 0) / n, _date(since), _date(next_due)
-        rows.append(TaskRow(pk, did, sid, order, status, prog, since, next_due))
+        if convert:
+            since, next_due = _date(since), _date(next_due)
+        append(TaskRow(pk, did, sid, order, status, (prog_sum or 0) / n, since, next_due))
     return TaskTable(scope, rows, sections, frozenset(leaderless))
 
 

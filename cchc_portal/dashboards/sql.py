@@ -1,7 +1,7 @@
 """The province dashboard's two heavy queries, written as SQL (PostgreSQL and SQLite alike).
 
 Both read every share of the province (8,500 at national scale): the per-task status over the lead shares
-(``lead_task_rows``, the rows ``queries.per_task`` describes) and the shares per agency and CCHC area
+(``tasks_with_leads``, the rows ``queries.per_task`` describes, joined to every task) and the shares per agency and CCHC area
 (``agency_area_rows``, the counters of ``queries.share_counters``). Built by the ORM they cost as much to compile as
 to run (5 ms each, for a statement whose text never changes); written once here they only bind their parameters.
 The rule is the one of ``tasks.models.official_status`` and ``queries.conditions``; the dashboard's tests check
@@ -24,17 +24,19 @@ DUE = "COALESCE(a.due_date, t.due_date)"
 DONE = "a.state = %s"
 ONGOING_KIND = f"(t.due_kind IN ({', '.join(['%s'] * len(ONGOING_KINDS))}) OR (t.due_kind = %s AND t.recurrence = ''))"
 
-# The per-task status of ``queries.per_task``: overdue, done late, done on time, ongoing, in progress, not started.
-LEAD_TASKS = f"""
-SELECT tid,
+# Every task of the documents with, when it has lead shares, their status as ``queries.per_task`` decides it
+# (overdue, done late, done on time, ongoing, in progress, not started), count, summed progress, earliest overdue
+# and nearest open due date.
+TASKS_WITH_LEADS = f"""
+SELECT t.id, t.document_id, t.section_id, t."order", t.due_date,
        CASE WHEN n_overdue > 0 THEN %s
             WHEN n_done = n AND n_late > 0 THEN %s
             WHEN n_done = n THEN %s
             WHEN n_ongoing = n THEN %s
             WHEN n_started > 0 THEN %s
-            ELSE %s END,
+            WHEN n > 0 THEN %s END,
        n, prog_sum, since, next_due
-FROM (
+FROM tasks_task t LEFT JOIN (
     SELECT a.task_id AS tid, COUNT(*) AS n,
            COUNT(*) FILTER (WHERE NOT {DONE} AND {DUE} < %s) AS n_overdue,
            COUNT(*) FILTER (WHERE {DONE}) AS n_done,
@@ -47,7 +49,8 @@ FROM (
     FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id
     WHERE a.role = %s AND t.document_id IN ({{documents}})
     GROUP BY a.task_id
-) per_task
+) per_task ON per_task.tid = t.id
+WHERE t.document_id IN ({{documents}})
 """  # noqa: S608 - constant fragments; every value is a bound parameter
 
 # The counters of ``queries.share_counters`` (and the lead shares) per agency and CCHC area.
@@ -87,8 +90,9 @@ def _run(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def lead_task_rows(document_ids: list[int], today: datetime.date) -> list[tuple]:
-    """Return (task id, status, shares, summed progress, since, next due) for each task with a lead share."""
+def tasks_with_leads(document_ids: list[int], today: datetime.date) -> list[tuple]:
+    """Return (task id, document id, section id, order, due date, status, shares, summed progress, since, next due)
+    for every task of the documents; the last five are NULL for a task without a lead share."""
     documents, document_params = _documents(document_ids)
     done, ongoing = WorkState.DONE, _ongoing()
     statuses = [
@@ -110,8 +114,9 @@ def lead_task_rows(document_ids: list[int], today: datetime.date) -> list[tuple]
         *(done, today, done, today),  # since, next_due
         AssignmentRole.LEAD,
         *document_params,
+        *document_params,
     ]
-    return _run(LEAD_TASKS.format(documents=documents), params)
+    return _run(TASKS_WITH_LEADS.format(documents=documents), params)
 
 
 def agency_area_rows(document_ids: list[int], today: datetime.date) -> list[tuple]:

@@ -386,7 +386,8 @@ def test_hand_written_sql_agrees_with_the_orm(plan, sonoivu, may_first):
     scope = scope_of(sonoivu, document=plan.pk)
     columns = ("tid", "task_status", "n", "prog_sum", "since", "next_due")
     orm = queries._fetch(queries.lead_rows(scope).values_list(*columns))
-    assert sorted(sql.lead_task_rows(scope.document_ids, scope.today)) == sorted(orm) and orm
+    hand = [row[:1] + row[5:] for row in sql.tasks_with_leads(scope.document_ids, scope.today) if row[5] is not None]
+    assert sorted(hand) == sorted(orm) and orm
     keys = ("n", "n_done", "n_late", "n_overdue", "n_active", "n_ongoing", "prog", "lead")
     area = Coalesce(F("task__section__area"), Value("other"), output_field=CharField())
     by_area = (
