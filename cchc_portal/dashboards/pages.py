@@ -28,7 +28,7 @@ from cchc_portal.dashboards.periods import PeriodType, ReportPeriod, period_choi
 from cchc_portal.dashboards.queries import COLOURS, DONE_FILTER, STATUSES, Counts, DrillFilters
 from cchc_portal.dashboards.scope import Scope, path
 from plans.areas import CchcArea
-from plans.models import Section
+from plans.models import Document, Section
 from tasks.models import AssignmentRole, OfficialStatus, ProgressUpdate, Task, WorkState
 
 JUDGEMENT_LABELS = {
@@ -72,10 +72,15 @@ def status_segments(counts: Counts) -> list[charts.Segment]:
 
 def figure_cells(scope: Scope, counts: Counts, **filters) -> dict[str, Cell]:
     """Return the cells of one row of a progress table: total, each status, done, completion, progress."""
+    # The links are ``drill(scope, status=…, **filters)``, the scope's own part encoded once for the row.
+    prefix = drill(scope)
+    prefix += "" if prefix.endswith("?") else "&"
+    tail = urlencode({key: value for key, value in filters.items() if value not in (None, "")})
+    tail = f"&{tail}" if tail else ""
     cells = {"total": Cell(number(counts.total), drill(scope, **filters))}
     for status in STATUSES:
-        cells[status.value] = Cell(number(counts[status]), drill(scope, status=status.value, **filters))
-    cells["done"] = Cell(number(counts.done), drill(scope, status=DONE_FILTER, **filters))
+        cells[status.value] = Cell(number(counts[status]), f"{prefix}status={status.value}{tail}")
+    cells["done"] = Cell(number(counts.done), f"{prefix}status={DONE_FILTER}{tail}")
     cells["completion"] = Cell(percent(counts.completion))
     cells["progress"] = Cell(percent(counts.mean_progress))
     return cells
@@ -256,9 +261,7 @@ def _ranking_row(figures: queries.AgencyFigures, rank: int, drill_base: str, ove
         "overdue": Cell(number(counts.overdue), agency_link + overdue_filter),
         "overdue_class": "num-bad" if counts.overdue else "",
         "reports": (
-            _("%(sent)s/%(due)s") % {"sent": number(figures.reports_submitted), "due": number(figures.reports_expected)}
-            if figures.is_reporter
-            else "—"
+            f"{number(figures.reports_submitted)}/{number(figures.reports_expected)}" if figures.is_reporter else "—"
         ),
         "reports_share": percent(figures.report_completeness) if figures.is_reporter else "",
         "reports_on_time": percent(figures.report_timeliness) if figures.is_reporter else "—",
@@ -522,6 +525,8 @@ def _area_rows(scope: Scope, figures: queries.Progress) -> list[dict]:
 def _document_options(scope: Scope) -> str:
     """The ``<option>``s of the document chooser (a province has 131 documents: drawn here, not by the template)."""
     chosen = scope.document.pk if scope.document else None
+    # The type's label looked up once: ``get_doc_type_display`` rebuilds the choices' dict on every call.
+    kinds = {value: str(label) for value, label in Document._meta.get_field("doc_type").flatchoices}
     return format_html_join(
         "",
         '<option value="{}"{}>{} · {} {}{}</option>',
@@ -530,7 +535,7 @@ def _document_options(scope: Scope) -> str:
                 str(d.pk),
                 " selected" if d.pk == chosen else "",
                 str(d.year),
-                d.get_doc_type_display(),
+                kinds.get(d.doc_type, d.doc_type),
                 d.display_number,
                 " ★" if d.is_followed else "",
             )
