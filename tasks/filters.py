@@ -128,7 +128,7 @@ class AssignmentFilter(django_filters.FilterSet):
                 .filter(Exists(Assignment.objects.filter(agency_id=OuterRef("pk"))))
                 .order_by("name")
             )
-        else:
+        else:  # an agency sees its own work: no agency to choose (nor a field for it in the form)
             del self.filters["agency"]
         self.form.fields["section"].label_from_instance = section_label
         kinds = {value: str(label) for value, label in Document._meta.get_field("doc_type").flatchoices}
@@ -136,8 +136,6 @@ class AssignmentFilter(django_filters.FilterSet):
         self.form.fields["document"].label_from_instance = lambda d: (
             f"{kinds.get(d.doc_type, d.doc_type)} {d.display_number}"
         )
-        if not user.is_reviewer:  # an agency sees its own work: no agency to choose
-            del self.form.fields["agency"]
 
     def filter_text(self, queryset, name, value):
         """Match the agency's name ("so tu phap"), or every word somewhere in the task (number, title, output,
