@@ -456,9 +456,7 @@ def _overview_task_lists(
 ) -> tuple[list[queries.TaskLine], int, list[queries.TaskLine]]:
     """The overdue work, and the count and list of work due soon: an agency's own shares, or the province's tasks."""
     if table is None:  # an agency: its own shares
-        overdue = queries.overdue_list(scope)
-        soon_count, soon = queries.due_soon(scope)
-        return overdue, soon_count, soon
+        return queries.agency_lists(scope)
     return queries.task_lists(scope, table)
 
 

@@ -859,6 +859,35 @@ def due_soon(
     return count, lines
 
 
+def agency_lists(
+    scope: Scope, limit: int = LIST_LIMIT, days: int = SOON_DAYS
+) -> tuple[list[TaskLine], int, list[TaskLine]]:
+    """An agency's overdue shares (longest overdue first), how many of its open shares fall due in the next
+    ``days`` days and the nearest of them: what ``overdue_list`` and ``due_soon`` return, from one query over its
+    open shares due by the horizon (an agency's own, a few hundred at most) instead of three."""
+    if not scope.documents:
+        return [], 0, []
+    today = scope.today
+    horizon = today + datetime.timedelta(days=days)
+    shares = (
+        assignments(scope)
+        .filter(effective_due__lte=horizon)
+        .exclude(state=WorkState.DONE)
+        .select_related("task__section", "task__document", "agency")
+        .order_by("effective_due", "task__order", "pk")
+    )
+    overdue, soon = [], []
+    for a in shares:
+        if a.effective_due < today and a.status == OfficialStatus.OVERDUE:
+            if len(overdue) < limit:
+                overdue.append(
+                    TaskLine(a.task, a.effective_due, [a.agency.name], a.status, (today - a.effective_due).days)
+                )
+        elif a.effective_due >= today:
+            soon.append(TaskLine(a.task, a.effective_due, [a.agency.name], a.status, (a.effective_due - today).days))
+    return overdue, len(soon), soon[:limit]
+
+
 LINE_FIELDS = (
     "number",
     "title",
