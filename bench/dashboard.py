@@ -9,6 +9,13 @@ builds it again). The data: 200 agencies (25 departments, 15 districts, 160 comm
 (50,000 assignments), two progress updates each (100,000 updates), monthly/quarterly/6-month/yearly reporting duties
 with their reports, and 20 indicators with province and group targets and measurements.
 
+On the national synthetic data (issue 16), each limited page against the raw SQL of what it shows, at 34 and at 1
+province, timed interleaved in the same run, with the 34-vs-1 ratio of every figure:
+
+    python bench/dashboard.py --province-from-synthetic --one-province-db postgres://…/cchc_one [--runs 7]
+
+(province dashboard: ≤ 2x and < 150 ms; an agency's page: ≤ 2x; the reviewer's /tasks/: ≤ 3x; 34 vs 1: ≤ 1.5x).
+
 Each page is requested through Django's test Client with "today" fixed at 15/09/2024 (a few warm-up requests, then
 ``--runs`` timed ones); the script prints the median server time, the number of queries and the ratio to the limit
 of 300 ms. Exports are timed too (they have no such limit).

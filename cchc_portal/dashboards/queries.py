@@ -521,15 +521,13 @@ class AgencyFigures:
         return (-self.counts.overdue, self.counts.completion or 0, self.counts.on_time_rate or 0, self.name)
 
 
-def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> list[AgencyFigures]:
-    """Rank the agencies of the scope by their shares (per assignment): one GROUP BY over the assignments, by
-    agency and CCHC area (``AgencyFigures.areas``: the dashboard's agencies × areas table), summed per agency.
+AGENCY_KEYS = ("n", "n_done", "n_late", "n_overdue", "n_active", "n_ongoing", "prog", "lead")
 
-    Agencies that must report but have no share are listed last, for their reports.
-    """
-    if not scope.documents:
-        return []
-    keys = ("n", "n_done", "n_late", "n_overdue", "n_active", "n_ongoing", "prog", "lead")
+
+def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Counts]]]:
+    """Return each agency's summed counters (``share_counters`` and its lead shares, as dicts with its id) and
+    its shares' ``Counts`` per CCHC area: one GROUP BY by agency and area, summed here."""
+    keys = AGENCY_KEYS
     if scope.is_agency_view:
         area = Coalesce(F("task__section__area"), Value(CchcArea.OTHER.value), output_field=CharField())
         by_area = _fetch(
@@ -563,6 +561,18 @@ def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> lis
             for index, value in enumerate(figures):
                 total[index] += value or 0
     rows = [{"agency_id": agency_id, **dict(zip(keys, total, strict=True))} for agency_id, total in sums.items()]
+    return rows, areas
+
+
+def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> list[AgencyFigures]:
+    """Rank the agencies of the scope by their shares (per assignment): one GROUP BY over the assignments, by
+    agency and CCHC area (``AgencyFigures.areas``: the dashboard's agencies × areas table), summed per agency.
+
+    Agencies that must report but have no share are listed last, for their reports.
+    """
+    if not scope.documents:
+        return []
+    rows, areas = _agency_area_sums(scope)
     # The names in a second, small query: grouping 50,000 shares by six agency columns costs more.
     agencies = Agency.objects.filter(pk__in=[row["agency_id"] for row in rows]).values(
         "pk", "name", "short_name", "valid_to", "successor__name", "successor__province__name"
