@@ -12,6 +12,7 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -44,12 +45,16 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
+        choices = self.choices
+        if isinstance(choices, ModelChoiceIterator):  # a plain query, not ``iterator()``'s server-side cursor
+            empty = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
+            choices = empty + [choices.choice(obj) for obj in choices.queryset]
         options = format_html_join(
             "\n",
             '  <option value="{}"{}>{}</option>\n',
             (
                 (key, " selected" if key in chosen else "", label)
-                for key, label in ((("" if v is None else str(v)), label) for v, label in self.choices)
+                for key, label in ((("" if v is None else str(v)), label) for v, label in choices)
             ),
         )
         return format_html(
