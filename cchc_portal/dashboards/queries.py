@@ -522,11 +522,12 @@ class AgencyFigures:
 
 
 AGENCY_KEYS = ("n", "n_done", "n_late", "n_overdue", "n_active", "n_ongoing", "prog", "lead")
+AGENCY_NAMES = ("name", "short_name", "valid_to", "successor__name", "successor__province__name")
 
 
-def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Counts]]]:
-    """Return each agency's summed counters (``share_counters`` and its lead shares, as dicts with its id) and
-    its shares' ``Counts`` per CCHC area: one GROUP BY by agency and area, summed here."""
+def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Counts]], dict[int, dict]]:
+    """Return each agency's summed counters (``share_counters`` and its lead shares, as dicts with its id), its
+    shares' ``Counts`` per CCHC area, and (a province's page) its names: one GROUP BY by agency and area."""
     keys = AGENCY_KEYS
     if scope.is_agency_view:
         area = Coalesce(F("task__section__area"), Value(CchcArea.OTHER.value), output_field=CharField())
@@ -537,8 +538,14 @@ def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Cou
             .annotate(**share_counters(scope.today), lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)))
             .values_list("agency_id", "cell_area", *keys)
         )
-    else:  # the same figures, written as SQL (``sql``): a province's 8,500 shares
-        by_area = sql.agency_area_rows(scope.document_ids, scope.today)
+        names: dict[int, dict] = {}
+    else:  # the same figures, written as SQL (``sql``): a province's 8,500 shares, with the agencies' names
+        found = sql.agency_area_rows(scope.document_ids, scope.today)
+        by_area = [row[:10] for row in found]
+        names = {
+            row[0]: dict(zip(AGENCY_NAMES, (row[10], row[11], _date(row[12]), row[13], row[14]), strict=True))
+            for row in found
+        }
     areas: dict[int, dict[str, Counts]] = defaultdict(dict)
     sums: dict[int, list] = {}
     for agency_id, cell_area, *figures in by_area:  # 1,200 rows: no per-row converters, no dict per row
@@ -561,7 +568,7 @@ def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Cou
             for index, value in enumerate(figures):
                 total[index] += value or 0
     rows = [{"agency_id": agency_id, **dict(zip(keys, total, strict=True))} for agency_id, total in sums.items()]
-    return rows, areas
+    return rows, areas, names
 
 
 def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> list[AgencyFigures]:
@@ -572,12 +579,10 @@ def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> lis
     """
     if not scope.documents:
         return []
-    rows, areas = _agency_area_sums(scope)
-    # The names in a second, small query: grouping 50,000 shares by six agency columns costs more.
-    agencies = Agency.objects.filter(pk__in=[row["agency_id"] for row in rows]).values(
-        "pk", "name", "short_name", "valid_to", "successor__name", "successor__province__name"
-    )
-    about = {a["pk"]: a for a in agencies}
+    rows, areas, about = _agency_area_sums(scope)
+    if not about:  # an agency's page: the names in a second, small query
+        agencies = Agency.objects.filter(pk__in=[row["agency_id"] for row in rows]).values("pk", *AGENCY_NAMES)
+        about = {a["pk"]: a for a in agencies}
     ranking: dict[int, AgencyFigures] = {}
     for row in rows:
         agency = about[row["agency_id"]]

@@ -53,21 +53,29 @@ FROM tasks_task t LEFT JOIN (
 WHERE t.document_id IN ({{documents}})
 """  # noqa: S608 - constant fragments; every value is a bound parameter
 
-# The counters of ``queries.share_counters`` (and the lead shares) per agency and CCHC area.
+# The counters of ``queries.share_counters`` (and the lead shares) per agency and CCHC area, with the agency's
+# name, short name, end of validity and successor (name and province) read in the same query.
 AGENCY_AREAS = f"""
-SELECT a.agency_id, COALESCE(s.area, %s),
-       COUNT(*),
-       COUNT(*) FILTER (WHERE {DONE}),
-       COUNT(*) FILTER (WHERE {DONE} AND a.completed_on > {DUE}),
-       COUNT(*) FILTER (WHERE NOT {DONE} AND {DUE} < %s),
-       COUNT(*) FILTER (WHERE a.state = %s AND ({DUE} IS NULL OR {DUE} >= %s)
-                        AND NOT ({ONGOING_KIND} AND {DUE} IS NULL)),
-       COUNT(*) FILTER (WHERE NOT {DONE} AND {ONGOING_KIND} AND {DUE} IS NULL),
-       SUM(CASE WHEN {DONE} THEN 100 ELSE a.progress END),
-       COUNT(*) FILTER (WHERE a.role = %s)
-FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id LEFT JOIN plans_section s ON s.id = t.section_id
-WHERE t.document_id IN ({{documents}})
-GROUP BY 1, 2
+SELECT g.agency_id, g.area, g.n, g.n_done, g.n_late, g.n_overdue, g.n_active, g.n_ongoing, g.prog, g.lead,
+       ag.name, ag.short_name, ag.valid_to, su.name, sp.name
+FROM (
+    SELECT a.agency_id AS agency_id, COALESCE(s.area, %s) AS area,
+           COUNT(*) AS n,
+           COUNT(*) FILTER (WHERE {DONE}) AS n_done,
+           COUNT(*) FILTER (WHERE {DONE} AND a.completed_on > {DUE}) AS n_late,
+           COUNT(*) FILTER (WHERE NOT {DONE} AND {DUE} < %s) AS n_overdue,
+           COUNT(*) FILTER (WHERE a.state = %s AND ({DUE} IS NULL OR {DUE} >= %s)
+                            AND NOT ({ONGOING_KIND} AND {DUE} IS NULL)) AS n_active,
+           COUNT(*) FILTER (WHERE NOT {DONE} AND {ONGOING_KIND} AND {DUE} IS NULL) AS n_ongoing,
+           SUM(CASE WHEN {DONE} THEN 100 ELSE a.progress END) AS prog,
+           COUNT(*) FILTER (WHERE a.role = %s) AS lead
+    FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id LEFT JOIN plans_section s ON s.id = t.section_id
+    WHERE t.document_id IN ({{documents}})
+    GROUP BY 1, 2
+) g
+JOIN agencies_agency ag ON ag.id = g.agency_id
+LEFT JOIN agencies_agency su ON su.id = ag.successor_id
+LEFT JOIN agencies_province sp ON sp.id = su.province_id
 """  # noqa: S608 - constant fragments; every value is a bound parameter
 
 
@@ -120,7 +128,8 @@ def tasks_with_leads(document_ids: list[int], today: datetime.date) -> list[tupl
 
 
 def agency_area_rows(document_ids: list[int], today: datetime.date) -> list[tuple]:
-    """Return (agency id, area, n, done, late, overdue, in progress, ongoing, summed progress, lead) rows."""
+    """Return (agency id, area, n, done, late, overdue, in progress, ongoing, summed progress, lead, name, short
+    name, valid to, successor's name, successor's province) rows."""
     documents, document_params = _documents(document_ids)
     done, ongoing = WorkState.DONE, _ongoing()
     params = [
