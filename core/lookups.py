@@ -37,3 +37,30 @@ class InArray(Lookup):
 
 for _field in (ForeignKey, IntegerField, AutoField, BigAutoField):
     _field.register_lookup(InArray)
+
+
+class AnyOf(Lookup):
+    """``field__any_of=[1, 2, …]``: membership in a list of values sent as ONE array parameter on PostgreSQL.
+
+    ``IN (%s, %s, …)`` with 131 document ids makes psycopg bind 131 parameters and re-parse the statement on
+    every request (it caches statements of at most 50 parameters); ``= ANY(%s)`` binds one. Other databases get
+    the plain ``IN (…)``. An empty list matches nothing.
+    """
+
+    lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, values)
+        if not values:
+            return "1 = 0", tuple(lhs_params)
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)
+
+
+for _field in (ForeignKey, IntegerField, AutoField, BigAutoField):
+    _field.register_lookup(AnyOf)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, F, Q, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, User
@@ -28,6 +29,8 @@ from tasks.models import (
     ReviewDecision,
     ReviewState,
     Task,
+    WorkState,
+    ongoing_q,
 )
 
 HISTORY_SHOWN = 60
@@ -41,6 +44,25 @@ LEGEND_ORDER = [
 ]
 
 
+def status_counters(today) -> dict:
+    """Aggregates counting assignments annotated ``with_status`` by official status, written as plain conditions
+    on the state, completion and effective due date (the rule of ``with_status``): counting by the status CASE
+    evaluates it once per counter and row (six times 8,500 rows for a province's list). ``list_summary`` derives
+    the done on time (done less done late) and the not started (none of the others)."""
+    done = Q(state=WorkState.DONE)
+    due = Q(effective_due__isnull=True)
+    ongoing = ongoing_q() & due
+    return {
+        "done": Count("pk", filter=done),
+        OfficialStatus.DONE_LATE.value: Count("pk", filter=done & Q(completed_on__gt=F("effective_due"))),
+        OfficialStatus.OVERDUE.value: Count("pk", filter=~done & Q(effective_due__lt=today)),
+        OfficialStatus.ONGOING.value: Count("pk", filter=~done & ongoing),
+        OfficialStatus.IN_PROGRESS.value: Count(
+            "pk", filter=Q(state=WorkState.IN_PROGRESS) & (due | Q(effective_due__gte=today)) & ~ongoing
+        ),
+    }
+
+
 def list_summary(user) -> dict:
     """Count the user's assignments by role and by official status: one aggregate query."""
     counts = (
@@ -50,9 +72,12 @@ def list_summary(user) -> dict:
             total=Count("pk"),
             lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)),
             cooperating=Count("pk", filter=Q(role=AssignmentRole.COOPERATING)),
-            **{status.value: Count("pk", filter=Q(status=status)) for status in OfficialStatus},
+            **status_counters(timezone.localdate()),
         )
     )
+    counts[OfficialStatus.DONE_ON_TIME.value] = counts.pop("done") - counts[OfficialStatus.DONE_LATE.value]
+    known = [status.value for status in OfficialStatus if status != OfficialStatus.NOT_STARTED]
+    counts[OfficialStatus.NOT_STARTED.value] = counts["total"] - sum(counts[status] for status in known)
     legend = [
         {"value": s.value, "label": s.label, "colour": STATUS_COLOURS[s], "count": counts[s.value]}
         for s in LEGEND_ORDER

@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404, QueryDict
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +29,7 @@ from cchc_portal.dashboards.periods import PeriodType, ReportPeriod, period_choi
 from cchc_portal.dashboards.queries import COLOURS, DONE_FILTER, STATUSES, Counts, DrillFilters
 from cchc_portal.dashboards.scope import Scope, path
 from plans.areas import CchcArea
-from plans.models import Section
+from plans.models import Document, Section
 from tasks.models import AssignmentRole, OfficialStatus, ProgressUpdate, Task, WorkState
 
 JUDGEMENT_LABELS = {
@@ -72,10 +73,15 @@ def status_segments(counts: Counts) -> list[charts.Segment]:
 
 def figure_cells(scope: Scope, counts: Counts, **filters) -> dict[str, Cell]:
     """Return the cells of one row of a progress table: total, each status, done, completion, progress."""
+    # The links are ``drill(scope, status=…, **filters)``, the scope's own part encoded once for the row.
+    prefix = drill(scope)
+    prefix += "" if prefix.endswith("?") else "&"
+    tail = urlencode({key: value for key, value in filters.items() if value not in (None, "")})
+    tail = f"&{tail}" if tail else ""
     cells = {"total": Cell(number(counts.total), drill(scope, **filters))}
     for status in STATUSES:
-        cells[status.value] = Cell(number(counts[status]), drill(scope, status=status.value, **filters))
-    cells["done"] = Cell(number(counts.done), drill(scope, status=DONE_FILTER, **filters))
+        cells[status.value] = Cell(number(counts[status]), f"{prefix}status={status.value}{tail}")
+    cells["done"] = Cell(number(counts.done), f"{prefix}status={DONE_FILTER}{tail}")
     cells["completion"] = Cell(percent(counts.completion))
     cells["progress"] = Cell(percent(counts.mean_progress))
     return cells
@@ -218,9 +224,9 @@ RANKING_ROW = (
 )
 
 
-def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[dict]:
-    """The ranking table's rows; each also drawn as HTML here (``html``, one ``format_html`` a row), since a
-    province has 200 agencies and the template engine would take longer than the figures to draw them."""
+def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures], shown: set[int]) -> list[dict]:
+    """The ranking table's rows; those ``shown`` (the agency ids of the "latest agencies" tab) also drawn as HTML
+    here (``html``, one ``format_html`` a row): the template engine would take longer than the figures."""
     rows = []
     rank = 0
     successor_text = _("nay thuộc %(successor)s")
@@ -230,7 +236,8 @@ def _ranking_rows(scope: Scope, ranking: list[queries.AgencyFigures]) -> list[di
         if figures.counts.total:
             rank += 1
         row = _ranking_row(figures, rank, drill_base, overview_base)
-        row["html"] = _ranking_row_html(row, successor_text)
+        if figures.agency_id in shown:
+            row["html"] = _ranking_row_html(row, successor_text)
         rows.append(row)
     return rows
 
@@ -255,9 +262,7 @@ def _ranking_row(figures: queries.AgencyFigures, rank: int, drill_base: str, ove
         "overdue": Cell(number(counts.overdue), agency_link + overdue_filter),
         "overdue_class": "num-bad" if counts.overdue else "",
         "reports": (
-            _("%(sent)s/%(due)s") % {"sent": number(figures.reports_submitted), "due": number(figures.reports_expected)}
-            if figures.is_reporter
-            else "—"
+            f"{number(figures.reports_submitted)}/{number(figures.reports_expected)}" if figures.is_reporter else "—"
         ),
         "reports_share": percent(figures.report_completeness) if figures.is_reporter else "",
         "reports_on_time": percent(figures.report_timeliness) if figures.is_reporter else "—",
@@ -309,26 +314,51 @@ CELL = (
     '<td class="num cell"><a href="{url}" title="{title}">'
     '<span class="n-red">{overdue}</span> <span class="n-blue">{open}</span> <span class="n-green">{done}</span></a></td>'
 )
+EMPTY_CELL = '<td class="num cell muted">·</td>'
 MATRIX_ROW = '<tr><th scope="row"><a href="{url}">{name}</a>{successor}</th>{cells}<td class="num">{total}</td></tr>'
 
 
-def _cell(scope: Scope, counts: queries.Counts, agency_id: int, area: str) -> str:
-    """One cell of the agencies × areas table: overdue, open and done shares, one link to them."""
-    if not counts.total:
-        return format_html('<td class="num cell muted">{}</td>', "·")
-    open_ = counts.total - counts.done - counts.overdue
-    title = _("Quá hạn %(overdue)s · Chưa hoàn thành, còn hạn %(open)s · Đã hoàn thành %(done)s") % {
-        "overdue": number(counts.overdue),
-        "open": number(open_),
-        "done": number(counts.done),
-    }
+def _cell(counts: queries.Counts, url: str, title: str) -> str:
+    """One cell of the agencies × areas table: overdue, open and done shares, one link to them. ``url`` and
+    ``title`` (a translated text with %(overdue)s, %(open)s and %(done)s) arrive HTML-escaped; the rest are
+    numbers. Plain ``str.format``: a page draws 225 cells, and ``format_html`` escaped each piece again."""
+    total, done, overdue = counts.total, counts.done, counts.overdue
+    if not total:
+        return EMPTY_CELL
+    open_ = total - done - overdue
+    texts = {"overdue": number(overdue), "open": number(open_), "done": number(done)}
+    return CELL.format(
+        url=url,
+        title=title % texts,
+        overdue=texts["overdue"] if overdue else "",
+        open=texts["open"] if open_ else "",
+        done=texts["done"] if done else "",
+    )
+
+
+def _matrix_row(scope: Scope, figures: queries.AgencyFigures, areas: list, drill_base: str, overview: str) -> str:
+    """One agency's row of the agencies × areas table (its name escaped here; the cells from ``_cell``)."""
+    title = conditional_escape(_("Quá hạn %(overdue)s · Chưa hoàn thành, còn hạn %(open)s · Đã hoàn thành %(done)s"))
+    cells = "".join(
+        _cell(
+            figures.areas.get(a.value, queries.Counts()),
+            f"{drill_base}agency={figures.agency_id}&amp;area={a.value}",
+            title,
+        )
+        for a in areas
+    )
+    successor = (
+        format_html(' <span class="muted">({})</span>', _("nay thuộc %(successor)s") % {"successor": figures.successor})
+        if figures.successor
+        else ""
+    )
     return format_html(
-        CELL,
-        url=drill(scope, agency=agency_id, area=area),
-        title=title,
-        overdue=number(counts.overdue) if counts.overdue else "",
-        open=number(open_) if open_ else "",
-        done=number(counts.done) if counts.done else "",
+        MATRIX_ROW,
+        url=f"{overview}&agency={figures.agency_id}",
+        name=figures.name,
+        successor=successor,
+        cells=mark_safe(cells),  # noqa: S308 - built from escaped URLs and titles and numbers
+        total=number(figures.counts.total),
     )
 
 
@@ -340,30 +370,9 @@ def agency_matrix(scope: Scope, ranking: list[queries.AgencyFigures], page: str 
     areas = [area for area in CchcArea if area.value in present]
     page_obj = Paginator(working, MATRIX_PAGE).get_page(page)
     overview = scope.url("dashboard:overview")
-    rows = []
-    for figures in page_obj.object_list:
-        cells = format_html_join(
-            "",
-            "{}",
-            ((_cell(scope, figures.areas.get(a.value, queries.Counts()), figures.agency_id, a.value),) for a in areas),
-        )
-        successor = (
-            format_html(
-                ' <span class="muted">({})</span>', _("nay thuộc %(successor)s") % {"successor": figures.successor}
-            )
-            if figures.successor
-            else ""
-        )
-        rows.append(
-            format_html(
-                MATRIX_ROW,
-                url=f"{overview}&agency={figures.agency_id}",
-                name=figures.name,
-                successor=successor,
-                cells=cells,
-                total=number(figures.counts.total),
-            )
-        )
+    drill_base = drill(scope)  # "…/tasks/?year=2025" (or "…/tasks/?" without a parameter): the cells add theirs
+    drill_base = conditional_escape(drill_base + ("" if drill_base.endswith("?") else "&"))
+    rows = [_matrix_row(scope, figures, areas, drill_base, overview) for figures in page_obj.object_list]
     links = {}
     params = scope.params()
     if page_obj.has_previous():
@@ -411,15 +420,16 @@ def overview_context(scope: Scope, page: str | None = None) -> dict:
     status_rows = _status_rows(scope, total)
     section_rows = _section_rows(scope, figures)
     area_rows = _area_rows(scope, figures)
-    ranking_rows = _ranking_rows(scope, ranking)
-    by_agency = {row["agency_id"]: row for row in ranking_rows}
     latest = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())[:WORST_SHOWN]
+    ranking_rows = _ranking_rows(scope, ranking, {f.agency_id for f in latest})
+    by_agency = {row["agency_id"]: row for row in ranking_rows}
     period = default_period(scope)
     agencies = _agency_options(scope)
     return {
         "scope": scope,
         "unit": unit,
         "agencies": agencies,
+        "document_options": _document_options(scope),
         "total": _headline(scope, total, soon_count),
         "status_rows": status_rows,
         "section_rows": section_rows,
@@ -447,9 +457,7 @@ def _overview_task_lists(
 ) -> tuple[list[queries.TaskLine], int, list[queries.TaskLine]]:
     """The overdue work, and the count and list of work due soon: an agency's own shares, or the province's tasks."""
     if table is None:  # an agency: its own shares
-        overdue = queries.overdue_list(scope)
-        soon_count, soon = queries.due_soon(scope)
-        return overdue, soon_count, soon
+        return queries.agency_lists(scope)
     return queries.task_lists(scope, table)
 
 
@@ -511,6 +519,28 @@ def _area_rows(scope: Scope, figures: queries.Progress) -> list[dict]:
         entry["html"] = figure_row_html(entry["label"], entry["cells"])
         area_rows.append(entry)
     return area_rows
+
+
+def _document_options(scope: Scope) -> str:
+    """The ``<option>``s of the document chooser (a province has 131 documents: drawn here, not by the template)."""
+    chosen = scope.document.pk if scope.document else None
+    # The type's label looked up once: ``get_doc_type_display`` rebuilds the choices' dict on every call.
+    kinds = {value: str(label) for value, label in Document._meta.get_field("doc_type").flatchoices}
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} · {} {}{}</option>',
+        (
+            (
+                str(d.pk),
+                " selected" if d.pk == chosen else "",
+                str(d.year),
+                kinds.get(d.doc_type, d.doc_type),
+                d.display_number,
+                " ★" if d.is_followed else "",
+            )
+            for d in scope.choices
+        ),
+    )
 
 
 def _agency_options(scope: Scope) -> str:
@@ -670,7 +700,7 @@ def _drill_section(scope: Scope, filters: DrillFilters) -> Section | None:
     """The section the filters name, of the scope's documents (Http404 for another one), or None."""
     section = None
     if filters.section is not None:
-        section = Section.objects.filter(pk=filters.section, document_id__in=scope.document_ids).first()
+        section = Section.objects.filter(pk=filters.section, document_id__any_of=scope.document_ids).first()
         if section is None:
             raise Http404
     return section

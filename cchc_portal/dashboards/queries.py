@@ -55,13 +55,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-import core.lookups  # noqa: F401 - registers ``__in_array``
+import core.lookups  # noqa: F401 - registers ``__any_of``
 from agencies.models import Agency, AgencyGroup
+from cchc_portal.dashboards import sql
 from cchc_portal.dashboards.periods import FREQUENCY_PERIOD, ReportPeriod
 from cchc_portal.dashboards.scope import Scope
 from indicators.models import Indicator
 from plans.areas import CchcArea
-from plans.models import PeriodicReport, ReportingDuty, Section
+from plans.models import Document, PeriodicReport, ReportingDuty, Section
 from tasks.models import Assignment, AssignmentRole, OfficialStatus, Task, WorkState, official_status, ongoing_q
 
 try:  # issue 7's judge; the page says so when a deployment does not have it yet
@@ -129,14 +130,25 @@ def unassigned_status(due: datetime.date | None, today: datetime.date) -> Offici
 
 
 def assignments(scope: Scope) -> QuerySet[Assignment]:
-    """The assignments a scope covers, with ``status`` and ``effective_due`` on the scope's day."""
-    # The documents' tasks as a list of ids (``core.lookups``): their assignments through the task index. With
-    # ``task__document_id IN (131 ids)`` PostgreSQL scanned every assignment of the country (290,000).
-    tasks = Task.objects.filter(document_id__in=scope.document_ids)
-    qs = Assignment.objects.with_status(scope.today).filter(task_id__in_array=tasks)
+    """The assignments a scope covers, with ``status`` and ``effective_due`` on the scope's day.
+
+    Their tasks' documents are matched by a subquery on the documents (``scope_documents``): PostgreSQL then
+    walks the scope's documents, their tasks and their shares by index (province-local at 34 provinces, like
+    a join on ``plans_document``). With the ids on the task's own column it scanned the shares of the whole
+    country (290,000) into a hash join; with an array of the tasks' ids it guessed 20 shares instead of 8,500
+    and joined the agencies and sections row by row. An agency's page starts from its own shares
+    (``assignment_agency_state``).
+    """
+    qs = Assignment.objects.with_status(scope.today).filter(task__document_id__in=scope_documents(scope))
     if scope.is_agency_view:
         qs = qs.filter(agency_id__in=scope.agency_ids)
     return qs
+
+
+def scope_documents(scope: Scope) -> QuerySet:
+    """The scope's documents as a subquery (``document_id IN (SELECT id FROM plans_document WHERE id = ANY(…))``),
+    which PostgreSQL joins to the documents and estimates from them (see ``assignments``)."""
+    return Document.objects.filter(pk__any_of=scope.document_ids).values("pk")
 
 
 def conditions(today: datetime.date) -> dict[str, Q]:
@@ -242,23 +254,20 @@ def per_task(qs: QuerySet[Assignment], today: datetime.date) -> QuerySet:
     )
 
 
-def task_rows(scope: Scope) -> list[QuerySet]:
-    """``per_task`` over the scope's responsible shares, as two queries that PostgreSQL answers faster than
-    one: the lead shares (a plain scan), and the shares of the tasks that have no lead (an anti-join that
-    usually finds none). Together they hold exactly ``responsible``."""
-    shares = assignments(scope)
-    leaderless = Task.objects.filter(document_id__in=scope.document_ids).filter(
-        ~Exists(Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD))
-    )
-    return [
-        per_task(shares.filter(role=AssignmentRole.LEAD), scope.today),
-        per_task(shares.filter(task_id__in=leaderless.values("pk")), scope.today),
-    ]
+def lead_rows(scope: Scope) -> QuerySet:
+    """``per_task`` over the scope's lead shares: one row per task that has a lead (almost every task). The
+    tasks it does not return are read by ``leaderless_rows`` (``task_table`` knows which)."""
+    return per_task(assignments(scope).filter(role=AssignmentRole.LEAD), scope.today)
+
+
+def leaderless_rows(task_ids: list[int], today: datetime.date) -> QuerySet:
+    """``per_task`` over every share of the tasks given (those without a lead: all their shares decide)."""
+    return per_task(Assignment.objects.with_status(today).filter(task_id__in=task_ids), today)
 
 
 def unassigned_tasks(scope: Scope) -> QuerySet[Task]:
     """Tasks of the scope that no agency is assigned to (names the importer could not resolve)."""
-    return Task.objects.filter(document_id__in=scope.document_ids).filter(
+    return Task.objects.filter(document_id__any_of=scope.document_ids).filter(
         ~Exists(Assignment.objects.filter(task=OuterRef("pk")))
     )
 
@@ -332,6 +341,7 @@ class TaskTable:
     scope: Scope
     rows: list[TaskRow]
     sections: dict[int, Section]
+    leaderless: frozenset[int] = frozenset()  # tasks without a lead share: all their shares decide
 
     def area(self, row: TaskRow) -> str:
         section = self.sections.get(row.section_id) if row.section_id else None
@@ -351,27 +361,37 @@ class TaskTable:
 
 
 def task_table(scope: Scope) -> TaskTable:
-    """Return every task of a province's scope with its status (``per_task``), in four queries whatever
-    the number of tasks and shares: the tasks, the per-task GROUP BYs over the responsible shares
-    (``task_rows``), and the sections. A task the GROUP BY does not return has no share (``unassigned_status``). The overview, its
-    lists and the drill-down all read this one table."""
-    sections = {s.pk: s for s in Section.objects.filter(document_id__in=scope.document_ids)}
+    """Return every task of a province's scope with its status (``per_task``), in two or three queries
+    whatever the number of tasks and shares: the sections, the tasks with the per-task GROUP BY over their lead
+    shares (``sql.tasks_with_leads``, the rows of ``lead_rows``) and, for the tasks without a lead, the one over
+    all their shares (``leaderless_rows``); a task neither returns has no share (``unassigned_status``). The
+    overview, its lists and the drill-down all read this one table."""
+    sections = {s.pk: s for s in Section.objects.filter(document_id__any_of=scope.document_ids)}
     if not scope.documents:
         return TaskTable(scope, [], sections)
     today = scope.today
-    tasks = Task.objects.filter(document_id__in=scope.document_ids).order_by()
-    found = {
-        tid: (status, (prog or 0) / n, _date(since), _date(next_due))
-        for part in task_rows(scope)
-        for tid, status, n, prog, since, next_due in _fetch(
-            part.values_list("tid", "task_status", "n", "prog_sum", "since", "next_due")
-        )
-    }
+    # Every task with its lead shares' figures, as ``_fetch(lead_rows(scope).values_list(…))`` gives them.
+    tasks = sql.tasks_with_leads(scope.document_ids, today)
+    leaderless = [task[0] for task in tasks if task[5] is None]
+    found = {}
+    if leaderless:  # tasks without a lead (or without any share): their other shares decide, if they have any
+        columns = ("tid", "task_status", "n", "prog_sum", "since", "next_due")
+        found = {row[0]: row[1:] for row in _fetch(leaderless_rows(leaderless, today).values_list(*columns))}
+    convert = connection.vendor != "postgresql"  # SQLite returns dates as text
     rows = []
-    for pk, did, sid, order, due in _fetch(tasks.values_list("pk", "document_id", "section_id", "order", "due_date")):
-        status, prog, since, next_due = found.get(pk) or _unassigned(_date(due), today)
-        rows.append(TaskRow(pk, did, sid, order, status, prog, since, next_due))
-    return TaskTable(scope, rows, sections)
+    append = rows.append
+    for pk, did, sid, order, due, status, n, prog_sum, since, next_due in tasks:
+        if status is None:
+            got = found.get(pk)
+            if got is None:
+                status, prog, since, next_due = _unassigned(_date(due), today)
+                append(TaskRow(pk, did, sid, order, status, prog, since, next_due))
+                continue
+            status, n, prog_sum, since, next_due = got
+        if convert:
+            since, next_due = _date(since), _date(next_due)
+        append(TaskRow(pk, did, sid, order, status, (prog_sum or 0) / n, since, next_due))
+    return TaskTable(scope, rows, sections, frozenset(leaderless))
 
 
 def _fetch(qs: QuerySet) -> list[tuple]:
@@ -443,7 +463,7 @@ def progress(scope: Scope, table: TaskTable | None = None) -> Progress:
     if table is not None:
         sections = table.sections
     else:
-        sections = {s.pk: s for s in Section.objects.filter(document_id__in=scope.document_ids)}
+        sections = {s.pk: s for s in Section.objects.filter(document_id__any_of=scope.document_ids)}
     breakdown = status_breakdown(scope, table)
     total = Counts()
     per_document: dict[int, Counts] = defaultdict(Counts)
@@ -501,6 +521,56 @@ class AgencyFigures:
         return (-self.counts.overdue, self.counts.completion or 0, self.counts.on_time_rate or 0, self.name)
 
 
+AGENCY_KEYS = ("n", "n_done", "n_late", "n_overdue", "n_active", "n_ongoing", "prog", "lead")
+AGENCY_NAMES = ("name", "short_name", "valid_to", "successor__name", "successor__province__name")
+
+
+def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Counts]], dict[int, dict]]:
+    """Return each agency's summed counters (``share_counters`` and its lead shares, as dicts with its id), its
+    shares' ``Counts`` per CCHC area, and (a province's page) its names: one GROUP BY by agency and area."""
+    keys = AGENCY_KEYS
+    if scope.is_agency_view:
+        area = Coalesce(F("task__section__area"), Value(CchcArea.OTHER.value), output_field=CharField())
+        by_area = _fetch(
+            assignments(scope)
+            .order_by()
+            .values("agency_id", cell_area=area)
+            .annotate(**share_counters(scope.today), lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)))
+            .values_list("agency_id", "cell_area", *keys)
+        )
+        names: dict[int, dict] = {}
+    else:  # the same figures, written as SQL (``sql``): a province's 8,500 shares, with the agencies' names
+        found = sql.agency_area_rows(scope.document_ids, scope.today)
+        by_area = [row[:10] for row in found]
+        names = {
+            row[0]: dict(zip(AGENCY_NAMES, (row[10], row[11], _date(row[12]), row[13], row[14]), strict=True))
+            for row in found
+        }
+    areas: dict[int, dict[str, Counts]] = defaultdict(dict)
+    sums: dict[int, list] = {}
+    for agency_id, cell_area, *figures in by_area:  # 1,200 rows: no per-row converters, no dict per row
+        n, done, late, overdue, active, ongoing, prog, _lead = figures
+        areas[agency_id][cell_area] = Counts(
+            {
+                OfficialStatus.DONE_ON_TIME: done - late,
+                OfficialStatus.DONE_LATE: late,
+                OfficialStatus.IN_PROGRESS: active,
+                OfficialStatus.NOT_STARTED: n - done - overdue - active - ongoing,
+                OfficialStatus.OVERDUE: overdue,
+                OfficialStatus.ONGOING: ongoing,
+            },
+            float(prog or 0),
+        )
+        total = sums.get(agency_id)
+        if total is None:
+            sums[agency_id] = [value or 0 for value in figures]
+        else:
+            for index, value in enumerate(figures):
+                total[index] += value or 0
+    rows = [{"agency_id": agency_id, **dict(zip(keys, total, strict=True))} for agency_id, total in sums.items()]
+    return rows, areas, names
+
+
 def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> list[AgencyFigures]:
     """Rank the agencies of the scope by their shares (per assignment): one GROUP BY over the assignments, by
     agency and CCHC area (``AgencyFigures.areas``: the dashboard's agencies × areas table), summed per agency.
@@ -509,29 +579,10 @@ def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> lis
     """
     if not scope.documents:
         return []
-    area = Coalesce(F("task__section__area"), Value(CchcArea.OTHER.value), output_field=CharField())
-    by_area = list(
-        assignments(scope)
-        .order_by()
-        .values("agency_id", cell_area=area)
-        .annotate(**share_counters(scope.today), lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)))
-    )
-    merged: dict[int, dict] = {}
-    areas: dict[int, dict[str, Counts]] = defaultdict(dict)
-    for row in by_area:
-        areas[row["agency_id"]][row["cell_area"]] = counts_of(row)
-        total = merged.setdefault(
-            row["agency_id"],
-            dict.fromkeys(("n", "n_done", "n_late", "n_overdue", "n_active", "n_ongoing", "prog", "lead"), 0),
-        )
-        for key in total:
-            total[key] += row.get(key) or 0
-    rows = [{"agency_id": agency_id, **total} for agency_id, total in merged.items()]
-    # The names in a second, small query: grouping 50,000 shares by six agency columns costs more.
-    agencies = Agency.objects.filter(pk__in=[row["agency_id"] for row in rows]).values(
-        "pk", "name", "short_name", "valid_to", "successor__name", "successor__province__name"
-    )
-    about = {a["pk"]: a for a in agencies}
+    rows, areas, about = _agency_area_sums(scope)
+    if not about:  # an agency's page: the names in a second, small query
+        agencies = Agency.objects.filter(pk__in=[row["agency_id"] for row in rows]).values("pk", *AGENCY_NAMES)
+        about = {a["pk"]: a for a in agencies}
     ranking: dict[int, AgencyFigures] = {}
     for row in rows:
         agency = about[row["agency_id"]]
@@ -622,7 +673,7 @@ def reporting(scope: Scope) -> ReportingFigures:
     if not scope.documents:
         return figures
     duties = list(
-        ReportingDuty.objects.filter(document_id__in=scope.document_ids)
+        ReportingDuty.objects.filter(document_id__any_of=scope.document_ids)
         .select_related("document", "recipient")
         .prefetch_related("reporters")
         .order_by("document_id", "pk")
@@ -823,6 +874,48 @@ def due_soon(
     return count, lines
 
 
+def agency_lists(
+    scope: Scope, limit: int = LIST_LIMIT, days: int = SOON_DAYS
+) -> tuple[list[TaskLine], int, list[TaskLine]]:
+    """An agency's overdue shares (longest overdue first), how many of its open shares fall due in the next
+    ``days`` days and the nearest of them: what ``overdue_list`` and ``due_soon`` return, from one query over its
+    open shares due by the horizon (an agency's own, a few hundred at most) instead of three."""
+    if not scope.documents:
+        return [], 0, []
+    today = scope.today
+    horizon = today + datetime.timedelta(days=days)
+    shares = (
+        assignments(scope)
+        .filter(effective_due__lte=horizon)
+        .exclude(state=WorkState.DONE)
+        .select_related("task__section", "task__document", "agency")
+        .order_by("effective_due", "task__order", "pk")
+    )
+    overdue, soon = [], []
+    for a in shares:
+        if a.effective_due < today and a.status == OfficialStatus.OVERDUE:
+            if len(overdue) < limit:
+                overdue.append(
+                    TaskLine(a.task, a.effective_due, [a.agency.name], a.status, (today - a.effective_due).days)
+                )
+        elif a.effective_due >= today:
+            soon.append(TaskLine(a.task, a.effective_due, [a.agency.name], a.status, (a.effective_due - today).days))
+    return overdue, len(soon), soon[:limit]
+
+
+LINE_FIELDS = (
+    "number",
+    "title",
+    "deadline_text",
+    "due_date",
+    "section__number",
+    "section__path",
+    "section__parent",
+    "document__number",
+    "document__symbol",
+)
+
+
 def _is_soon(row: TaskRow, horizon: datetime.date) -> bool:
     return row.next_due is not None and row.next_due <= horizon and row.status not in (OfficialStatus.OVERDUE, *DONE)
 
@@ -855,10 +948,17 @@ def task_lists(
     if not late_ids and not soon_ids:
         return [], len(soon_rows), []
     c = conditions(today)
-    tasks = Task.objects.select_related("section", "document").in_bulk([*late_ids, *soon_ids])
+    # Only what a line shows (``pages._lines``: the full number, title, link, document number, deadline).
+    tasks = Task.objects.select_related("section", "document").only(*LINE_FIELDS).in_bulk([*late_ids, *soon_ids])
     shares: dict[int, list[dict]] = defaultdict(list)
-    listed = assignments(scope).filter(
-        c["overdue"] | (c["ahead"] & Q(effective_due__lte=horizon)), task_id__in=[*late_ids, *soon_ids]
+    # The listed tasks' shares by their ids alone (they are the scope's tasks), and of a task with a lead only
+    # its lead shares: one of them put it on the list (``per_task``). A task given to 100 communes would
+    # otherwise send its 100 overdue shares to be dropped here.
+    listed_ids = [*late_ids, *soon_ids]
+    listed = Assignment.objects.with_status(today).filter(
+        Q(role=AssignmentRole.LEAD) | Q(task_id__any_of=[pk for pk in listed_ids if pk in table.leaderless]),
+        c["overdue"] | (c["ahead"] & Q(effective_due__lte=horizon)),
+        task_id__any_of=listed_ids,
     )
     for share in listed.order_by("role", "agency__name").values(
         "task_id", "role", "state", "effective_due", agency_name=F("agency__name")
@@ -970,7 +1070,7 @@ def indicator_judgements(scope: Scope, agency_ids: Iterable[int] | None = None) 
     if judge_document is None:
         return IndicatorFigures(available=False)
     with_indicators = set(
-        Indicator.objects.filter(document_id__in=scope.document_ids)
+        Indicator.objects.filter(document_id__any_of=scope.document_ids)
         .order_by()
         .values_list("document_id", flat=True)
         .distinct()

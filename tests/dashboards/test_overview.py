@@ -373,3 +373,44 @@ def test_the_agency_chooser_lists_the_units_of_the_year_shown(client, plan):
     assert "UBND huyện Krông Pắc" not in now and "Sở Kế hoạch và Đầu tư" not in now
     before = str(overview(client, reviewer, year=2024)["agencies"])
     assert "UBND huyện Krông Pắc" in before and "Sở Kế hoạch và Đầu tư" in before and "UBND xã Ea Kar" not in before
+
+
+def test_hand_written_sql_agrees_with_the_orm(plan, sonoivu, may_first):
+    """``sql`` (the province page's two heavy queries as SQL) returns the rows the ORM builds, on shares of every
+    kind: done on time and late, overdue, ongoing, with their own due dates."""
+    import random
+
+    from django.db.models import CharField, Count, F, Q, Value
+    from django.db.models.functions import Coalesce
+
+    from cchc_portal.dashboards import sql
+    from tasks.models import Assignment, AssignmentRole, WorkState
+
+    rng = random.Random(16)
+    for share_ in rng.sample(list(Assignment.objects.filter(task__document=plan)), 600):
+        share_.state = rng.choice(list(WorkState))
+        share_.progress = rng.choice([0, 30, 60])
+        share_.completed_on = (
+            D(2024, 1, 1) + datetime.timedelta(days=rng.randrange(150)) if share_.state == "done" else None
+        )
+        share_.due_date = D(2024, 6, 30) if rng.random() < 0.1 else None
+        share_.save()
+    Task.objects.filter(document=plan, section__number="VIII").update(due_date=None, due_kind="ongoing")
+    scope = scope_of(sonoivu, document=plan.pk)
+    columns = ("tid", "task_status", "n", "prog_sum", "since", "next_due")
+    orm = queries._fetch(queries.lead_rows(scope).values_list(*columns))
+    hand = [row[:1] + row[5:] for row in sql.tasks_with_leads(scope.document_ids, scope.today) if row[5] is not None]
+    assert sorted(hand) == sorted(orm) and orm
+    keys = ("n", "n_done", "n_late", "n_overdue", "n_active", "n_ongoing", "prog", "lead")
+    area = Coalesce(F("task__section__area"), Value("other"), output_field=CharField())
+    by_area = (
+        queries.assignments(scope)
+        .order_by()
+        .values("agency_id", cell_area=area)
+        .annotate(**queries.share_counters(scope.today), lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)))
+        .values_list("agency_id", "cell_area", *keys)
+    )
+    hand = [row[:10] for row in sql.agency_area_rows(scope.document_ids, scope.today)]
+    assert sorted(hand) == sorted(queries._fetch(by_area))
+    assert {row[1] for row in orm} >= {"overdue", "done_on_time", "ongoing"}
+    assert all(sum(row[i] for row in hand) for i in (4, 5, 6, 7))  # done late, overdue, in progress, ongoing
