@@ -969,3 +969,55 @@ def build_docx(data: ReportData) -> bytes:
         settings = _province_settings(data)
         context = report_context(data, settings)
         return wordreport.render_report(context, settings.template_bytes() if settings is not None else None)
+
+
+# --- what an uploaded template is checked with ----------------------------------------------------------
+
+
+def _sample_rows(document: Document, today: datetime.date) -> list[ReportRow]:
+    """Three tasks of one section: done in the period (with a result and evidence), overdue, due next period."""
+    section = Section(pk=1, document=document, number="II", title=str(AREA_HEADINGS[CchcArea.INSTITUTIONS]))
+    section.area = CchcArea.INSTITUTIONS
+    rows = []
+    for pk, status, due, result in [
+        (1, OfficialStatus.DONE_ON_TIME, today, "Đã ban hành kế hoạch"),
+        (2, OfficialStatus.OVERDUE, today.replace(day=1), ""),
+        (3, OfficialStatus.NOT_STARTED, today + datetime.timedelta(days=40), ""),
+    ]:
+        task = Task(
+            pk=pk,
+            document=document,
+            section=section,
+            number=str(pk),
+            title=f"Nhiệm vụ mẫu số {pk}",
+            lead_text="Sở Tư pháp",
+            cooperating_text="Các sở, ban, ngành",
+            deadline_text="",
+            due_date=due,
+        )
+        done = today if status == OfficialStatus.DONE_ON_TIME else None
+        rows.append(ReportRow(task, status, 100 if done else 0, done, result, "Văn bản số 1/KH-STP" if done else ""))
+    return rows
+
+
+def sample_contexts(province) -> list[dict]:
+    """The contexts an uploaded template must render with (no query): a province report with something in every
+    part, an agency's report, and a report with nothing in it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cchc_portal.reports.services import SentReport
+
+    today = datetime.date(timezone.localdate().year, 3, 20)
+    period = ReportPeriod(today.year, "quarter", 1)
+    document = Document(pk=1, province=province, number="1/KH-UBND", title="Cải cách hành chính", year=today.year)
+    issuer = Agency(name=_("Sở Nội vụ"), short_name="SNV", province=province)
+    sent = SentReport("Sở Tư pháp", "Hằng quý", "Quý I", "", None, True, "Kết quả", "Khó khăn", "Kiến nghị")
+    contexts = []
+    with translation.override("vi"):
+        for agency, rows, reports in [(None, True, [sent]), (issuer, True, []), (None, False, [])]:
+            scope = Scope(AnonymousUser(), province, today, [document], [document], today.year, agency=agency)
+            data = ReportData(scope, period, today, issuer, _sample_rows(document, today) if rows else [], {}, reports)
+            context = report_context(data)
+            context["phu_luc"]["dong"] = list(context["phu_luc"]["dong"])
+            contexts.append(context)
+    return contexts
