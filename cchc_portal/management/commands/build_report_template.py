@@ -120,6 +120,17 @@ def _p(container, text: str = "", style: str | None = None, *, bold=None, italic
     return paragraph
 
 
+def _widths(table, widths: list[int]) -> None:
+    """Fix the columns' widths (mm): the grid and every cell, automatic fitting off (Word and LibreOffice alike)."""
+    from docx.shared import Mm
+
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
 def _first(cell, text: str, *, bold=None, size=13):
     """Put ``text`` in the first paragraph of a table cell, centred."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -135,12 +146,11 @@ def _first(cell, text: str, *, bold=None, size=13):
 def _heading(word) -> None:
     """The heading table: issuing body, its superior and the number; national motto and place-date."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.shared import Mm
 
     table = word.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, [65, 100])
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(70), Mm(95)
     _first(left, "{%p if co_quan_chu_quan %}")
     _p(left, "{{ co_quan_chu_quan }}", size=13, centre=True)
     _p(left, "{%p endif %}")
@@ -197,11 +207,10 @@ def _body(word) -> None:
 
 def _signature(word) -> None:
     """Recipients on the left; authority, title, room for the signature and seal, and the name on the right."""
-    from docx.shared import Mm
 
     table = word.add_table(rows=1, cols=2)
+    _widths(table, [85, 80])
     recipients, signer = table.rows[0].cells
-    recipients.width, signer.width = Mm(85), Mm(80)
     paragraph = recipients.paragraphs[0]
     run = paragraph.add_run("Nơi nhận:")
     run.bold, run.italic = True, True
@@ -240,15 +249,15 @@ def _appendix(word) -> None:
 
 
 APPENDIX_COLUMNS = [
-    ("STT", 11, "stt", "Ô bảng giữa"),
-    ("Nhiệm vụ / sản phẩm", 62, "ten", "Ô bảng"),
+    ("STT", 13, "stt", "Ô bảng giữa"),
+    ("Nhiệm vụ / sản phẩm", 58, "ten", "Ô bảng"),
     ("Cơ quan chủ trì", 30, "chu_tri", "Ô bảng"),
     ("Cơ quan phối hợp", 30, "phoi_hop", "Ô bảng"),
     ("Thời gian thực hiện", 22, "thoi_han", "Ô bảng"),
     ("Tình trạng", 24, "tinh_trang", "Ô bảng"),
-    ("Tiến độ (%)", 14, "tien_do", "Ô bảng giữa"),
-    ("Kết quả thực hiện", 45, "ket_qua", "Ô bảng"),
-    ("Tài liệu kiểm chứng", 24, "kiem_chung", "Ô bảng"),
+    ("Tiến độ (%)", 16, "tien_do", "Ô bảng giữa"),
+    ("Kết quả thực hiện", 41, "ket_qua", "Ô bảng"),
+    ("Tài liệu kiểm chứng", 28, "kiem_chung", "Ô bảng"),
 ]
 
 
@@ -270,6 +279,7 @@ def _appendix_table(word) -> None:
 
     table = word.add_table(rows=8, cols=len(APPENDIX_COLUMNS))
     table.style = "Table Grid"
+    _widths(table, [width for _title, width, _key, _style in APPENDIX_COLUMNS])
     head, loop, test, band, other, task, end_test, end_loop = table.rows
     for index, (title, width, key, style) in enumerate(APPENDIX_COLUMNS):
         _cell(head.cells[index], title, "Đầu bảng", width)
