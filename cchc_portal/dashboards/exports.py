@@ -386,7 +386,9 @@ def _document_reference(document: Document) -> str:
     title = re.sub(rf"^(?:v/v|{re.escape(str(kind))})\s+", "", document.title.strip(), flags=re.IGNORECASE)
     if not title:
         return text
-    return f"{text} {_('về')} {title[:1].lower()}{title[1:]}"
+    if not title[1:2].isupper():  # "Cải cách …" -> "cải cách …", but an acronym ("CCHC năm 2025") stays
+        title = title[:1].lower() + title[1:]
+    return f"{text} {_('về')} {title}"
 
 
 def _summary(counts: Counts) -> str:

@@ -193,3 +193,16 @@ def test_the_streamed_rendering_gives_what_docxtpl_gives(plan):
     assert streamed == read_all(buffer.getvalue())
     appendix = streamed[1][-1]
     assert "Dòng một <b>&amp;\nDòng hai\tcột" in appendix
+
+
+@pytest.mark.parametrize(
+    ("title", "cited"),
+    [
+        ("Cải cách hành chính năm 2024", "Kế hoạch số 1/KH-UBND về cải cách hành chính năm 2024"),
+        ("CCHC năm 2025", "Kế hoạch số 1/KH-UBND về CCHC năm 2025"),  # an acronym keeps its capitals
+    ],
+)
+def test_a_plan_is_cited_by_its_subject(title, cited):
+    from plans.models import Document
+
+    assert exports._document_reference(Document(number="1/KH-UBND", title=title)) == cited
