@@ -49,6 +49,7 @@ PROVINCE_ADMIN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "cchc_portal": {
         "reminder": ("change", "view"),  # the resend action of failed or stuck reminders
+        "provincereportsettings": ("add", "change", "view"),  # signer and Word template of the periodic report
     },
 }
 

@@ -1,4 +1,5 @@
-"""Admin of the reminders (failed and stuck ones first, with a resend action) and of the notifications."""
+"""Admin of the reminders (failed and stuck ones first, with a resend action), of the notifications, and of each
+province's report settings (who signs the periodic Word report, and its template)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import CrontabScheduleAdmin as BeatCrontabScheduleAdmin
 from django_celery_beat.admin import PeriodicTaskAdmin as BeatPeriodicTaskAdmin
@@ -17,7 +23,16 @@ from django_celery_beat.admin import PeriodicTaskForm as BeatPeriodicTaskForm
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
 from agencies.admin_scope import ProvinceScopedAdmin, permission_label
-from cchc_portal.models import EmailState, Notification, NotificationSettings, Reminder, ReminderState
+from cchc_portal.dashboards import exports, wordreport
+from cchc_portal.models import (
+    EmailState,
+    Notification,
+    NotificationSettings,
+    ProvinceReportSettings,
+    Reminder,
+    ReminderState,
+)
+from core.uploads import check_upload
 
 
 class AttentionFilter(admin.SimpleListFilter):
@@ -169,6 +184,127 @@ class NotificationSettingsAdmin(ProvinceScopedAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username"]
     autocomplete_fields = ["user"]
+
+
+class ProvinceReportSettingsForm(forms.ModelForm):
+    """The signer, the recipients and the Word template of a province's periodic report. An uploaded template must
+    be a .docx that renders with the report's placeholders (``wordreport.check_template``)."""
+
+    use_default = forms.BooleanField(
+        label=_("Dùng lại mẫu mặc định"),
+        required=False,
+        help_text=_("Chọn để bỏ mẫu của tỉnh và dùng lại mẫu mặc định của hệ thống."),
+    )
+
+    class Meta:
+        model = ProvinceReportSettings
+        fields = ["province", "signer_authority", "signer_title", "signer_name", "recipients", "template"]
+        widgets = {"template": forms.FileInput(attrs={"accept": ".docx"})}
+
+    def clean_template(self):
+        upload = self.cleaned_data.get("template")
+        if not isinstance(upload, UploadedFile):  # unchanged
+            return upload
+        if not (upload.name or "").lower().endswith(".docx"):
+            raise forms.ValidationError(_("Mẫu báo cáo phải là tài liệu Word (.docx)."))
+        check_upload(upload)  # size, content, macros, zip bomb
+        upload.seek(0)
+        content = upload.read()
+        upload.seek(0)
+        province = self.cleaned_data.get("province") or getattr(self.instance, "province", None)
+        wordreport.check_template(content, exports.sample_contexts(province))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("use_default") and isinstance(data.get("template"), UploadedFile):
+            raise forms.ValidationError(_("Hãy tải lên mẫu mới hoặc chọn dùng lại mẫu mặc định, không chọn cả hai."))
+        return data
+
+
+@admin.register(ProvinceReportSettings)
+class ProvinceReportSettingsAdmin(ProvinceScopedAdmin):
+    """One row per province: a province administrator sets who signs its periodic report, where it goes, and may
+    replace the Word template (download the default, edit it in Word, upload it) or return to the default."""
+
+    form = ProvinceReportSettingsForm
+    list_display = ["province", "signer_title", "signer_name", "own_template", "updated_at"]
+    list_select_related = ["province"]
+    search_fields = ["province__name", "signer_name"]
+    fields = [
+        "province",
+        "signer_authority",
+        "signer_title",
+        "signer_name",
+        "recipients",
+        "template_links",
+        "template",
+        "use_default",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "template_links"]
+        return [*fields, "province"] if obj is not None else fields
+
+    @admin.display(description=_("mẫu riêng của tỉnh"), boolean=True)
+    def own_template(self, obj) -> bool:
+        return bool(obj.template)
+
+    @admin.display(description=_("mẫu đang dùng"))
+    def template_links(self, obj):
+        default = format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:cchc_portal_provincereportsettings_default"),
+            _("Tải mẫu mặc định (.docx)"),
+        )
+        if obj is None or not obj.pk or not obj.template:
+            return format_html("{} — {}", _("Mẫu mặc định"), default)
+        own = format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:cchc_portal_provincereportsettings_template", args=[obj.pk]),
+            _("Tải mẫu của tỉnh (.docx)"),
+        )
+        return format_html("{} — {} · {}", _("Mẫu riêng của tỉnh"), own, default)
+
+    def save_model(self, request, obj, form, change):
+        old = ProvinceReportSettings.objects.get(pk=obj.pk).template.name if change else ""
+        if form.cleaned_data.get("use_default"):
+            obj.template = ""
+        super().save_model(request, obj, form, change)
+        if old and old != obj.template.name:  # replaced or dropped: the old file is not kept
+            obj.template.storage.delete(old)
+
+    def get_urls(self):
+        own = [
+            path(
+                "mau-mac-dinh/",
+                self.admin_site.admin_view(self.default_template),
+                name="cchc_portal_provincereportsettings_default",
+            ),
+            path(
+                "<path:object_id>/mau/",
+                self.admin_site.admin_view(self.province_template),
+                name="cchc_portal_provincereportsettings_template",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def default_template(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return FileResponse(
+            open(wordreport.DEFAULT_TEMPLATE, "rb"),  # FileResponse closes it
+            as_attachment=True,
+            filename="mau-bao-cao-dinh-ky.docx",
+        )
+
+    def province_template(self, request, object_id):
+        obj = self.get_object(request, object_id)  # within the user's provinces only
+        if obj is None or not obj.template or not self.has_view_permission(request, obj):
+            raise Http404
+        return FileResponse(
+            obj.template.open("rb"), as_attachment=True, filename=f"mau-bao-cao-{obj.province.code}.docx"
+        )
 
 
 # django-celery-beat's crontab admin shows the schedule in words from the values as posted; a value the library

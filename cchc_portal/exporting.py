@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.core.files import File
@@ -43,8 +43,16 @@ class Source:
     """A list that can be exported: its rows for a user and a query string, and its columns."""
 
     title: str
-    rows: Callable[[object, QueryDict], object]  # (user, params) -> queryset
+    rows: Callable[[object, QueryDict], object]  # (user, params) -> queryset, or Lines
     columns: list[Column]
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Rows a list computes itself (not one queryset): how many, and each as the values of the columns in order."""
+
+    count: int
+    values: Iterable[list]
 
 
 def _labels(choices) -> Callable[[object], object]:
@@ -121,9 +129,31 @@ def _task_columns() -> list[Column]:
     ]
 
 
+def _dashboard_columns() -> list[Column]:
+    return [
+        Column(_("Văn bản"), ""),
+        Column(_("Số thứ tự"), ""),
+        Column(_("Nhiệm vụ"), ""),
+        Column(_("Cơ quan (chủ trì)"), ""),
+        Column(_("Vai trò"), ""),
+        Column(_("Thời hạn (như văn bản ghi)"), ""),
+        Column(_("Hạn"), ""),
+        Column(_("Tình trạng"), ""),
+        Column(_("Tiến độ (%)"), ""),
+    ]
+
+
+def _dashboard_rows(user, params: QueryDict) -> Lines:
+    """The dashboard's list behind a number (``dashboard:tasks``) as its user sees it, with the same filters."""
+    from cchc_portal.dashboards import pages
+
+    return pages.drilldown_lines(user, params, timezone.localdate())
+
+
 def sources() -> dict[str, Source]:
     return {
         "tasks": Source(_("Danh sách nhiệm vụ"), _task_list_rows, _assignment_columns()),
+        "dashboard:tasks": Source(_("Nhiệm vụ theo số liệu"), _dashboard_rows, _dashboard_columns()),
         "admin:tasks.Assignment": Source(_("Phân công"), _admin_assignment_rows, _assignment_columns()),
         "admin:tasks.Task": Source(_("Nhiệm vụ"), _admin_rows("tasks.Task"), _task_columns()),
     }
@@ -135,10 +165,9 @@ def start(user, source: str, params: QueryDict) -> ExportJob:
 
     found = sources()[source]
     query = {key: params.getlist(key) for key in params if key not in ("csrfmiddlewaretoken", "page", "p")}
-    job = ExportJob.objects.create(source=source, params=query, created_by=user)
-    total = found.rows(user, _query_dict(query)).order_by().count()
-    ExportJob.objects.filter(pk=job.pk).update(total=total)
-    job.total = total
+    rows = found.rows(user, _query_dict(query))  # first: a list the user may not see (404) records no job
+    total = rows.count if isinstance(rows, Lines) else rows.order_by().count()
+    job = ExportJob.objects.create(source=source, params=query, created_by=user, total=total)
     if total <= INLINE_ROWS:
         write(job.pk)
         job.refresh_from_db()
@@ -161,6 +190,10 @@ def _cell(value):
 
 
 def _rows(queryset, columns: list[Column]) -> Iterator[list]:
+    if isinstance(queryset, Lines):
+        for values in queryset.values:
+            yield [_cell(v) for v in values]
+        return
     paths = [c.path for c in columns]
     for values in queryset.values_list(*paths).iterator(chunk_size=CHUNK):
         yield [_cell(c.shown(v) if c.shown else v) for c, v in zip(columns, values, strict=True)]

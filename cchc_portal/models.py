@@ -327,3 +327,68 @@ class ExportJob(models.Model):
         from django.urls import reverse
 
         return reverse("exports:job", args=[self.pk])
+
+
+def _report_template_path(instance, filename: str) -> str:
+    """Where a province's report template is kept: its own folder, a name the portal chooses (never the upload's)."""
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    return f"report_templates/{instance.province.code}/mau-bao-cao-{stamp}.docx"
+
+
+class ProvinceReportSettingsQuerySet(models.QuerySet):
+    def for_user(self, user) -> ProvinceReportSettingsQuerySet:
+        """Superusers: every province; anyone else: the provinces whose data they see (their own, and those merged
+        into it)."""
+        from agencies.admin_scope import visible_provinces
+
+        if user.is_superuser:
+            return self
+        return self.filter(province__in=visible_provinces(user).values("pk"))
+
+
+class ProvinceReportSettings(models.Model):
+    """What a province's periodic Word report says that the portal cannot know: who signs it, where it goes, and
+    its layout when the province replaces the default template (``cchc_portal.dashboards.wordreport``)."""
+
+    province = models.OneToOneField(
+        "agencies.Province", models.PROTECT, related_name="report_settings", verbose_name=_("tỉnh")
+    )
+    signer_authority = models.CharField(
+        _("thẩm quyền ký"),
+        max_length=80,
+        blank=True,
+        help_text=_("Ví dụ “KT. GIÁM ĐỐC” khi cấp phó ký thay; để trống khi người đứng đầu ký."),
+    )
+    signer_title = models.CharField(
+        _("chức vụ người ký"), max_length=100, help_text=_("Ví dụ “GIÁM ĐỐC”, “PHÓ GIÁM ĐỐC”.")
+    )
+    signer_name = models.CharField(_("họ và tên người ký"), max_length=100)
+    recipients = models.TextField(
+        _("nơi nhận"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Mỗi dòng một nơi nhận, ví dụ “- Bộ Nội vụ (b/c);”. Để trống: danh sách mặc định."),
+    )
+    template = models.FileField(_("mẫu báo cáo (.docx)"), upload_to=_report_template_path, blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = ProvinceReportSettingsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["province__name"]
+        verbose_name = _("cài đặt báo cáo của tỉnh")
+        verbose_name_plural = _("cài đặt báo cáo của tỉnh")
+
+    def __str__(self) -> str:
+        return str(self.province)
+
+    @property
+    def recipient_lines(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
+
+    def template_bytes(self) -> bytes | None:
+        """The province's own template, or None (the default one applies)."""
+        if not self.template:
+            return None
+        with self.template.open("rb") as handle:
+            return handle.read()

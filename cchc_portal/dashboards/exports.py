@@ -6,9 +6,9 @@ while the period runs: a share counts as done if it was completed by then; other
 one of its last progress update made by then (none: not started). Results and evidence come from the
 last updates made by then.
 
-The .docx follows the layout of Decree 30/2020/NĐ-CP roughly: A4, Times New Roman 13–14 pt, the issuing
-body and the national motto side by side, number and place-date lines, the title, the figures and
-notable results by CCHC area, the signature block, and the appendix table on a landscape page.
+The .docx is a docxtpl template filled with the report's texts (``report_context``; ``wordreport`` renders it):
+the default template follows Decree 30/2020/NĐ-CP and the outline of a periodic CCHC report, and a province may
+replace it in the admin. The layout lives in the template, not here.
 
 Every text cell of the spreadsheet that starts with = + - @, a tab or a carriage return is prefixed with
 an apostrophe so that no spreadsheet runs it as a formula; numbers stay numbers.
@@ -16,7 +16,6 @@ an apostrophe so that no spreadsheet runs it as a formula; numbers stay numbers.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import io
 import re
@@ -31,10 +30,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
+from cchc_portal.dashboards import wordreport
 from cchc_portal.dashboards.formatting import day, number, percent
 from cchc_portal.dashboards.periods import ReportPeriod
 from cchc_portal.dashboards.queries import DONE, STATUSES, Counts, responsible, task_status_of, unassigned_status
 from cchc_portal.dashboards.scope import Scope
+from cchc_portal.dashboards.wordreport import clean
 from cchc_portal.reports.services import sent_for_period
 from core.text import fold
 from plans.areas import CchcArea
@@ -69,7 +70,6 @@ AREA_HEADINGS = {
     CchcArea.OTHER: gettext_lazy("Các nhiệm vụ khác"),
 }
 BODY_LIST_LIMIT = 30  # the report lists at most so many tasks under a heading; the appendix lists all
-ROMAN_NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
 
 def neutralise(value):
@@ -386,7 +386,9 @@ def _document_reference(document: Document) -> str:
     title = re.sub(rf"^(?:v/v|{re.escape(str(kind))})\s+", "", document.title.strip(), flags=re.IGNORECASE)
     if not title:
         return text
-    return f"{text} {_('về')} {title[:1].lower()}{title[1:]}"
+    if not title[1:2].isupper():  # "Cải cách …" -> "cải cách …", but an acronym ("CCHC năm 2025") stays
+        title = title[:1].lower() + title[1:]
+    return f"{text} {_('về')} {title}"
 
 
 def _summary(counts: Counts) -> str:
@@ -654,6 +656,7 @@ def _agency_reports_sheet(workbook, data: ReportData) -> None:
 
 
 # --- Word report ----------------------------------------------------------------------------------------
+# The layout is a docxtpl template (``wordreport``); this part only says what the report says, as plain texts.
 
 # Who signs a report, from how the agency's name begins (folded): the head of a department is its director…
 SIGNER_TITLES = [
@@ -663,6 +666,17 @@ SIGNER_TITLES = [
     ("uy ban", gettext_lazy("CHỦ TỊCH")),
     ("ban ", gettext_lazy("TRƯỞNG BAN")),
 ]
+# Part I of the report holds direction and communication; part II the six CCHC areas of Resolution 76 (always, in
+# their order), then the tasks of no area when there are some.
+DIRECTION_AREAS = [CchcArea.DIRECTION, CchcArea.COMMUNICATION]
+SIX_AREAS = [
+    CchcArea.INSTITUTIONS,
+    CchcArea.PROCEDURES,
+    CchcArea.APPARATUS,
+    CchcArea.CIVIL_SERVICE,
+    CchcArea.PUBLIC_FINANCE,
+    CchcArea.DIGITAL_GOVERNMENT,
+]
 
 
 def _signer_title(name: str) -> str:
@@ -670,98 +684,179 @@ def _signer_title(name: str) -> str:
     return str(next((title for prefix, title in SIGNER_TITLES if folded.startswith(prefix)), _("THỦ TRƯỞNG CƠ QUAN")))
 
 
-def _numbered(page):
-    """Put the page number in the header, centred, from the second page on (Nghị định 30); the appendix's section
-    inherits it. Return the section."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    page.different_first_page_header_footer = True
-    line = page.header.paragraphs[0]
-    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    line._p.append(field)
-    return page
+def _is_home_affairs(agency: Agency | None) -> bool:
+    return agency is None or fold(agency.name) == "so noi vu"
 
 
-def _quiet_areas(data: ReportData) -> str:
-    """The areas with nothing completed in the period, said once ("" when every area has something)."""
-    quiet = [ROMAN_NUMERALS[i] for i, (_area, rows) in enumerate(data.by_area()) if not data.completed_in_period(rows)]
-    if not quiet:
-        return ""
-    return _("Các lĩnh vực chưa có nhiệm vụ hoàn thành trong kỳ: %(areas)s.") % {"areas": ", ".join(quiet)}
+def _province_settings(data: ReportData):
+    """The province's report settings (signer, recipients, template), or None. One query."""
+    from cchc_portal.models import ProvinceReportSettings
+
+    province = data.scope.province
+    if province.pk is None:
+        return None
+    return ProvinceReportSettings.objects.filter(province=province).first()
 
 
-def build_docx(data: ReportData) -> bytes:
-    """Return the report as a Word document (see the module docstring for its layout)."""
-    with translation.override("vi"):
-        word = _docx_document()
-        province = data.scope.province.name
-        place = next((d.place for d in data.scope.documents if d.place), province)
-        _docx_heading(word, data, province, place)
-        _docx_opening(word, data, province)
-        numeral = _docx_areas(word, data)
-        if quiet := _quiet_areas(data):
-            _para(word, quiet, italic=True, indent=True, after=3)
-        if data.agency_reports:  # what the agencies reported for the period, in their own words
-            _docx_agency_reports(word, data, numeral)
-            numeral += 1
-        overdue = [r for r in data.rows if r.status == OfficialStatus.OVERDUE]
-        _docx_shortcomings(word, data, numeral, overdue)
-        _docx_outlook(word, data, numeral + 1, overdue)
-        _docx_signature(word, data)
-        _docx_appendix(word, data)
-        buffer = io.BytesIO()
-        word.save(buffer)
-        return buffer.getvalue()
-
-
-def _docx_document():
-    """Return a new Word document: Times New Roman 14 pt, A4 portrait with the decree's margins, numbered pages."""
-    from docx import Document as WordDocument  # heavy imports, only for exports
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
-    word = WordDocument()
-    normal = word.styles["Normal"]
-    normal.font.name, normal.font.size = "Times New Roman", Pt(14)
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), "Times New Roman")
-    normal.paragraph_format.space_after = Pt(0)
-    page = _numbered(word.sections[0])
-    page.page_width, page.page_height = Mm(210), Mm(297)
-    page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Mm(20), Mm(20), Mm(30), Mm(15)
-    return word
-
-
-def _para(container, text="", *, bold=False, italic=False, size=14, align=None, indent=False, after=0, before=0):
-    """Add a paragraph of one run to ``container`` (justified unless told) and return it."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
-    paragraph = container.add_paragraph()
-    if text:
-        run = paragraph.add_run(text)
-        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
-    paragraph.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.JUSTIFY
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Mm(10)
-    paragraph.paragraph_format.space_after = Pt(after)
-    paragraph.paragraph_format.space_before = Pt(before)
-    return paragraph
-
-
-def _more(word, items: list) -> None:
-    """Say how many more a shortened list has: the appendix holds them all."""
-    if len(items) > BODY_LIST_LIMIT:
-        _para(
-            word,
-            _("- Và %(n)s nhiệm vụ khác (chi tiết tại Phụ lục).") % {"n": number(len(items) - BODY_LIST_LIMIT)},
-            indent=True,
+def _signer(data: ReportData, settings) -> dict[str, str]:
+    """Who signs: the province's Sở Nội vụ report, the signer of the province's settings; an agency's report, its
+    leader (the exporting leader, else the agency's first leader account). Without a name the line says where to
+    give it, never a bare title."""
+    if not data.is_agency and _is_home_affairs(data.issuer) and settings is not None:
+        return {
+            "quyen_han": settings.signer_authority,
+            "chuc_vu": settings.signer_title,
+            "ho_ten": settings.signer_name,
+        }
+    title = _signer_title(data.issuer_name)
+    name = _leader_name(data)
+    if not name:
+        name = (
+            _("(Họ và tên người ký: khai báo tại Quản trị › Cài đặt báo cáo của tỉnh)")
+            if not data.is_agency and _is_home_affairs(data.issuer)
+            else _("(Họ và tên người ký: khai báo họ tên tài khoản lãnh đạo đơn vị)")
         )
+    return {"quyen_han": "", "chuc_vu": title, "ho_ten": name}
+
+
+def _leader_name(data: ReportData) -> str:
+    """The full name of the issuing agency's leader: the exporting user when a leader of it, else its first leader
+    account with a name (one query at most)."""
+    from agencies.models import Role, User
+
+    if data.issuer is None or data.issuer.pk is None:
+        return ""
+    user = data.scope.user
+    if getattr(user, "agency_id", None) == data.issuer.pk and getattr(user, "role", None) == Role.LEADER:
+        if name := user.get_full_name():
+            return name
+    leader = (
+        User.objects.filter(agency=data.issuer, role=Role.LEADER, is_active=True)
+        .exclude(first_name="", last_name="")
+        .order_by("pk")
+        .first()
+    )
+    return leader.get_full_name() if leader else ""
+
+
+def _recipients(data: ReportData, settings) -> list[str]:
+    if data.is_agency:
+        return [_("- Như trên;"), _("- Lưu: VT.")]
+    if settings is not None and settings.recipient_lines:
+        return [clean(line) for line in settings.recipient_lines]
+    return [_("- Như trên;"), _("- Bộ Nội vụ (b/c);"), _("- Lưu: VT.")]
+
+
+def _done_line(row: ReportRow) -> str:
+    line = f"- {row.task.title} ({row.lead})"
+    return f"{line}: {row.result}" if row.result else line
+
+
+def _due_line(row: ReportRow) -> str:
+    return f"- {row.task.title} ({row.lead}; {_('thời hạn')}: {row.deadline})"
+
+
+def _listed(items: list, line) -> list[str]:
+    """One line per item, at most BODY_LIST_LIMIT, then how many more the appendix holds."""
+    lines = [clean(line(item)) for item in items[:BODY_LIST_LIMIT]]
+    if len(items) > BODY_LIST_LIMIT:
+        lines.append(
+            _("- Và %(n)s nhiệm vụ khác (chi tiết tại Phụ lục).") % {"n": number(len(items) - BODY_LIST_LIMIT)}
+        )
+    return lines
+
+
+def _area_part(data: ReportData, numeral: int, area: CchcArea, rows: list[ReportRow]) -> dict:
+    """One area: its figures and what was completed in the period (an area with nothing to list lists nothing:
+    ``_quiet`` says so once for all of them)."""
+    return {
+        "tieu_de": f"{numeral}. {AREA_HEADINGS[area]}",
+        "tom_tat": _("Kết quả thực hiện: %(summary)s") % {"summary": _summary(data.counts(rows))} if rows else "",
+        "dong": _listed(data.completed_in_period(rows), _done_line),
+    }
+
+
+def _quiet(data: ReportData, numbered: list[tuple[int, CchcArea, list[ReportRow]]]) -> str:
+    """Said once: which numbered areas have no task at all, which have nothing completed in the period."""
+    empty = [str(n) for n, _area, rows in numbered if not rows]
+    idle = [str(n) for n, _area, rows in numbered if rows and not data.completed_in_period(rows)]
+    parts = []
+    if empty:
+        parts.append(_("nội dung %(numbers)s không có nhiệm vụ trong kế hoạch") % {"numbers": ", ".join(empty)})
+    if idle:
+        parts.append(_("nội dung %(numbers)s chưa có nhiệm vụ hoàn thành trong kỳ") % {"numbers": ", ".join(idle)})
+    return (_("Ghi chú: %(parts)s.") % {"parts": "; ".join(parts)}) if parts else ""
+
+
+def _direction_parts(data: ReportData, by_area: dict) -> list[dict]:
+    """Part I: direction, communication and the reports the agencies sent, each numbered when present."""
+    parts = [(area, by_area[area]) for area in DIRECTION_AREAS if by_area.get(area)]
+    found = [_area_part(data, n, area, rows) for n, (area, rows) in enumerate(parts, start=1)]
+    if data.agency_reports:
+        found.append(
+            {
+                "tieu_de": f"{len(found) + 1}. {_('Báo cáo của các cơ quan, đơn vị')}",
+                "tom_tat": _("Có %(n)s báo cáo định kỳ của các cơ quan, đơn vị trong kỳ (chi tiết tại Phụ lục).")
+                % {"n": number(len(data.agency_reports))},
+                "dong": _listed(
+                    data.agency_reports,
+                    lambda sent: (
+                        f"- {sent.agency} ({sent.period}): "
+                        f"{(sent.results or sent.difficulties or sent.proposals)[:600]}"
+                    ),
+                ),
+            }
+        )
+    return found
+
+
+def _shortcomings(data: ReportData, overdue: list[ReportRow]) -> list[dict]:
+    """Part III: the overdue work; the causes the agencies gave in their reports (the portal knows no other)."""
+    unit = _docx_unit(data)
+    limits = {
+        "tieu_de": _("1. Hạn chế"),
+        "tom_tat": (
+            _("Còn %(n)s %(unit)s quá hạn chưa hoàn thành:") % {"n": number(len(overdue)), "unit": unit}
+            if overdue
+            else _("Không có %(unit)s quá hạn.") % {"unit": unit}
+        ),
+        "dong": _listed(overdue, _due_line),
+    }
+    causes = [s for s in data.agency_reports if s.difficulties.strip()]
+    reasons = {
+        "tieu_de": _("2. Nguyên nhân"),
+        "tom_tat": ""
+        if causes
+        else _("Các cơ quan, đơn vị chưa nêu khó khăn, vướng mắc trong báo cáo định kỳ của kỳ."),
+        "dong": _listed(causes, lambda sent: f"- {sent.agency}: {sent.difficulties[:600]}"),
+    }
+    return [limits, reasons]
+
+
+def _next_period(data: ReportData, overdue: list[ReportRow]) -> list[dict]:
+    """Part IV: the tasks due in the next period, the overdue ones first; the agencies' proposals."""
+    start, end = data.next_period()
+    upcoming = [r for r in data.rows if r.status not in DONE and r.task.due_date and start <= r.task.due_date <= end]
+    found = []
+    if overdue or upcoming:
+        lines = [_("- Tập trung hoàn thành các nhiệm vụ đã quá hạn.")] if overdue else []
+        found.append(
+            {
+                "tieu_de": _("1. Các nhiệm vụ cần hoàn thành"),
+                "tom_tat": "",
+                "dong": lines + _listed(upcoming, _due_line),
+            }
+        )
+    proposals = [s for s in data.agency_reports if s.proposals.strip()]
+    if proposals:
+        found.append(
+            {
+                "tieu_de": f"{len(found) + 1}. {_('Đề xuất, kiến nghị của các cơ quan, đơn vị')}",
+                "tom_tat": "",
+                "dong": _listed(proposals, lambda sent: f"- {sent.agency}: {sent.proposals[:600]}"),
+            }
+        )
+    return found
 
 
 def _docx_unit(data: ReportData) -> str:
@@ -769,292 +864,162 @@ def _docx_unit(data: ReportData) -> str:
     return _("phần việc được giao") if data.is_agency else _("nhiệm vụ")
 
 
-def _docx_heading(word, data: ReportData, province: str, place: str) -> None:
-    """Add the heading table: the issuing body and number on the left, the national motto and place-date on the right."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
-    centre = WD_ALIGN_PARAGRAPH.CENTER
-    header = word.add_table(rows=1, cols=2)
-    header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    left, right = header.rows[0].cells
-    left.width, right.width = Mm(65), Mm(100)
-    # The issuing body: its superior on the first line ("UBND TỈNH PHÚ YÊN"), itself in bold below;
-    # the provincial People's Committee has no superior line.
-    first = left.paragraphs[0]
-    first.alignment = centre
-    if data.issuer and fold(data.issuer.name).startswith(("ubnd tinh", "uy ban nhan dan tinh")):
-        run = first.add_run(data.issuer_name.upper())
-        run.bold, run.font.size = True, Pt(13)
-    else:
-        first.add_run(_("UBND TỈNH %(province)s") % {"province": province.upper()}).font.size = Pt(13)
-        _para(left, data.issuer_name.upper(), bold=True, size=13, align=centre)
-    _para(left, "———————", size=10, align=centre)
-    _para(left, data.symbol, size=13, align=centre, before=4)
-    motto = right.paragraphs[0]
-    motto.alignment = centre
-    run = motto.add_run(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
-    run.bold, run.font.size = True, Pt(12)
-    _para(right, _("Độc lập - Tự do - Hạnh phúc"), bold=True, size=13, align=centre)
-    _para(right, "———————————", size=10, align=centre)
-    today = data.scope.today
-    _para(
-        right,
-        _("%(place)s, ngày … tháng … năm %(year)s") % {"place": place, "year": today.year},
-        italic=True,
-        size=14,
-        align=centre,
-        before=4,
-    )
+def _body_parts(data: ReportData) -> dict:
+    """Parts I to IV of the report, and what each says once when it is (partly) empty."""
+    grouped = dict(data.by_area())
+    numbered = [(n, area, grouped.get(area, [])) for n, area in enumerate(SIX_AREAS, start=1)]
+    if grouped.get(CchcArea.OTHER):
+        numbered.append((len(numbered) + 1, CchcArea.OTHER, grouped[CchcArea.OTHER]))
+    overdue = [r for r in data.rows if r.status == OfficialStatus.OVERDUE]
+    direction = _direction_parts(data, grouped)
+    upcoming = _next_period(data, overdue)
+    return {
+        "chi_dao": direction,
+        "chi_dao_trong": "" if direction else _("Trong kỳ không có nhiệm vụ chỉ đạo, điều hành, tuyên truyền."),
+        "ket_qua": [_area_part(data, n, area, rows) for n, area, rows in numbered],
+        "ket_qua_trong": _quiet(data, numbered),
+        "han_che": _shortcomings(data, overdue),
+        "han_che_trong": "",
+        "nhiem_vu_ky_toi": upcoming,
+        "nhiem_vu_ky_toi_trong": "" if upcoming else _("Tiếp tục triển khai các nhiệm vụ theo kế hoạch."),
+    }
 
 
-def _docx_opening(word, data: ReportData, province: str) -> None:
-    """Add the title, the recipient, the documents the report answers and the figures of the whole report."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    centre = WD_ALIGN_PARAGRAPH.CENTER
-    _para(word, _("BÁO CÁO"), bold=True, size=14, align=centre, before=18)
-    _para(word, data.title, bold=True, size=14, align=centre)
-    _para(word, "—————", size=10, align=centre, after=6)
-    recipient = _("Sở Nội vụ") if data.is_agency else _("Ủy ban nhân dân tỉnh %(province)s") % {"province": province}
-    _para(word, _("Kính gửi: %(recipient)s") % {"recipient": recipient}, align=centre, after=12)
-
+def _heading_texts(data: ReportData) -> dict:
+    """The heading, the subject, the recipient and the opening sentences."""
+    province = data.scope.province.name
+    place = next((d.place for d in data.scope.documents if d.place), province)
+    under_committee = data.issuer and fold(data.issuer.name).startswith(("ubnd tinh", "uy ban nhan dan tinh"))
     references = "; ".join(_document_reference(d) for d in data.scope.documents) or _(
         "kế hoạch cải cách hành chính của tỉnh"
     )
-    _para(
-        word,
-        _(
-            "Thực hiện %(references)s; %(issuer)s báo cáo kết quả thực hiện công tác cải cách hành chính %(period)s như sau:"
-        )
-        % {"references": references, "issuer": data.issuer_name, "period": data.period.name},
-        indent=True,
-        after=6,
-    )
-    _para(
-        word,
-        _("Số liệu tính đến ngày %(date)s (%(unit)s):") % {"date": day(data.as_of), "unit": _docx_unit(data)},
-        italic=True,
-        indent=True,
-    )
-    _para(word, _summary(data.counts()), indent=True, after=6)
-
-
-def _docx_areas(word, data: ReportData) -> int:
-    """Add one numbered part per CCHC area (figures, notable results, overdue tasks); return how many."""
-    numeral = 0
-    for area, rows in data.by_area():
-        heading = f"{ROMAN_NUMERALS[numeral]}. {AREA_HEADINGS[area]}"
-        numeral += 1
-        _para(word, heading, bold=True, before=6, after=3)
-        _para(
-            word,
-            _("1. Kết quả thực hiện: %(summary)s") % {"summary": _summary(data.counts(rows))},
-            indent=True,
-            after=3,
-        )
-        notable = data.completed_in_period(rows)
-        if notable:  # an area without any is said once, after the areas (``_quiet_areas``)
-            _para(word, _("2. Kết quả nổi bật trong kỳ:"), indent=True)
-        for row in notable[:BODY_LIST_LIMIT]:
-            line = f"- {row.task.title} ({row.lead})"
-            if row.result:
-                line += f": {row.result}"
-            _para(word, line, indent=True)
-        _more(word, notable)
-        late = [r for r in rows if r.status == OfficialStatus.OVERDUE]
-        if late:
-            _para(word, _("3. Nhiệm vụ quá hạn chưa hoàn thành:"), indent=True)
-            for row in late[:BODY_LIST_LIMIT]:
-                _para(word, f"- {row.task.title} ({row.lead}; {_('thời hạn')}: {row.deadline})", indent=True)
-            _more(word, late)
-        _para(word, "", after=3)
-    return numeral
-
-
-def _docx_agency_reports(word, data: ReportData, numeral: int) -> None:
-    """Add the part numbered ``numeral``: what the agencies sent for the period, in their own words."""
-    _para(word, f"{ROMAN_NUMERALS[numeral]}. {_('Báo cáo của các cơ quan, đơn vị')}", bold=True, before=6, after=3)
-    _para(
-        word,
-        _("Có %(n)s báo cáo định kỳ của các cơ quan, đơn vị trong kỳ (chi tiết tại Phụ lục).")
-        % {"n": number(len(data.agency_reports))},
-        indent=True,
-    )
-    for sent in data.agency_reports[:BODY_LIST_LIMIT]:
-        text = sent.results or sent.difficulties or sent.proposals
-        _para(word, f"- {sent.agency} ({sent.period}): {text[:600]}", indent=True)
-    if len(data.agency_reports) > BODY_LIST_LIMIT:
-        left = len(data.agency_reports) - BODY_LIST_LIMIT
-        _para(word, _("- Và %(n)s báo cáo khác (chi tiết tại Phụ lục).") % {"n": number(left)}, indent=True)
-
-
-def _docx_shortcomings(word, data: ReportData, numeral: int, overdue: list[ReportRow]) -> None:
-    """Add the part numbered ``numeral`` on shortcomings: how many are overdue, if any."""
-    unit = _docx_unit(data)
-    _para(word, f"{ROMAN_NUMERALS[numeral]}. {_('Tồn tại, hạn chế')}", bold=True, before=6, after=3)
-    if overdue:
-        _para(
-            word,
-            _("Còn %(n)s %(unit)s quá hạn chưa hoàn thành (chi tiết tại Phụ lục).")
-            % {"n": number(len(overdue)), "unit": unit},
-            indent=True,
-        )
-    else:
-        _para(word, _("Không có %(unit)s quá hạn.") % {"unit": unit}, indent=True)
-
-
-def _docx_outlook(word, data: ReportData, numeral: int, overdue: list[ReportRow]) -> None:
-    """Add the part numbered ``numeral`` on the next period (the tasks due in it) and the closing sentence."""
-    start, end = data.next_period()
-    upcoming = [r for r in data.rows if r.status not in DONE and r.task.due_date and start <= r.task.due_date <= end]
-    _para(word, f"{ROMAN_NUMERALS[numeral]}. {_('Phương hướng, nhiệm vụ kỳ tới')}", bold=True, before=6, after=3)
-    if overdue:
-        _para(word, _("- Tập trung hoàn thành các nhiệm vụ đã quá hạn."), indent=True)
-    for row in upcoming[:BODY_LIST_LIMIT]:
-        _para(word, f"- {row.task.title} ({row.lead}; {_('thời hạn')}: {row.deadline})", indent=True)
-    _more(word, upcoming)
-    if not overdue and not upcoming:
-        _para(word, _("- Tiếp tục triển khai các nhiệm vụ theo kế hoạch."), indent=True)
-    _para(
-        word,
-        _("Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính %(period)s của %(issuer)s./.")
-        % {"period": data.period.name, "issuer": data.issuer_name},
-        indent=True,
-        before=6,
-        after=12,
-    )
-
-
-def _docx_signature(word, data: ReportData) -> None:
-    """Add the signature table: the recipients on the left, the signer's title on the right."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
-
-    signature = word.add_table(rows=1, cols=2)
-    recipients, signer = signature.rows[0].cells
-    recipients.width, signer.width = Mm(85), Mm(80)
-    first = recipients.paragraphs[0]
-    run = first.add_run(_("Nơi nhận:"))
-    run.bold, run.italic, run.font.size = True, True, Pt(12)
-    for line in ([_("- Như trên;")] if data.is_agency else [_("- UBND tỉnh (b/c);"), _("- Bộ Nội vụ (b/c);")]) + [
-        _("- Lưu: VT.")
-    ]:
-        _para(recipients, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    first = signer.paragraphs[0]
-    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = first.add_run(_signer_title(data.issuer_name))
-    run.bold, run.font.size = True, Pt(14)
-
-
-def _docx_appendix(word, data: ReportData) -> None:
-    """Add the appendix on a landscape page: its titles and the table of every task."""
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
-
-    centre = WD_ALIGN_PARAGRAPH.CENTER
-    appendix = word.add_section(WD_SECTION.NEW_PAGE)
-    appendix.orientation = WD_ORIENT.LANDSCAPE
-    appendix.page_width, appendix.page_height = Mm(297), Mm(210)
-    appendix.top_margin, appendix.bottom_margin, appendix.left_margin, appendix.right_margin = (
-        Mm(20),
-        Mm(20),
-        Mm(20),
-        Mm(15),
-    )
-    _para(word, _("PHỤ LỤC"), bold=True, align=centre)
-    _para(word, data.title, bold=True, align=centre)
-    _para(
-        word,
-        _("(Kèm theo Báo cáo %(symbol)s của %(issuer)s)")
-        % {"symbol": data.symbol.removeprefix(_("Số: ")), "issuer": data.issuer_name},
-        italic=True,
-        size=13,
-        align=centre,
-        after=6,
-    )
-    _docx_appendix_table(word, data)
-
-
-def _fill(cell, text, *, bold=False, align=None, width=None) -> None:
-    """Put ``text`` into a table cell as one 12 pt run, with its alignment and width if given."""
-    from docx.shared import Mm, Pt
-
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    run = paragraph.add_run("" if text is None else str(text))
-    run.bold, run.font.size = bold, Pt(12)
-    if align is not None:
-        paragraph.alignment = align
-    if width is not None:
-        cell.width = Mm(width)
-
-
-def _docx_appendix_table(word, data: ReportData) -> None:
-    """Add the appendix table: a repeated header row, then every task under its document and section bands."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    centre = WD_ALIGN_PARAGRAPH.CENTER
-    columns = _columns(data)
-    widths = _docx_widths(len(columns))
-    table = word.add_table(rows=3, cols=len(columns))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header_row, task_row, band_row = table.rows
-    progress_index = len(columns) - 3
-    for index, (cell, (title, _width), width) in enumerate(zip(header_row.cells, columns, widths, strict=True)):
-        _fill(cell, title, bold=True, align=centre, width=width)
-        _fill(task_row.cells[index], "", align=centre if index in (0, progress_index) else None, width=width)
-    _fill(band_row.cells[0], "", bold=True, align=centre, width=widths[0])
-    _fill(band_row.cells[1].merge(band_row.cells[-1]), "", bold=True)
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    header_row._tr.get_or_add_trPr().append(repeat)
-    # Each appendix line is a copy of one of the two prototype rows with its texts put in: python-docx's
-    # add_row() walks the whole table for every row, hours on a 5,000-task appendix.
-    task_xml, band_xml = task_row._tr, band_row._tr
-    tbl = table._tbl
-    for kind, item in _grouped(data):
-        if kind == "row":
-            values = [number(v) if isinstance(v, int) else v for v in _cells(data, item)]
-            tbl.append(_clone_row(task_xml, values, qn))
-        else:
-            label = (
-                f"{item.get_doc_type_display()} {item.display_number}: {item.title}"
-                if kind == "document"
-                else item.title
+    recipient = _("Sở Nội vụ") if data.is_agency else _("Ủy ban nhân dân tỉnh %(province)s") % {"province": province}
+    return {
+        "co_quan_chu_quan": "" if under_committee else _("UBND TỈNH %(province)s") % {"province": province.upper()},
+        "co_quan_ban_hanh": data.issuer_name.upper(),
+        "so_ky_hieu": data.symbol,
+        "dia_danh_ngay": _("%(place)s, ngày … tháng … năm %(year)s") % {"place": place, "year": data.scope.today.year},
+        "trich_yeu": data.title,
+        "kinh_gui": recipient,
+        "mo_dau": clean(
+            _(
+                "Thực hiện %(references)s; %(issuer)s báo cáo kết quả thực hiện công tác cải cách hành chính "
+                "%(period)s như sau:"
             )
-            tbl.append(_clone_row(band_xml, ["" if kind == "document" else item.number, label], qn))
-    tbl.remove(task_xml)
-    tbl.remove(band_xml)
+            % {"references": references, "issuer": data.issuer_name, "period": data.period.name}
+        ),
+        "so_lieu_den_ngay": _("Số liệu tính đến ngày %(date)s (%(unit)s):")
+        % {"date": day(data.as_of), "unit": _docx_unit(data)},
+        "tong_hop": _summary(data.counts()),
+        "ket_thuc": _("Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính %(period)s của %(issuer)s./.")
+        % {"period": data.period.name, "issuer": data.issuer_name},
+        "ten_tinh": province,
+        "ky_bao_cao": str(data.period.name),
+    }
 
 
-def _clone_row(prototype, values: list, qn):
-    """Return a copy of a table row (``w:tr``) whose cells hold ``values``; line breaks become ``w:br``."""
-    tc, r, t, br = qn("w:tc"), qn("w:r"), qn("w:t"), qn("w:br")
-    preserve = {"{http://www.w3.org/XML/1998/namespace}space": "preserve"}
-    row = copy.deepcopy(prototype)
-    for cell, value in zip(row.iter(tc), values, strict=False):
-        run = next(cell.iter(r))
-        for old in run.findall(t):
-            run.remove(old)
-        for index, line in enumerate(("" if value is None else str(value)).split("\n")):
-            if index:
-                run.append(run.makeelement(br, {}))
-            text = run.makeelement(t, preserve)
-            text.text = _ILLEGAL.sub("", line)
-            run.append(text)
-    return row
+def _appendix_lines(data: ReportData):
+    """Yield the appendix's lines one by one: the template reads them as it writes the table, none is kept."""
+    for kind, item in _grouped(data):
+        if kind == "document":
+            yield {
+                "nhom": True,
+                "stt": "",
+                "ten": clean(f"{item.get_doc_type_display()} {item.display_number}: {item.title}"),
+            }
+        elif kind == "section":
+            yield {"nhom": True, "stt": clean(item.number), "ten": clean(item.title)}
+        else:
+            title = item.task.title
+            if data.is_agency:
+                title += "\n" + _("(Vai trò: %(role)s)") % {"role": item.role}
+            yield {
+                "nhom": False,
+                "stt": clean(item.task.number),
+                "ten": clean(title),
+                "chu_tri": clean(item.lead),
+                "phoi_hop": clean(item.task.cooperating_text),
+                "thoi_han": clean(item.deadline),
+                "tinh_trang": str(item.status.label),
+                "tien_do": number(item.progress),
+                "ket_qua": clean(item.result),
+                "kiem_chung": clean(item.evidence),
+            }
 
 
-def _docx_widths(count: int) -> list[int]:
-    """Column widths in mm on a landscape A4 page (262 mm between the margins)."""
-    base = [11, 62, 30, 30, 22, 24, 14, 45, 24]
-    if count == len(base) + 1:  # the agency's role column
-        base = [11, 56, 27, 27, 16, 20, 22, 14, 45, 24]
-    return base
+def report_context(data: ReportData, settings=None) -> dict:
+    """Return what the Word template is filled with (``wordreport`` lists the placeholders)."""
+    symbol = data.symbol.removeprefix(_("Số: "))
+    return {
+        **_heading_texts(data),
+        **_body_parts(data),
+        "noi_nhan": _recipients(data, settings),
+        "nguoi_ky": _signer(data, settings),
+        "phu_luc": {
+            "tieu_de": data.title,
+            "kem_theo": _("(Kèm theo Báo cáo %(symbol)s của %(issuer)s)")
+            % {"symbol": symbol, "issuer": data.issuer_name},
+            "so_lieu_den_ngay": _("Số liệu tính đến ngày %(date)s") % {"date": day(data.as_of)},
+            "dong": _appendix_lines(data),
+        },
+    }
+
+
+def build_docx(data: ReportData) -> bytes:
+    """Return the report as a Word document: the province's template (or the default one) filled in Vietnamese."""
+    with translation.override("vi"):
+        settings = _province_settings(data)
+        context = report_context(data, settings)
+        return wordreport.render_report(context, settings.template_bytes() if settings is not None else None)
+
+
+# --- what an uploaded template is checked with ----------------------------------------------------------
+
+
+def _sample_rows(document: Document, today: datetime.date) -> list[ReportRow]:
+    """Three tasks of one section: done in the period (with a result and evidence), overdue, due next period."""
+    section = Section(pk=1, document=document, number="II", title=str(AREA_HEADINGS[CchcArea.INSTITUTIONS]))
+    section.area = CchcArea.INSTITUTIONS
+    rows = []
+    for pk, status, due, result in [
+        (1, OfficialStatus.DONE_ON_TIME, today, "Đã ban hành kế hoạch"),
+        (2, OfficialStatus.OVERDUE, today.replace(day=1), ""),
+        (3, OfficialStatus.NOT_STARTED, today + datetime.timedelta(days=40), ""),
+    ]:
+        task = Task(
+            pk=pk,
+            document=document,
+            section=section,
+            number=str(pk),
+            title=f"Nhiệm vụ mẫu số {pk}",
+            lead_text="Sở Tư pháp",
+            cooperating_text="Các sở, ban, ngành",
+            deadline_text="",
+            due_date=due,
+        )
+        done = today if status == OfficialStatus.DONE_ON_TIME else None
+        rows.append(ReportRow(task, status, 100 if done else 0, done, result, "Văn bản số 1/KH-STP" if done else ""))
+    return rows
+
+
+def sample_contexts(province) -> list[dict]:
+    """The contexts an uploaded template must render with (no query): a province report with something in every
+    part, an agency's report, and a report with nothing in it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cchc_portal.reports.services import SentReport
+
+    today = datetime.date(timezone.localdate().year, 3, 20)
+    period = ReportPeriod(today.year, "quarter", 1)
+    document = Document(pk=1, province=province, number="1/KH-UBND", title="Cải cách hành chính", year=today.year)
+    issuer = Agency(name=_("Sở Nội vụ"), short_name="SNV", province=province)
+    sent = SentReport("Sở Tư pháp", "Hằng quý", "Quý I", "", None, True, "Kết quả", "Khó khăn", "Kiến nghị")
+    contexts = []
+    with translation.override("vi"):
+        for agency, rows, reports in [(None, True, [sent]), (issuer, True, []), (None, False, [])]:
+            scope = Scope(AnonymousUser(), province, today, [document], [document], today.year, agency=agency)
+            data = ReportData(scope, period, today, issuer, _sample_rows(document, today) if rows else [], {}, reports)
+            context = report_context(data)
+            context["phu_luc"]["dong"] = list(context["phu_luc"]["dong"])
+            contexts.append(context)
+    return contexts

@@ -150,36 +150,58 @@ def test_the_word_report_is_laid_out_as_an_administrative_report(client, sonoivu
     assert text[title + 1] == "Kết quả thực hiện công tác cải cách hành chính quý I năm 2024"
     assert "Kính gửi: Ủy ban nhân dân tỉnh Phú Yên" in text
     assert any(p.startswith("Thực hiện Kế hoạch số 275/KH-UBND ngày 15/12/2023") for p in text)
-    headings = [
-        p for p in text if p[:3] in ("I. ", "II.", "III", "IV.", "V. ", "VI.", "VII", "VII", "IX.", "X. ", "XI.")
+    # The outline of a periodic CCHC report, each part once, in order.
+    outline = [
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH",
+        "II. KẾT QUẢ THỰC HIỆN CÁC NỘI DUNG CẢI CÁCH HÀNH CHÍNH",
+        "III. HẠN CHẾ, NGUYÊN NHÂN",
+        "IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI",
+        "PHỤ LỤC",
     ]
-    assert headings[:3] == [
-        "I. Công tác chỉ đạo, điều hành",
-        "II. Cải cách thể chế",
-        "III. Cải cách thủ tục hành chính",
+    assert [text.count(heading) for heading in outline] == [1] * 5
+    assert [text.index(heading) for heading in outline] == sorted(text.index(heading) for heading in outline)
+    results = text[text.index(outline[1]) : text.index(outline[2])]
+    assert [p for p in results if p[:2] in {f"{n}." for n in range(1, 10)}] == [
+        "1. Cải cách thể chế",
+        "2. Cải cách thủ tục hành chính",
+        "3. Cải cách tổ chức bộ máy hành chính nhà nước",
+        "4. Cải cách chế độ công vụ",
+        "5. Cải cách tài chính công",
+        "6. Xây dựng và phát triển chính quyền điện tử, chính quyền số",
     ]
-    assert headings[7] == "VIII. Công tác thông tin, tuyên truyền cải cách hành chính"
-    assert headings[8:] == ["IX. Tồn tại, hạn chế", "X. Phương hướng, nhiệm vụ kỳ tới"]
-    institutions = text.index("II. Cải cách thể chế")
-    assert text[institutions + 1].startswith("1. Kết quả thực hiện: Tổng số: 6; đã hoàn thành: 1 (đạt 16,7%)")
-    assert text[institutions + 3] == (
+    direction = text[text.index(outline[0]) : text.index(outline[1])]
+    assert "1. Công tác chỉ đạo, điều hành" in direction
+    assert "2. Công tác thông tin, tuyên truyền cải cách hành chính" in direction
+    institutions = text.index("1. Cải cách thể chế")
+    assert text[institutions + 1].startswith("Kết quả thực hiện: Tổng số: 6; đã hoàn thành: 1 (đạt 16,7%)")
+    assert text[institutions + 2] == (
         "- Ban hành Kế hoạch công tác theo dõi tình hình thi hành pháp luật trên địa bàn tỉnh năm 2024 (Sở Tư pháp): "
         "- Đã ban hành Kế hoạch số 25/KH-UBND"
     )
-    procedures = text.index("III. Cải cách thủ tục hành chính")
-    assert "3. Nhiệm vụ quá hạn chưa hoàn thành:" in text[procedures : procedures + 12]
+    # An area with nothing completed in the period is said once, for all of them, not under each area.
+    assert not any("Chưa có nhiệm vụ hoàn thành trong kỳ" in p for p in text)
+    quiet = [p for p in text if "chưa có nhiệm vụ hoàn thành trong kỳ" in p]
+    assert quiet == ["Ghi chú: nội dung 3, 4, 5, 6 chưa có nhiệm vụ hoàn thành trong kỳ."]
+    shortcomings = text[text.index(outline[2]) : text.index(outline[3])]
+    assert shortcomings[:3] == ["III. HẠN CHẾ, NGUYÊN NHÂN", "1. Hạn chế", "Còn 3 nhiệm vụ quá hạn chưa hoàn thành:"]
+    assert (
+        "- Kế hoạch kiểm tra công tác kiểm soát thủ tục hành chính năm 2024 (Văn phòng UBND tỉnh; thời hạn: Tháng 02/2024)"
+        in shortcomings
+    )
+    assert "2. Nguyên nhân" in shortcomings
     # II.3 and VI.8 fall due in quarter II: the next period's work.
-    upcoming = text[text.index("X. Phương hướng, nhiệm vụ kỳ tới") :]
+    upcoming = text[text.index(outline[3]) : text.index(outline[4])]
     assert any(
         p.startswith("- Ban hành Danh mục Quyết định của UBND tỉnh quy định chi tiết năm 2024") for p in upcoming
     )
-
-    # An area with nothing completed in the period is said once, not under each area.
-    assert not any(p == "- Chưa có nhiệm vụ hoàn thành trong kỳ." for p in text)
-    quiet = [p for p in text if p.startswith("Các lĩnh vực chưa có nhiệm vụ hoàn thành trong kỳ: ")]
-    assert len(quiet) == 1 and "II" not in quiet[0].split(": ")[1].split(", ")  # II has I.2… done: not listed
+    assert any(p.endswith("của Sở Nội vụ./.") for p in upcoming)
     # Page numbers in the header, from the second page on.
     assert 'w:instr="PAGE"' in portrait_header_xml(report_)
+    # The signer: no bare title; without the province's settings the line says where to give the name.
+    signature = report_.tables[1].rows[0].cells
+    assert signature[0].text.split("\n") == ["Nơi nhận:", "- Như trên;", "- Bộ Nội vụ (b/c);", "- Lưu: VT."]
+    signer = [line for line in signature[1].text.split("\n") if line]
+    assert signer == ["GIÁM ĐỐC", "(Họ và tên người ký: khai báo tại Quản trị › Cài đặt báo cáo của tỉnh)"]
 
     normal = report_.styles["Normal"].font
     assert (normal.name, normal.size.pt) == ("Times New Roman", 14)

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup, Alias, Province, Role, User
-from cchc_portal.models import EmailMode, Notification, NotificationSettings, Reminder
+from cchc_portal.models import EmailMode, Notification, NotificationSettings, ProvinceReportSettings, Reminder
 from indicators.models import IndexResult, Indicator, IndicatorParty, Measurement, Target
 from plans.models import Document, ImportJob, PeriodicReport, ReportingDuty, Section
 from tasks.models import Assignment, Evidence, ExtensionRequest, ProgressUpdate, Review
@@ -127,6 +127,10 @@ def build_foreign_world(province_a: Province) -> dict[str, list]:
     )
     notification = Notification.objects.create(recipient=user_b, kind="due_soon", title=SECRET)
     settings_b = NotificationSettings.objects.create(user=user_b, email_mode=EmailMode.NONE)
+    report_settings = ProvinceReportSettings.objects.create(
+        province=b, signer_title="GIÁM ĐỐC", signer_name=f"Nguyễn {SECRET}", recipients=f"- {SECRET};"
+    )
+    report_settings.template.save("mau.docx", ContentFile(SECRET.encode()), save=True)
     return {
         "agencies.Province": [b],
         "agencies.Agency": [agency],
@@ -152,6 +156,7 @@ def build_foreign_world(province_a: Province) -> dict[str, list]:
         "cchc_portal.Reminder": [reminder],
         "cchc_portal.Notification": [notification],
         "cchc_portal.NotificationSettings": [settings_b],
+        "cchc_portal.ProvinceReportSettings": [report_settings],
         "auth.Group": [powerful],
     }
 

@@ -35,6 +35,8 @@ URL_KINDS = (
     "process_import",
     "export",
     "password_change",
+    "default",  # the default Word template of the periodic report (ProvinceReportSettings), for download
+    "template",  # a province's own Word template, for download
 )
 # URLs of the site itself, outside any ModelAdmin.
 SITE_URLS = {
