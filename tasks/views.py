@@ -127,10 +127,11 @@ class AssignmentAction(LoginRequiredMixin, View):
     kind = ""
 
     def get_assignment(self, pk: int) -> Assignment:
-        queryset = Assignment.objects.for_user(self.request.user).select_related(
-            "task__document", "task__section", "agency"
-        )
-        return get_object_or_404(queryset, pk=pk)
+        """The share if the user may see it (``for_user``, checked on the row read in one query), else 404."""
+        assignment = Assignment.objects.for_one_action().filter(pk=pk).first()
+        if assignment is None or not assignment.is_visible_to(self.request.user):
+            raise Http404(_("Không tìm thấy phần việc."))
+        return assignment
 
     def get(self, request, pk: int):
         return redirect(self.get_assignment(pk).get_absolute_url())
