@@ -128,8 +128,11 @@ class AssignmentAction(LoginRequiredMixin, View):
 
     def get_assignment(self, pk: int) -> Assignment:
         """The share if the user may see it (``for_user``, checked on the row read in one query), else 404."""
-        assignment = Assignment.objects.for_one_action().filter(pk=pk).first()
-        if assignment is None or not assignment.is_visible_to(self.request.user):
+        try:
+            assignment = Assignment.objects.for_one_action().get(pk=pk)  # get(): no ORDER BY, no join for one
+        except Assignment.DoesNotExist:
+            raise Http404(_("Không tìm thấy phần việc.")) from None
+        if not assignment.is_visible_to(self.request.user):
             raise Http404(_("Không tìm thấy phần việc."))
         return assignment
 
