@@ -37,11 +37,11 @@ def agency_ids_of(user) -> set[int]:
 
 def succeeds_into(agency, target_id: int) -> bool | None:
     """Whether ``agency`` is agency ``target_id`` or was merged into it (its successor chain reaches it), read from
-    the successors already loaded with it (``select_related("agency__successor__successor")``): no query. None when
-    the loaded part of the chain ends before the answer is known."""
+    the agency and whichever successors were loaded with it: no query. None when the loaded part of the chain ends
+    before the answer is known (a predecessor's predecessor; ``agency_ids_of`` then answers)."""
     seen = set()
     while agency.pk not in seen:
-        if agency.pk == target_id:
+        if target_id in (agency.pk, agency.successor_id):
             return True
         seen.add(agency.pk)
         if agency.successor_id is None:
@@ -291,9 +291,11 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(agency_id__in=agency_ids_of(user))
 
     def for_one_action(self) -> AssignmentQuerySet:
-        """What an action on one share reads, in one query: the task, its document and section, the agency and two
-        generations of its successors, so that ``Assignment.is_visible_to`` and the permission checks need no more."""
-        return self.select_related("task__document", "task__section", "agency__successor__successor")
+        """What an action on one share reads, in one query: the task, its document and the agency, so that
+        ``Assignment.is_visible_to`` and the permission checks need no more (the agency's ``successor_id`` answers
+        for a share of the user's agency or of one merged into it). Four tables: planning more joins costs more than
+        running them."""
+        return self.select_related("task__document", "agency")
 
     def readable_by(self, user) -> AssignmentQuerySet:
         """What a user may read (not change): ``for_user``, plus, for a lead agency, the other agencies' parts
@@ -493,8 +495,9 @@ class Assignment(models.Model):
     def is_own(self, user) -> bool:
         """The user belongs to this assignment's agency (or to the agency it was merged into).
 
-        No query when the user's lineage is known (``agency_ids_of``) or when this share's agency was loaded with
-        its successors (``succeeds_into``); otherwise one query per generation of mergers, once per user object.
+        No query when the user's lineage is known (``agency_ids_of``) or when this share's agency was loaded and is
+        the user's or was merged straight into it (``succeeds_into``); otherwise one query per generation of mergers,
+        once per user object.
         """
         if not user.is_authenticated or user.agency_id is None:
             return False
@@ -506,7 +509,7 @@ class Assignment(models.Model):
 
     def is_visible_to(self, user) -> bool:
         """``Assignment.objects.for_user(user)`` for this one share, on the loaded row: no query when the task's
-        document and the agency's successors were loaded with it (``AssignmentQuerySet.for_one_action``)."""
+        document and the agency were loaded with it (``AssignmentQuerySet.for_one_action``)."""
         if user.is_superuser:
             return True
         if not user.is_authenticated or user.agency_id is None:
