@@ -239,6 +239,7 @@ class _Updates:
         self.deadline = self.started = 0.0
         self.ready: threading.Barrier | None = None
         self.latencies: list[float] = []
+        self.latencies_of: dict[str, list[float]] = {"saved": [], "conflict": [], "error": []}
         self.outcomes: dict[str, int] = {"saved": 0, "conflict": 0, "error": 0}
         self.saved_per_assignment: dict[int, int] = {a.pk: 0 for a in chosen}
         self.rng = random.Random(7)
@@ -296,6 +297,7 @@ class _Updates:
                 version = int(match.group(1)) if match else version
             else:
                 self.outcomes["error"] += 1
+            self.latencies_of["saved" if status == 302 else "conflict" if status == 409 else "error"].append(elapsed)
         return version
 
 
@@ -351,6 +353,11 @@ def _print_results(
     )
     print(
         f"update latency: median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms (limit {P95_LIMIT_MS} ms) -> {'OK' if p95 <= P95_LIMIT_MS else 'OVER'}"
+    )
+    saves, stale = updates.latencies_of["saved"] or [0], updates.latencies_of["conflict"] or [0]
+    print(
+        f"by outcome: saves median {statistics.median(saves):.0f} ms; stale answers (409: the whole task page again) "
+        f"median {statistics.median(stale):.0f} ms, {100 * sum(stale) / max(1, sum(latencies)):.0f}% of the waiting"
     )
     ratio = rps / ping_rps
     print(

@@ -94,7 +94,7 @@ class Statement:
         """``INSERT … SELECT values FROM source RETURNING *``: one row for each row ``source`` returned (none if
         it returned none). Fields missing from ``values`` take their default."""
         quote = connection.ops.quote_name
-        fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+        fields = _insertable(model)
         params: list[Any] = []
         selected = [
             self._sql(f, values[f.attname] if f.attname in values else f.get_default(), params, source) for f in fields
@@ -146,11 +146,13 @@ class Statement:
         if isinstance(value, Raw):
             params.extend(value.params)
             return value.sql
-        prepared = field.get_db_prep_save(value, connection)
-        if prepared is None:  # typed, so that a NULL goes into any column
-            return f"CAST(NULL AS {field.db_type(connection)})"
-        params.append(prepared)
+        params.append(field.get_db_prep_save(value, connection))  # a NULL takes its column's type: one row, no UNION
         return "%s"
+
+
+@functools.cache
+def _insertable(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
 
 
 @functools.cache
@@ -159,6 +161,7 @@ def _historical(model: type[models.Model]) -> type[models.Model]:
     return model.history.model
 
 
+@functools.cache
 def _field(model: type[models.Model], attname: str) -> models.Field:
     for field in model._meta.concrete_fields:
         if field.attname == attname:
