@@ -137,14 +137,45 @@ def main() -> None:
     port = free_port()
     server = start_gunicorn(port, env)
     lock = threading.Lock()
-    updates = _Updates(port, chosen, args.think, args.seconds, lock)
+    updates = _Updates(port, chosen, args.think, args.seconds, lock, lambda: workers_cpu(server.pid))
     elapsed = updates.run(shared)
     lost = _count_lost(chosen, before, updates.saved_per_assignment)
-    ping_rps = _ping_rps(port, args.clients, args.seconds, lock)
+    cpu_before = workers_cpu(server.pid)
+    ping_rps, pings = _ping_rps(port, args.clients, args.seconds, lock)
+    ping_cpu_ms = 1000 * (workers_cpu(server.pid) - cpu_before) / max(1, pings)
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=20)
     _print_results(args, chosen, shared, updates, elapsed, lost, ping_rps)
+    _print_cpu(updates, ping_cpu_ms)
     _print_in_process(chosen[0])
+
+
+def workers_cpu(master: int) -> float:
+    """The CPU seconds (user + system) used so far by the gunicorn workers, the children of ``master`` (Linux /proc),
+    those running and those already replaced (``max_requests``: the master's cutime and cstime).
+
+    Unlike requests per second, CPU per request hardly moves when other programs share the cores."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == master:  # ppid; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+        elif stat.parent.name == str(master):  # cutime and cstime: its children that ended
+            total += int(fields[13]) + int(fields[14])
+    return total / tick
+
+
+def _print_cpu(updates, ping_cpu_ms: float) -> None:
+    """Print the workers' CPU per request for task updates and for the bare view (PostgreSQL's not counted)."""
+    done = updates.outcomes["saved"] + updates.outcomes["conflict"]
+    update_ms = 1000 * updates.cpu_spent / max(1, done)
+    print(
+        f"gunicorn workers' CPU per request (PostgreSQL not counted): task update {update_ms:.1f} ms, bare view "
+        f"{ping_cpu_ms:.2f} ms (ratio {ping_cpu_ms / max(update_ms, 1e-9):.3f})"
+    )
 
 
 def _parse_args() -> argparse.Namespace:
@@ -238,9 +269,10 @@ def report_form(assignment, version: int, n: int, username: str, csrf: str) -> d
 class _Updates:
     """The concurrent task updates: one thread per user, with their latencies and outcomes."""
 
-    def __init__(self, port: int, chosen: list, think: float, seconds: float, lock: threading.Lock) -> None:
+    def __init__(self, port: int, chosen: list, think: float, seconds: float, lock: threading.Lock, cpu) -> None:
         self.port, self.chosen, self.think, self.seconds, self.lock = port, chosen, think, seconds, lock
-        self.deadline = self.started = 0.0
+        self.deadline = self.started = self.cpu_spent = 0.0
+        self.cpu = cpu  # the server's CPU seconds so far
         self.ready: threading.Barrier | None = None
         self.latencies: list[float] = []
         self.latencies_of: dict[str, list[float]] = {"saved": [], "conflict": [], "error": []}
@@ -259,10 +291,12 @@ class _Updates:
             thread.start()
         for thread in threads:
             thread.join()
+        self.cpu_spent = self.cpu() - self.cpu_spent
         return time.perf_counter() - self.started
 
     def _start_clock(self) -> None:
         self.started, self.deadline = time.perf_counter(), time.monotonic() + self.seconds
+        self.cpu_spent = self.cpu()  # the CPU used so far, subtracted at the end
 
     def worker(self, assignment, username: str) -> None:
         """Log in as ``username``, open the task once, then save progress reports on it until the deadline."""
@@ -320,8 +354,8 @@ def _count_lost(chosen: list, before: dict, saved_per_assignment: dict[int, int]
     return lost
 
 
-def _ping_rps(port: int, clients: int, seconds: int, lock: threading.Lock) -> float:
-    """Baseline: the same clients on a bare view of the same server; return its requests per second."""
+def _ping_rps(port: int, clients: int, seconds: int, lock: threading.Lock) -> tuple[float, int]:
+    """Baseline: the same clients on a bare view of the same server; return its requests per second, and count."""
     ping_count = [0]
     ping_deadline = time.monotonic() + min(10, seconds)
 
@@ -339,7 +373,7 @@ def _ping_rps(port: int, clients: int, seconds: int, lock: threading.Lock) -> fl
         thread.start()
     for thread in ping_threads:
         thread.join()
-    return ping_count[0] / (time.perf_counter() - ping_started)
+    return ping_count[0] / (time.perf_counter() - ping_started), ping_count[0]
 
 
 def _print_results(
