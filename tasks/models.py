@@ -35,6 +35,23 @@ def agency_ids_of(user) -> set[int]:
     return cached
 
 
+def succeeds_into(agency, target_id: int) -> bool | None:
+    """Whether ``agency`` is agency ``target_id`` or was merged into it (its successor chain reaches it), read from
+    the agency and whichever successors were loaded with it: no query. None when the loaded part of the chain ends
+    before the answer is known (a predecessor's predecessor; ``agency_ids_of`` then answers)."""
+    seen = set()
+    while agency.pk not in seen:
+        if target_id in (agency.pk, agency.successor_id):
+            return True
+        seen.add(agency.pk)
+        if agency.successor_id is None:
+            return False
+        if not agency._meta.get_field("successor").is_cached(agency):
+            return None
+        agency = agency.successor
+    return False  # a loop in the chain that never reaches the target
+
+
 class TaskQuerySet(models.QuerySet):
     def for_user(self, user) -> TaskQuerySet:
         """Reviewers and admins see their province's tasks; agency users see tasks their agency (or a predecessor) is assigned."""
@@ -273,6 +290,13 @@ class AssignmentQuerySet(models.QuerySet):
             return self.filter(task__document__province_id__in=user.province_scope())
         return self.filter(agency_id__in=agency_ids_of(user))
 
+    def for_one_action(self) -> AssignmentQuerySet:
+        """What an action on one share reads, in one query: the task, its document and the agency, so that
+        ``Assignment.is_visible_to`` and the permission checks need no more (the agency's ``successor_id`` answers
+        for a share of the user's agency or of one merged into it). Four tables: planning more joins costs more than
+        running them."""
+        return self.select_related("task__document", "agency")
+
     def readable_by(self, user) -> AssignmentQuerySet:
         """What a user may read (not change): ``for_user``, plus, for a lead agency, the other agencies' parts
         of the tasks it leads, since it answers for the whole task, and for a cooperating agency the lead's
@@ -469,8 +493,30 @@ class Assignment(models.Model):
     # these checks say which actions a visible assignment offers (403 when refused).
 
     def is_own(self, user) -> bool:
-        """The user belongs to this assignment's agency (or to the agency it was merged into)."""
+        """The user belongs to this assignment's agency (or to the agency it was merged into).
+
+        No query when the user's lineage is known (``agency_ids_of``) or when this share's agency was loaded and is
+        the user's or was merged straight into it (``succeeds_into``); otherwise one query per generation of mergers,
+        once per user object.
+        """
+        if not user.is_authenticated or user.agency_id is None:
+            return False
+        if getattr(user, "_tasks_agency_ids", None) is None and self._meta.get_field("agency").is_cached(self):
+            owned = succeeds_into(self.agency, user.agency_id)
+            if owned is not None:
+                return owned
         return self.agency_id in agency_ids_of(user)
+
+    def is_visible_to(self, user) -> bool:
+        """``Assignment.objects.for_user(user)`` for this one share, on the loaded row: no query when the task's
+        document and the agency were loaded with it (``AssignmentQuerySet.for_one_action``)."""
+        if user.is_superuser:
+            return True
+        if not user.is_authenticated or user.agency_id is None:
+            return False
+        if user.is_reviewer:
+            return user.sees_province(self.task.document.province_id)
+        return self.is_own(user)
 
     def is_readable_among(self, user, siblings: list[Assignment]) -> bool:
         """``readable_by`` in Python, given all the assignments of this one's task (no query)."""

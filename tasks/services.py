@@ -14,11 +14,12 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import statements
 from core.files import removed_on_failure
 from core.outbox import publish
 from core.uploads import CheckedFile
@@ -85,15 +86,17 @@ def _record(assignment: Assignment, user) -> None:
     Assignment.history.bulk_history_create([assignment], update=True)
 
 
+def _returns(assignment: Assignment):
+    """The assignment's returns (and reopenings), the latest first."""
+    return Review.objects.filter(
+        assignment_id=assignment.pk, decision__in=[ReviewDecision.RETURNED, ReviewDecision.REOPENED]
+    ).order_by("-created_at", "-pk")
+
+
 def _latest_return(assignment: Assignment) -> Review | None:
-    return (
-        assignment.reviews.filter(decision__in=[ReviewDecision.RETURNED, ReviewDecision.REOPENED])
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    return _returns(assignment).first()
 
 
-@transaction.atomic
 def report_progress(
     assignment: Assignment, user, version: int, report: Report, files: Iterable[CheckedFile] = ()
 ) -> ProgressUpdate:
@@ -102,49 +105,130 @@ def report_progress(
     "Done" keeps the completion date (today unless given); any other state clears it. A new report on a
     submitted or accepted assignment needs the leader to submit again (back to draft); on a returned one it
     is the agency's answer to the return, and the assignment stays returned until the leader resubmits.
+
+    On PostgreSQL a report on a task that is not recurring is one statement (``_report_in_one_statement``);
+    ``assignment`` then carries its new values. A version older than the instance's is refused with no write.
     """
     if assignment.is_locked:
         raise WorkflowError(
             _("Báo cáo đã được chấp nhận nên đã khóa. Nếu cần sửa, đề nghị Sở Nội vụ mở lại báo cáo (có ghi lý do).")
         )
+    if version < assignment.version:  # saved since the form was rendered, as this very instance shows
+        raise StaleAssignment(assignment)
+    if report.occurrence_id is None and statements.supported():
+        return _report_in_one_statement(assignment, user, version, report, files)
+    return _report_step_by_step(assignment, user, version, report, files)
+
+
+def _report_changes(assignment: Assignment, report: Report) -> dict:
+    """The assignment's new state, progress, completion date and review state after ``report``."""
     completed_on = (report.completed_on or timezone.localdate()) if report.state == WorkState.DONE else None
-    progress = 100 if report.state == WorkState.DONE else report.progress
-    review_state = ReviewState.RETURNED if assignment.review_state == ReviewState.RETURNED else ReviewState.DRAFT
-    changes = {"state": report.state, "progress": progress, "completed_on": completed_on}
+    return {
+        "state": report.state,
+        "progress": 100 if report.state == WorkState.DONE else report.progress,
+        "completed_on": completed_on,
+        "review_state": ReviewState.RETURNED if assignment.review_state == ReviewState.RETURNED else ReviewState.DRAFT,
+    }
+
+
+def _new_update(assignment: Assignment, user, report: Report, changes: dict) -> ProgressUpdate:
+    update = ProgressUpdate(
+        assignment=assignment,
+        author=user,
+        state=report.state,
+        progress=changes["progress"],
+        completed_on=changes["completed_on"],
+        note=report.note,
+        evidence_number=report.evidence_number,
+        evidence_date=report.evidence_date,
+        evidence_link=report.evidence_link,
+    )
+    update._history_user = user
+    return update
+
+
+def _report_in_one_statement(
+    assignment: Assignment, user, version: int, report: Report, files: Iterable[CheckedFile]
+) -> ProgressUpdate:
+    """One statement claims the version (``UPDATE … WHERE version = v``) and writes the assignment's historical
+    row, the update, its evidence and their historical rows; nothing is written when the version has moved on.
+    The notification step is queued once it is committed (``publish``), as on every other path."""
+    now = timezone.now()
+    changes = _report_changes(assignment, report)
+    update = _new_update(assignment, user, report, changes)
+    update.created_at = now
+    statement = statements.Statement()
+    where = {"id": assignment.pk, "version": version}
+    statement.update("claimed", Assignment, where, {**changes, "updated_at": now}, increment=["version"])
+    statement.history("claimed_history", Assignment, "claimed", "~", user, now)
+    values = {**statements.values_of(update), "assignment_id": statements.Column("id")}
+    if changes["review_state"] == ReviewState.RETURNED:  # the update answers the latest return
+        values["answers_id"] = statements.Raw.scalar(_returns(assignment).values("pk")[:1])
+    statement.insert("inserted", ProgressUpdate, values, "claimed")
+    statement.history("inserted_history", ProgressUpdate, "inserted", "+", user, now)
+    with removed_on_failure() as stored:  # the statement writes nothing on failure, this removes the files
+        evidence = _stage_evidence(statement, files, user, now, stored)
+        ids = "".join(f", (SELECT id FROM evidence_{i})" for i in range(len(evidence)))  # noqa: S608 - step names
+        rows = statement.run(f"SELECT inserted.id, inserted.answers_id{ids} FROM claimed CROSS JOIN inserted")  # noqa: S608
+        if not rows:
+            raise StaleAssignment(Assignment.objects.select_related("task__document", "agency").get(pk=assignment.pk))
+    for name, value in changes.items():
+        setattr(assignment, name, value)
+    assignment.version, assignment.updated_at = version + 1, now
+    update.pk, update.answers_id = rows[0][:2]
+    for item, pk in zip([update, *evidence], [update.pk, *rows[0][2:]], strict=True):
+        item.pk = pk
+        item._state.adding, item._state.db = False, connection.alias
+    for item in evidence:
+        item.update = update
+    publish("update", update.pk)
+    return update
+
+
+def _stage_evidence(statement, files: Iterable[CheckedFile], user, now, stored: list) -> list[Evidence]:
+    """Store each file and add its row and historical row to ``statement`` (read from the update it inserts)."""
+    staged = []
+    for index, checked in enumerate(files):
+        evidence = Evidence(original_name=checked.name, content_type=checked.content_type, size=checked.upload.size)
+        evidence.file.save(checked.name, checked.upload, save=False)
+        stored.append(evidence.file)
+        values = {**statements.values_of(evidence), "update_id": statements.Column("id")}
+        statement.insert(f"evidence_{index}", Evidence, values, "inserted")
+        statement.history(f"evidence_{index}_history", Evidence, f"evidence_{index}", "+", user, now)
+        staged.append(evidence)
+    return staged
+
+
+@transaction.atomic
+def _report_step_by_step(
+    assignment: Assignment, user, version: int, report: Report, files: Iterable[CheckedFile]
+) -> ProgressUpdate:
+    """``report_progress`` with the ORM: on SQLite, and for a recurring task (the report is on one period)."""
+    changes = _report_changes(assignment, report)
     occurrence = None
     if report.occurrence_id is not None:  # a recurring task: the report is on one period
         occurrence = Occurrence.objects.filter(assignment=assignment, pk=report.occurrence_id).first()
         if occurrence is None:
             raise WorkflowError(_("Kỳ báo cáo đã chọn không thuộc phần việc này."))
-    if occurrence is not None:  # the period's state is written below, once the update exists
-        changes = recurring.apply_report(assignment, occurrence, report.state, completed_on, None)
-    saved = _claim(assignment, version, review_state=review_state, **changes)
+        # the period's state is written below, once the update exists
+        periods = recurring.apply_report(assignment, occurrence, report.state, changes["completed_on"], None)
+        changes = {**periods, "review_state": changes["review_state"]}
+    saved = _claim(assignment, version, **changes)
     _record(saved, user)
-    update = ProgressUpdate(
-        assignment=saved,
-        author=user,
-        state=report.state,
-        progress=progress,
-        completed_on=completed_on,
-        note=report.note,
-        evidence_number=report.evidence_number,
-        evidence_date=report.evidence_date,
-        evidence_link=report.evidence_link,
-        answers=_latest_return(saved) if review_state == ReviewState.RETURNED else None,
-    )
-    update._history_user = user
+    update = _new_update(saved, user, report, _report_changes(assignment, report))
+    update.answers = _latest_return(saved) if changes["review_state"] == ReviewState.RETURNED else None
     update.save()
     if occurrence is not None:
         Occurrence.objects.filter(pk=occurrence.pk).update(update=update)
     publish("update", update.pk)
-    with removed_on_failure() as saved:  # the transaction rolls the rows back, this the files
+    with removed_on_failure() as stored:  # the transaction rolls the rows back, this the files
         for checked in files:
             evidence = Evidence(
                 update=update, original_name=checked.name, content_type=checked.content_type, size=checked.upload.size
             )
             evidence._history_user = user
             evidence.file.save(checked.name, checked.upload, save=False)
-            saved.append(evidence.file)
+            stored.append(evidence.file)
             evidence.save()
     return update
 

@@ -127,10 +127,14 @@ class AssignmentAction(LoginRequiredMixin, View):
     kind = ""
 
     def get_assignment(self, pk: int) -> Assignment:
-        queryset = Assignment.objects.for_user(self.request.user).select_related(
-            "task__document", "task__section", "agency"
-        )
-        return get_object_or_404(queryset, pk=pk)
+        """The share if the user may see it (``for_user``, checked on the row read in one query), else 404."""
+        try:
+            assignment = Assignment.objects.for_one_action().get(pk=pk)  # get(): no ORDER BY, no join for one
+        except Assignment.DoesNotExist:
+            raise Http404(_("Không tìm thấy phần việc.")) from None
+        if not assignment.is_visible_to(self.request.user):
+            raise Http404(_("Không tìm thấy phần việc."))
+        return assignment
 
     def get(self, request, pk: int):
         return redirect(self.get_assignment(pk).get_absolute_url())
