@@ -31,12 +31,16 @@ class PendingRow:
     assignment: Assignment
     choices: list[Agency]
     decided: Agency | None
+    origin: Agency = field(init=False)  # the ended agency, still named once the row has moved
+
+    def __post_init__(self) -> None:
+        self.origin = self.assignment.agency
 
     @property
     def label(self) -> str:
         task = self.assignment.task
         return _("%(agency)s – nhiệm vụ %(number)s “%(title)s”") % {
-            "agency": self.assignment.agency.name,
+            "agency": self.origin.name,
             "number": task.full_number or task.pk,
             "title": task.title[:80],
         }
@@ -226,7 +230,7 @@ def _targets(rows: list[PendingRow], wanted: dict[int, Move]) -> tuple[dict[int,
         if chosen is None:
             errors.append(
                 _("%(row)s: đơn vị đã chọn không phải là đơn vị kế thừa của %(agency)s.")
-                % {"row": row.label, "agency": row.assignment.agency.name}
+                % {"row": row.label, "agency": row.origin.name}
             )
         else:
             targets[row.assignment.pk] = chosen

@@ -195,11 +195,7 @@ def test_the_rule_leaves_what_it_cannot_decide_to_a_person(client, dak_lak_admin
 def test_another_provinces_admin_neither_sees_nor_moves(client, open_part, tuy_an, communes):
     gia_lai_admin = province_admin("qt_gialai", "gia-lai")
     client.force_login(gia_lai_admin)
-    after = client.get(URL).content.decode()
-    assert (
-        "Đã chuyển UBND huyện Tuy An – nhiệm vụ 1 “Rà soát thủ tục hành chính cấp huyện” sang UBND xã Ô Loan" in after
-    )
-    assert f'name="to_{open_part.pk}"' not in after  # no longer waiting
+    assert "Rà soát thủ tục hành chính cấp huyện" not in client.get(URL).content.decode()
     assert client.get(URL, {"agency": tuy_an.pk}).status_code == 404
     assert move(client, open_part, communes["UBND xã Ô Loan"].pk).status_code == 404
     open_part.refresh_from_db()
