@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -70,6 +71,12 @@ class AgencyAdmin(FoldedSearchMixin, ImportExportMixin, ProvinceScopedAdmin, Sim
         (None, {"fields": ["province", "name", "short_name", "code", "kind", "level", "parent", "email"]}),
         (_("Hiệu lực và sáp nhập"), {"fields": ["valid_from", "valid_to", "successor"]}),
     ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # An ended agency's open tasks wait for a person to give them to a successor (tasks' admin page).
+        if obj is not None and obj.is_dissolved_on() and request.user.has_perm("tasks.change_assignment"):
+            context["reassign_url"] = f"{reverse('admin:tasks_assignment_reassign')}?agency={obj.pk}"
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request, queryset, search_term):
         # A province administrator picks ministries too where a task, a group or an alias may name them (read-only).

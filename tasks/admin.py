@@ -174,6 +174,14 @@ class AssignmentAdmin(ImportExportMixin, ProvinceScopedAdmin, SimpleHistoryAdmin
             queryset = queryset.filter(task_id__in_array=scoped(Task, request.user))
         return queryset
 
+    def get_urls(self):
+        from django.urls import path
+
+        from tasks.admin_reassign import reassign_view
+
+        view = self.admin_site.admin_view(lambda request: reassign_view(self, request))
+        return [path("chuyen-don-vi-ke-thua/", view, name="tasks_assignment_reassign"), *super().get_urls()]
+
     def get_search_results(self, request, queryset, search_term):
         lookup = "in_array" if request.user.is_superuser else "in"
         return search_assignments(queryset, search_term, lookup), False

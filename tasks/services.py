@@ -389,3 +389,15 @@ def after_import(document, new_agency_ids: Iterable[int]) -> None:
         counts[str(agency_id)] = counts.get(str(agency_id), 0) + 1
     if counts:
         publish("import", document.pk, token=uuid.uuid4().hex, agencies=counts)
+
+
+@transaction.atomic
+def move_to_agency(assignment: Assignment, user, version: int, agency) -> Assignment:
+    """Give the assignment to ``agency`` (a successor of a dissolved one); raise StaleAssignment on a conflict.
+
+    The same guarded write as every other change of an assignment: one conditional UPDATE on ``version``, then
+    the historical row that names ``user``. The caller checks that ``agency`` may take it.
+    """
+    saved = _claim(assignment, version, agency=agency)
+    _record(saved, user)
+    return saved

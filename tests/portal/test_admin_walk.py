@@ -37,6 +37,7 @@ URL_KINDS = (
     "password_change",
     "default",  # the default Word template of the periodic report (ProvinceReportSettings), for download
     "template",  # a province's own Word template, for download
+    "reassign",  # tasks' "Nhiệm vụ của đơn vị đã giải thể chờ phân lại", walked below
 )
 # URLs of the site itself, outside any ModelAdmin.
 SITE_URLS = {
@@ -305,6 +306,23 @@ def test_a_province_admin_reads_and_writes_nothing_of_another_province(client, w
             content_type = ContentType.objects.get_for_model(model)
             for obj in targets:
                 walk.hit(role, "get", reverse("admin:view_on_site", args=[content_type.pk, obj.pk]))
+        # The page that gives a dissolved agency's open work to a successor, aimed at the other province.
+        reassign = reverse("admin:tasks_assignment_reassign")
+        foreign_part = foreign["tasks.Assignment"][0]
+        foreign_agency = foreign["agencies.Agency"][0]
+        walk.hit(role, "get", reassign)
+        walk.hit(role, "get", reassign, {"agency": foreign_agency.pk})
+        walk.hit(role, "post", f"{reassign}?agency={foreign_agency.pk}", {"action": "rule"})
+        walk.hit(
+            role,
+            "post",
+            reassign,
+            {
+                "shown": [f"{foreign_part.pk}:{foreign_part.version}:{foreign_part.agency_id}"],
+                f"to_{foreign_part.pk}": foreign_agency.pk,
+                "action": "move",
+            },
+        )
         for name in ("index",):
             walk.hit(role, "get", reverse(f"admin:{name}"))
         for app_label in WATCHED_APPS:
