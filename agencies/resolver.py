@@ -20,6 +20,10 @@ from agencies.models import Agency, AgencyGroup, AgencyKind, Alias, GroupKind, P
 from agencies.names import key_variants, parse_agency_cell
 from core.text import fold
 
+# The district level was abolished with the two-level local government (Luật 72/2025/QH15, from 1/7/2025): its
+# duties went to the communes and the province.
+DISTRICT_LEVEL_ENDED = datetime.date(2025, 7, 1)
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -155,12 +159,32 @@ class Resolver:
                 if target is not None:
                     break
         if isinstance(target, AgencyGroup):
+            if (
+                target.kind == GroupKind.DISTRICT_COMMITTEES
+                and self.day is not None
+                and self.day >= DISTRICT_LEVEL_ENDED
+            ):
+                return self._district_level_ended(text, qualifier)
             return Resolved(text, group=target, qualifier=qualifier)
         if isinstance(target, Agency):
             if self._valid(target):
                 return Resolved(text, agency=target, qualifier=qualifier)
             return self._successor_of(text, target, qualifier, context)
         return Resolved(text, qualifier=qualifier)
+
+    def _district_level_ended(self, text: str, qualifier: str) -> Resolved:
+        """ "UBND cấp huyện" in a document dated after 30/6/2025: the communes took its work; said, never silent."""
+        communes = self._by_kind.get(GroupKind.COMMUNE_COMMITTEES)
+        if communes is None:
+            note = _("'%(name)s': cấp huyện đã kết thúc hoạt động từ ngày 01/07/2025; hãy chọn cơ quan tương ứng.")
+            return Resolved(text, qualifier=qualifier, note=note % {"name": text})
+        note = _(
+            "'%(name)s': cấp huyện đã kết thúc hoạt động từ ngày 01/07/2025 (chính quyền địa phương hai cấp); "
+            "nhiệm vụ được giao cho %(successor)s, đề nghị kiểm tra lại."
+        )
+        return Resolved(
+            text, group=communes, qualifier=qualifier, note=note % {"name": text, "successor": communes.name}
+        )
 
     def _successor_of(self, text: str, ended: Agency, qualifier: str, context: str) -> Resolved:
         """A unit that no longer existed on the day: its successor on that day, or a person's decision."""

@@ -108,3 +108,14 @@ def test_the_successor_province_knows_its_predecessors_districts(demo):
     )
     assert own[0].agency.name == "UBND thành phố Buôn Ma Thuột"
     assert own[1].group.kind == GroupKind.DISTRICT_COMMITTEES and own[1].group.members.count() == 15
+
+
+@pytest.mark.parametrize("text", ["UBND cấp huyện", "UBND các huyện, thị xã, thành phố", "Ủy ban nhân dân cấp huyện"])
+def test_the_district_level_named_after_its_end_goes_to_the_communes_with_a_warning(demo, text):
+    """Nothing silently lands on the abolished district level: a 2026 document naming it is told where it went."""
+    dak_lak = Province.objects.get(code="dak-lak")
+    before = Resolver(dak_lak, day=datetime.date(2025, 3, 1)).resolve_name(text)
+    assert before.group.kind == GroupKind.DISTRICT_COMMITTEES and before.note == ""
+    after = Resolver(dak_lak, day=datetime.date(2026, 3, 1)).resolve_name(text)
+    assert after.group.kind == GroupKind.COMMUNE_COMMITTEES and after.group.province == dak_lak
+    assert "01/07/2025" in after.note and after.group.name in after.note
