@@ -110,13 +110,13 @@ def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRo
     start = sheet.start
     offset = start[1] if start else 0  # rows come from the first row, columns from the first used column
     reader = _RowReader(extras, offset)
-    convert = reader.texts if reader.special else reader.plain
+    if reader.special:
+        rows = (reader.texts(number, values) for number, values in enumerate(sheet.iter_rows(), 1))
+    else:
+        rows = _plain_rows(list(sheet.iter_rows()), reader.keep)
     plain = merges is None and not reader.font_rows and not reader.formula_cols
     count = blank_run = 0
-    number = 0
-    for values in sheet.iter_rows():
-        number += 1
-        texts = convert(number, values)
+    for number, texts in enumerate(rows, 1):
         if not plain:
             hmerged, vmerged = merges.row(number, texts) if merges else ({}, {})
         while texts and not texts[-1]:
@@ -186,14 +186,6 @@ class _RowReader:
         self.formula_cols = {row: frozenset(c for c, _t in cells) for row, cells in self.formulas.items()}
         self.special = bool(offset or self.formats or self.formulas)  # else plain() gives the same texts
 
-    def plain(self, _number: int, values: list) -> list[str]:
-        """texts() of a row with no column offset, number formats nor formulas: one comprehension, no lookups."""
-        texts = [value if value.__class__ is str else _general(value) for value in values[: self.keep]]
-        joined = "|".join(texts)
-        if _needs_cleaning(joined):
-            return [clean_text(text) for text in texts]
-        return texts
-
     def texts(self, number: int, values: list) -> list[str]:
         """Return the cleaned texts of one row, from column A (formulas shown as written)."""
         texts = [
@@ -224,6 +216,37 @@ class _RowReader:
             return False, False
         first = next((index for index, text in enumerate(texts) if text), 0)
         return self.fonts.get((number, first + 1), (False, False))
+
+
+def _plain_rows(values: list[list], keep: int) -> list[list[str]]:
+    """Return _RowReader.texts() of every row of a sheet with no column offset, number formats nor formulas.
+
+    Done column by column: a column of text only is joined once and, when nothing in it needs cleaning (the usual
+    case), kept as it is; only columns holding numbers or dates are converted cell by cell. calamine's rows all
+    have the sheet's width (else row by row).
+    """
+    if not values or len(set(map(len, values))) != 1:
+        return [_plain_row(row, keep) for row in values]
+    columns: list = list(zip(*values, strict=True))[:keep]
+    if not columns:
+        return [[] for _row in values]
+    for index, column in enumerate(columns):
+        try:
+            joined = "|".join(column)
+        except TypeError:  # numbers or dates in the column
+            column = [value if value.__class__ is str else _general(value) for value in column]
+            joined = "|".join(column)
+        if _needs_cleaning(joined):
+            column = [clean_text(text) for text in column]
+        columns[index] = column
+    return list(map(list, zip(*columns, strict=True)))
+
+
+def _plain_row(values: list, keep: int) -> list[str]:
+    texts = [value if value.__class__ is str else _general(value) for value in values[:keep]]
+    if _needs_cleaning("|".join(texts)):
+        return [clean_text(text) for text in texts]
+    return texts
 
 
 def _general(value: object) -> str:
