@@ -234,12 +234,24 @@ def _plain_rows(values: list[list], keep: int) -> list[list[str]]:
         try:
             joined = "|".join(column)
         except TypeError:  # numbers or dates in the column
-            column = [value if value.__class__ is str else _general(value) for value in column]
+            known = _FloatTexts()  # "1" … "100" again and again in a number column: each converted once
+            column = [
+                value if value.__class__ is str else known[value] if value.__class__ is float else _general(value)
+                for value in column
+            ]
             joined = "|".join(column)
         if _needs_cleaning(joined):
             column = [clean_text(text) for text in column]
         columns[index] = column
     return list(map(list, zip(*columns, strict=True)))
+
+
+class _FloatTexts(dict):
+    """float -> its text, filled on first use (floats only: True == 1.0 would share a key with 1.0)."""
+
+    def __missing__(self, value: float) -> str:
+        text = self[value] = _general(value)
+        return text
 
 
 def _plain_row(values: list, keep: int) -> list[str]:

@@ -34,9 +34,11 @@ def check_ods(archive: zipfile.ZipFile) -> None:
     ones, which LibreOffice writes to the end of every sheet; those are left out of the count, as calamine does.
     """
     content = read_part(archive, "content.xml")
+    if _ods_bound(content):  # all sheets at once: rows of all x the widest row of all bounds each sheet's sum
+        return
     total = 0
     for table in content.split(b"</table:table>"):
-        total += _ods_bound(table) or _ods_extent(table)
+        total += _ods_extent(table)
         if total > MAX_CELLS:
             raise TableError(TOO_BIG % {"kind": ".ods"}, "too_big")
 
@@ -44,12 +46,12 @@ def check_ods(archive: zipfile.ZipFile) -> None:
 _SHORTEST_CELL = len(b"<table:table-cell/>")
 
 
-def _ods_bound(table: bytes) -> int:
-    """Return an upper bound of a sheet's cells found at C speed, or 0 if it needs _ods_extent (repeats, or a bound
-    above MAX_CELLS): each row holds at most (its length / the shortest cell element) cells."""
-    if b"repeated" in table:
+def _ods_bound(content: bytes) -> int:
+    """Return an upper bound of the cells of all sheets found at C speed, or 0 if it needs _ods_extent (repeats, or a
+    bound above MAX_CELLS): each row holds at most (its length / the shortest cell element) cells."""
+    if b"repeated" in content:
         return 0
-    rows = table.split(_ROW_END)
+    rows = content.split(_ROW_END)
     if len(rows) < 2:
         return 0
     first = rows[0][rows[0].rfind(b"<table:table-row") :]  # what precedes the first row is no cell
