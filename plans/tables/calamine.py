@@ -110,11 +110,15 @@ def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRo
     start = sheet.start
     offset = start[1] if start else 0  # rows come from the first row, columns from the first used column
     reader = _RowReader(extras, offset)
+    if reader.special:
+        rows = (reader.texts(number, values) for number, values in enumerate(sheet.iter_rows(), 1))
+    else:
+        rows = _plain_rows(list(sheet.iter_rows()), reader.keep)
+    plain = merges is None and not reader.font_rows and not reader.formula_cols
     count = blank_run = 0
-    for index, values in enumerate(sheet.iter_rows()):
-        number = index + 1
-        texts = reader.texts(number, values)
-        hmerged, vmerged = merges.row(number, texts) if merges else ({}, {})
+    for number, texts in enumerate(rows, 1):
+        if not plain:
+            hmerged, vmerged = merges.row(number, texts) if merges else ({}, {})
         while texts and not texts[-1]:
             texts.pop()
         if not texts:
@@ -125,14 +129,24 @@ def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRo
         blank_run = 0
         count += 1
         if count > READ_ROWS_CAP:
-            raise TableError(
-                f"Bảng tính có hơn {thousands(READ_ROWS_CAP)} hàng có dữ liệu, vượt quá giới hạn "
-                "10.000 hàng mỗi lần nhập. Hãy chia bảng thành nhiều tệp.",
-                "too_many_rows",
-            )
+            raise _too_many_rows()
+        if plain:  # no merges, fonts nor formulas in the sheet: the common .xls and .ods row
+            yield SourceRow(number, texts)
+            continue
         bold, italic = reader.font(number, texts)
-        formulas = reader.formula_cols.get(number, frozenset())
+        formulas = reader.formula_cols.get(number, _NO_FORMULAS)
         yield SourceRow(number, texts, bold, italic, formulas, hmerged, vmerged)
+
+
+_NO_FORMULAS: frozenset[int] = frozenset()
+
+
+def _too_many_rows() -> TableError:
+    return TableError(
+        f"Bảng tính có hơn {thousands(READ_ROWS_CAP)} hàng có dữ liệu, vượt quá giới hạn "
+        "10.000 hàng mỗi lần nhập. Hãy chia bảng thành nhiều tệp.",
+        "too_many_rows",
+    )
 
 
 def _replaced(package, name: str, xml: bytes) -> bytes:
@@ -170,6 +184,7 @@ class _RowReader:
             if column <= MAX_COLUMNS:
                 self.formulas.setdefault(row, []).append((column - 1, text))
         self.formula_cols = {row: frozenset(c for c, _t in cells) for row, cells in self.formulas.items()}
+        self.special = bool(offset or self.formats or self.formulas)  # else plain() gives the same texts
 
     def texts(self, number: int, values: list) -> list[str]:
         """Return the cleaned texts of one row, from column A (formulas shown as written)."""
@@ -201,6 +216,58 @@ class _RowReader:
             return False, False
         first = next((index for index, text in enumerate(texts) if text), 0)
         return self.fonts.get((number, first + 1), (False, False))
+
+
+def _plain_rows(values: list[list], keep: int) -> list[list[str]]:
+    """Return _RowReader.texts() of every row of a sheet with no column offset, number formats nor formulas.
+
+    Done column by column: a column of text only is joined once and, when nothing in it needs cleaning (the usual
+    case), kept as it is; only columns holding numbers or dates are converted cell by cell. calamine's rows all
+    have the sheet's width (else row by row).
+    """
+    if not values or len(set(map(len, values))) != 1:
+        return [_plain_row(row, keep) for row in values]
+    columns: list = list(zip(*values, strict=True))[:keep]
+    if not columns:
+        return [[] for _row in values]
+    for index, column in enumerate(columns):
+        try:
+            joined = "|".join(column)
+        except TypeError:  # numbers or dates in the column
+            known = _FloatTexts()  # "1" … "100" again and again in a number column: each converted once
+            column = [
+                value if value.__class__ is str else known[value] if value.__class__ is float else _general(value)
+                for value in column
+            ]
+            joined = "|".join(column)
+        if _needs_cleaning(joined):
+            column = [clean_text(text) for text in column]
+        columns[index] = column
+    return list(map(list, zip(*columns, strict=True)))
+
+
+class _FloatTexts(dict):
+    """float -> its text, filled on first use (floats only: True == 1.0 would share a key with 1.0)."""
+
+    def __missing__(self, value: float) -> str:
+        text = self[value] = _general(value)
+        return text
+
+
+def _plain_row(values: list, keep: int) -> list[str]:
+    texts = [value if value.__class__ is str else _general(value) for value in values[:keep]]
+    if _needs_cleaning("|".join(texts)):
+        return [clean_text(text) for text in texts]
+    return texts
+
+
+def _general(value: object) -> str:
+    """The text of a value that is not text, in a cell without a number format (see _RowReader._text)."""
+    if value.__class__ is float and value.is_integer() and -1e15 < value < 1e15:  # type: ignore[attr-defined]
+        return str(int(value))  # type: ignore[call-overload]
+    if value.__class__ is int and -(10**15) < value < 10**15:  # type: ignore[operator]
+        return str(value)
+    return format_value(value)
 
 
 def _needs_cleaning(joined: str) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .header import HeaderBand, Role, find_header, is_column_number_row, is_repeated_header, usable
 from .model import MAX_CELL_CHARS, MAX_ROWS, SHOWN_CHARS, RowMessage, SourceRow, TableError, TableItem
-from .text import ARABIC, LOWER, ROMAN, UPPER, RowNumber, read_number, split_heading
+from .text import ARABIC, EMPTY, LOWER, OTHER, ROMAN, UPPER, RowNumber, read_number, split_heading
 
 NO_HEADER_MESSAGE = (
     "Không tìm thấy hàng tiêu đề của bảng (cần các cột như 'STT', 'Tên nhiệm vụ', "
@@ -47,7 +47,13 @@ def data_rows(rows: Sequence[SourceRow], band: HeaderBand, roles: Sequence[Role]
     table) come first. Raise TableError above MAX_ROWS data rows.
     """
     out = _sections_above(rows, band)
+    number_col = band.columns.get("number")
     for row in rows[band.end :]:
+        cells = row.cells
+        if number_col is not None and number_col < len(cells) and max(map(len, cells)) > 5:
+            if read_number(cells[number_col]).kind not in (EMPTY, OTHER):  # a task or section row: the common case,
+                out.append(row)  # no repeated header (it has a row number) nor column numbers (its texts are long)
+                continue
         if row.is_blank or is_column_number_row(row):
             continue
         if is_repeated_header(row, band, roles):

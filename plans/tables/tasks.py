@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .header import TASK_REQUIRED, TASK_ROLES, HeaderBand, header_key
-from .model import RowMessage, SourceRow, TableError, TableItem, TaskTable
+from .model import MAX_CELL_CHARS, RowMessage, SourceRow, TableError, TableItem, TaskTable
 from .structure import (
     DuplicateCheck,
     SectionStack,
@@ -92,11 +92,13 @@ class _TaskReader:
 
     def read(self, rows: Sequence[SourceRow]) -> None:
         """Read every row; ``rows[i + 1]`` tells whether row i heads a section."""
+        errors, last = self.table.errors, len(rows) - 1
         for index, row in enumerate(rows):
-            following = rows[index + 1] if index + 1 < len(rows) else None
-            self.table.errors.extend(long_cell_errors(row, self.band))
-            self.table.errors.extend(formula_errors(row, self.band))
-            self._read_row(row, following)
+            if row.cells and max(map(len, row.cells)) > MAX_CELL_CHARS:
+                errors.extend(long_cell_errors(row, self.band))
+            if row.formula_cols:
+                errors.extend(formula_errors(row, self.band))
+            self._read_row(row, rows[index + 1] if index < last else None)
 
     def _read_row(self, row: SourceRow, following: SourceRow | None) -> None:
         """Read one data row as a section, a task, or nothing (with a warning)."""
@@ -104,8 +106,9 @@ class _TaskReader:
         texts = only_texts(row) if filled <= 2 else {}  # wanted only for rows with one or two texts
         if filled == 1 and self._read_single(row, *next(iter(texts.items())), following):
             return
-        number = self.sections.reread(read_number(row.cell(self.number_col)))
-        title = row.cell(self.title_col)
+        cells, width = row.cells, len(row.cells)
+        number = self.sections.reread(read_number(cells[self.number_col] if self.number_col < width else ""))
+        title = cells[self.title_col] if self.title_col < width else ""
         if not title and number.kind in (ROMAN, UPPER):  # "I" then its title merged from another column
             title = row.hmerged.get(self.title_col, "") or next(
                 (text for column, text in sorted(texts.items()) if column != self.number_col), ""

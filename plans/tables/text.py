@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # Characters that only disturb matching and display: line/paragraph
@@ -128,16 +128,16 @@ class RowNumber:
     text: str  # as printed, trailing full stop dropped: "1." -> "1"
     kind: str
     depth: int = 0  # dots in an Arabic number: "2.3" -> 1
+    # the form used to compare numbers for duplicates, computed once (read_number's cache shares the object)
+    key: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.text.rstrip(".)").strip().casefold())
 
     @property
     def rank(self) -> tuple[int, int]:
         """Return the nesting rank: parts > Roman > Arabic (by depth) > letters."""
         return _RANK_ORDER[self.kind], self.depth
-
-    @property
-    def key(self) -> str:
-        """Return the form used to compare numbers for duplicates."""
-        return self.text.rstrip(".)").strip().casefold()
 
 
 @lru_cache(maxsize=4096)  # "1" … "100", "I", "a)": the same few texts on every row of a table

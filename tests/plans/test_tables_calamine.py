@@ -247,3 +247,36 @@ def test_cells_with_a_style_only_far_to_the_right_do_not_make_a_sheet_too_big():
     name, xml = tf.sheet_xml(data)
     xml = xml.replace(b"</row></sheetData>", b'<c r="XFD200" s="0"/></row></sheetData>')
     assert len(read_table(tf.replace_member(data, name, xml))) == 200
+
+
+def test_an_ods_with_one_very_wide_row_and_many_narrow_ones_is_refused_without_any_repeat():
+    # 1,200 cells in one row, 2,000 rows of one cell: calamine would make 2.4 million cells of it
+    data = ods_content(
+        f"<table:table-row>{cell('a') * 1200}</table:table-row>"
+        + f"<table:table-row>{cell('b')}</table:table-row>" * 2000
+    )
+    with pytest.raises(TableError) as error:
+        small_memory(lambda: read_table(data))
+    assert error.value.code == "too_big"
+
+
+def test_a_plain_sheet_converted_column_by_column_gives_the_texts_of_the_row_by_row_reader():
+    import datetime as dt
+
+    from plans.tables.calamine import _plain_rows, _RowReader
+    from plans.tables.xlsxparts import SheetExtras
+
+    values = [
+        ["STT", "Tên", "Ngày", "Cờ", "Tỉ lệ"],
+        [1.0, " Rà  soát ", dt.date(2026, 3, 1), True, 0.25],
+        [2.0, "Việc\u00a0hai", dt.datetime(2026, 3, 1, 8, 30), False, 1e16],
+        [1.0, "", "", 1.0, float("nan")],
+        ["", "", "", "", ""],
+        [3, "Cải cách hành chính", "", "", -0.0],
+    ]
+    by_row = [_RowReader(SheetExtras(), 0).texts(n, row) for n, row in enumerate(values, 1)]
+    assert _plain_rows(values, 50) == by_row
+    assert by_row[1][:4] == ["1", "Rà soát", "01/03/2026", "TRUE"] and by_row[3][3] == "1"
+    assert _plain_rows(values, 2) == [row[:2] for row in by_row]
+    ragged = [values[0][:3], values[1][:3], values[2]]  # rows of several widths: read row by row
+    assert _plain_rows(ragged, 50) == [by_row[0][:3], by_row[1][:3], by_row[2]]
