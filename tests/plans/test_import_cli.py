@@ -139,6 +139,8 @@ def test_import_indicators_json_shape(demo):
         "5/UBND-KSTT",
         "--province",
         "binh-dinh",
+        "--year",
+        "2024",  # the seed's year: Bình Định and its district level existed (from 1/7/2025 "UBND cấp huyện" is warned)
         "--dry-run",
         "--json",
     )
