@@ -91,6 +91,8 @@ DONE_FILTER = "done"  # the drill-down's word for "either done status"
 SOON_DAYS = 30
 LIST_LIMIT = 20
 # Progress of one assignment: what it reports, and 100 once it is done.
+# A share's due date: its own, else its task's (``with_status``'s ``effective_due``, without the status CASE).
+EFFECTIVE_DUE = Coalesce(F("due_date"), F("task__due_date"))
 PROGRESS = Case(When(state=WorkState.DONE, then=Value(100)), default=F("progress"), output_field=IntegerField())
 
 
@@ -502,7 +504,13 @@ class AgencyFigures:
     reports_submitted: int = 0
     reports_on_time: int = 0
     is_reporter: bool = False
-    areas: dict[str, Counts] = field(default_factory=dict)  # the agency's shares per CCHC area
+    # The agency's shares per CCHC area as counted (``AGENCY_KEYS``); ``areas`` makes them ``Counts``, for the
+    # agencies the table's page shows only (a province has 1,200 agency × area cells).
+    area_rows: dict[str, list] = field(default_factory=dict)
+
+    @cached_property
+    def areas(self) -> dict[str, Counts]:
+        return {area: _area_counts(*figures) for area, figures in self.area_rows.items()}
 
     @property
     def report_completeness(self) -> float | None:
@@ -525,9 +533,25 @@ AGENCY_KEYS = ("n", "n_done", "n_late", "n_overdue", "n_active", "n_ongoing", "p
 AGENCY_NAMES = ("name", "short_name", "valid_to", "successor__name", "successor__province__name")
 
 
-def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Counts]], dict[int, dict]]:
+def _area_counts(n, done, late, overdue, active, ongoing, prog, _lead) -> Counts:
+    """The ``Counts`` of one agency × area row of ``_agency_area_sums``."""
+    return Counts(
+        {
+            OfficialStatus.DONE_ON_TIME: done - late,
+            OfficialStatus.DONE_LATE: late,
+            OfficialStatus.IN_PROGRESS: active,
+            OfficialStatus.NOT_STARTED: n - done - overdue - active - ongoing,
+            OfficialStatus.OVERDUE: overdue,
+            OfficialStatus.ONGOING: ongoing,
+        },
+        float(prog or 0),
+    )
+
+
+def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, list]], dict[int, dict]]:
     """Return each agency's summed counters (``share_counters`` and its lead shares, as dicts with its id), its
-    shares' ``Counts`` per CCHC area, and (a province's page) its names: one GROUP BY by agency and area."""
+    shares' counters per CCHC area (``AgencyFigures.area_rows``), and (a province's page) its names: one GROUP BY
+    by agency and area."""
     keys = AGENCY_KEYS
     if scope.is_agency_view:
         area = Coalesce(F("task__section__area"), Value(CchcArea.OTHER.value), output_field=CharField())
@@ -546,21 +570,10 @@ def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Cou
             row[0]: dict(zip(AGENCY_NAMES, (row[10], row[11], _date(row[12]), row[13], row[14]), strict=True))
             for row in found
         }
-    areas: dict[int, dict[str, Counts]] = defaultdict(dict)
+    areas: dict[int, dict[str, list]] = defaultdict(dict)
     sums: dict[int, list] = {}
-    for agency_id, cell_area, *figures in by_area:  # 1,200 rows: no per-row converters, no dict per row
-        n, done, late, overdue, active, ongoing, prog, _lead = figures
-        areas[agency_id][cell_area] = Counts(
-            {
-                OfficialStatus.DONE_ON_TIME: done - late,
-                OfficialStatus.DONE_LATE: late,
-                OfficialStatus.IN_PROGRESS: active,
-                OfficialStatus.NOT_STARTED: n - done - overdue - active - ongoing,
-                OfficialStatus.OVERDUE: overdue,
-                OfficialStatus.ONGOING: ongoing,
-            },
-            float(prog or 0),
-        )
+    for agency_id, cell_area, *figures in by_area:  # 1,200 rows: no per-row converters, no object per row
+        areas[agency_id][cell_area] = figures
         total = sums.get(agency_id)
         if total is None:
             sums[agency_id] = [value or 0 for value in figures]
@@ -596,7 +609,7 @@ def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> lis
             successor,
             counts_of(row),
             row["lead"],
-            areas=areas[row["agency_id"]],
+            area_rows=areas[row["agency_id"]],
         )
     if reports is not None:
         for agency_id, expected in reports.expected.items():
@@ -937,13 +950,15 @@ def task_lists(
     and the shares that put them on a list (overdue, or open and due within the days)."""
     today = scope.today
     horizon = today + datetime.timedelta(days=days)
-    late = heapq.nsmallest(
-        limit,
-        (r for r in table.rows if r.status == OfficialStatus.OVERDUE),
-        key=lambda r: (r.since or today, *table.order_key(r)),
-    )
-    soon_rows = [r for r in table.rows if _is_soon(r, horizon)]
+    late_rows, soon_rows = [], []
+    for r in table.rows:  # one pass over the province's 4,000 tasks (``_is_soon`` for the second list)
+        if r.status == OfficialStatus.OVERDUE:
+            late_rows.append(r)
+        elif r.next_due is not None and r.next_due <= horizon and r.status not in DONE:
+            soon_rows.append(r)
+    late = heapq.nsmallest(limit, late_rows, key=lambda r: (r.since or today, *table.order_key(r)))
     soon = heapq.nsmallest(limit, soon_rows, key=lambda r: (r.next_due, *table.order_key(r)))
+    soon_status = {r.pk: r.status for r in soon}
     late_ids, soon_ids = [r.pk for r in late], [r.pk for r in soon]
     if not late_ids and not soon_ids:
         return [], len(soon_rows), []
@@ -955,7 +970,7 @@ def task_lists(
     # its lead shares: one of them put it on the list (``per_task``). A task given to 100 communes would
     # otherwise send its 100 overdue shares to be dropped here.
     listed_ids = [*late_ids, *soon_ids]
-    listed = Assignment.objects.with_status(today).filter(
+    listed = Assignment.objects.annotate(effective_due=EFFECTIVE_DUE).filter(  # no status CASE: not read
         Q(role=AssignmentRole.LEAD) | Q(task_id__any_of=[pk for pk in listed_ids if pk in table.leaderless]),
         c["overdue"] | (c["ahead"] & Q(effective_due__lte=horizon)),
         task_id__any_of=listed_ids,
@@ -975,7 +990,7 @@ def task_lists(
             leads = [s for s in mine if s["role"] == AssignmentRole.LEAD] or mine
             due = min((s["effective_due"] for s in leads), default=tasks[task_id].due_date)
             left = ((today - due).days if overdue else (due - today).days) if due else 0
-            status = OfficialStatus.OVERDUE if overdue else table.by_pk[task_id].status
+            status = OfficialStatus.OVERDUE if overdue else soon_status[task_id]
             found.append(TaskLine(tasks[task_id], due, [s["agency_name"] for s in leads], status, left))
         return found
 
