@@ -422,15 +422,10 @@ def status_breakdown(scope: Scope, table: TaskTable | None = None) -> dict[Key, 
     breakdown: dict[Key, Counts] = defaultdict(Counts)
     if not scope.documents:
         return breakdown
-    if scope.is_agency_view:
-        rows = (
-            assignments(scope)
-            .order_by()
-            .values(did=F("task__document_id"), sid=F("task__section_id"))
-            .annotate(**share_counters(scope.today))
-        )
-        for row in rows:
-            breakdown[(row["did"], row["sid"])].add(counts_of(row))
+    if scope.is_agency_view:  # its shares counted by ``share_counters``, written as SQL (``sql``)
+        found = sql.agency_section_rows(sorted(scope.agency_ids), scope.document_ids, scope.today)
+        for did, sid, *figures in found:
+            breakdown[(did, sid)].add(_area_counts(*figures, None))
         return breakdown
     for row in (table or task_table(scope)).rows:
         counts = breakdown[(row.document_id, row.section_id)]
