@@ -309,12 +309,18 @@ class AssignmentQuerySet(models.QuerySet):
         joined = Assignment.objects.filter(agency_id__in=ids).values("task_id")
         return self.filter(Q(agency_id__in=ids) | Q(task_id__in=led) | Q(role=AssignmentRole.LEAD, task_id__in=joined))
 
-    def by_urgency(self) -> AssignmentQuerySet:
+    def by_urgency(self, today: datetime.date | None = None) -> AssignmentQuerySet:
         """Order overdue work first, then open work by its nearest effective due date, then open work without
-        a date, then what is done; needs ``with_status``."""
+        a date, then what is done; needs ``with_status`` (of the same ``today``).
+
+        The buckets are written on the state and effective due date, not on the ``status`` CASE: overdue is
+        "not done and due before today" (a share with a past due date is never ongoing), done is the state. On
+        a province's 8,500 shares sorting by the nested CASE cost half of the list's query."""
+        today = today or timezone.localdate()
+        done = Q(state=WorkState.DONE)
         bucket = Case(
-            When(status=OfficialStatus.OVERDUE, then=Value(0)),
-            When(Q(status__in=[OfficialStatus.DONE_ON_TIME, OfficialStatus.DONE_LATE]), then=Value(3)),
+            When(~done & Q(effective_due__lt=today), then=Value(0)),
+            When(done, then=Value(3)),
             When(effective_due__isnull=False, then=Value(1)),
             default=Value(2),
             output_field=models.IntegerField(),

@@ -366,7 +366,7 @@ def agency_matrix(scope: Scope, ranking: list[queries.AgencyFigures], page: str 
     """The agencies × CCHC areas table, latest agencies first, one page of MATRIX_PAGE agencies at a time:
     each cell counts the agency's shares in that area (overdue, open, done), each links to them."""
     working = sorted((f for f in ranking if f.counts.total), key=lambda f: f.lateness_key())
-    present = {area for f in working for area in f.areas}
+    present = {area for f in working for area in f.area_rows}
     areas = [area for area in CchcArea if area.value in present]
     page_obj = Paginator(working, MATRIX_PAGE).get_page(page)
     overview = scope.url("dashboard:overview")

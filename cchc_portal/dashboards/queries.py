@@ -60,15 +60,15 @@ from agencies.models import Agency, AgencyGroup
 from cchc_portal.dashboards import sql
 from cchc_portal.dashboards.periods import FREQUENCY_PERIOD, ReportPeriod
 from cchc_portal.dashboards.scope import Scope
-from indicators.models import Indicator
+from indicators.models import Indicator, Target, TargetScope
 from plans.areas import CchcArea
 from plans.models import Document, PeriodicReport, ReportingDuty, Section
 from tasks.models import Assignment, AssignmentRole, OfficialStatus, Task, WorkState, official_status, ongoing_q
 
 try:  # issue 7's judge; the page says so when a deployment does not have it yet
-    from indicators.judging import judge_document
+    from indicators.judging import judge, judge_document
 except ImportError:  # pragma: no cover
-    judge_document = None
+    judge = judge_document = None
 
 DONE = (OfficialStatus.DONE_ON_TIME, OfficialStatus.DONE_LATE)
 STATUSES = [
@@ -91,6 +91,8 @@ DONE_FILTER = "done"  # the drill-down's word for "either done status"
 SOON_DAYS = 30
 LIST_LIMIT = 20
 # Progress of one assignment: what it reports, and 100 once it is done.
+# A share's due date: its own, else its task's (``with_status``'s ``effective_due``, without the status CASE).
+EFFECTIVE_DUE = Coalesce(F("due_date"), F("task__due_date"))
 PROGRESS = Case(When(state=WorkState.DONE, then=Value(100)), default=F("progress"), output_field=IntegerField())
 
 
@@ -420,15 +422,10 @@ def status_breakdown(scope: Scope, table: TaskTable | None = None) -> dict[Key, 
     breakdown: dict[Key, Counts] = defaultdict(Counts)
     if not scope.documents:
         return breakdown
-    if scope.is_agency_view:
-        rows = (
-            assignments(scope)
-            .order_by()
-            .values(did=F("task__document_id"), sid=F("task__section_id"))
-            .annotate(**share_counters(scope.today))
-        )
-        for row in rows:
-            breakdown[(row["did"], row["sid"])].add(counts_of(row))
+    if scope.is_agency_view:  # its shares counted by ``share_counters``, written as SQL (``sql``)
+        found = sql.agency_section_rows(sorted(scope.agency_ids), scope.document_ids, scope.today)
+        for did, sid, *figures in found:
+            breakdown[(did, sid)].add(_area_counts(*figures, None))
         return breakdown
     for row in (table or task_table(scope)).rows:
         counts = breakdown[(row.document_id, row.section_id)]
@@ -502,7 +499,13 @@ class AgencyFigures:
     reports_submitted: int = 0
     reports_on_time: int = 0
     is_reporter: bool = False
-    areas: dict[str, Counts] = field(default_factory=dict)  # the agency's shares per CCHC area
+    # The agency's shares per CCHC area as counted (``AGENCY_KEYS``); ``areas`` makes them ``Counts``, for the
+    # agencies the table's page shows only (a province has 1,200 agency × area cells).
+    area_rows: dict[str, list] = field(default_factory=dict)
+
+    @cached_property
+    def areas(self) -> dict[str, Counts]:
+        return {area: _area_counts(*figures) for area, figures in self.area_rows.items()}
 
     @property
     def report_completeness(self) -> float | None:
@@ -525,9 +528,25 @@ AGENCY_KEYS = ("n", "n_done", "n_late", "n_overdue", "n_active", "n_ongoing", "p
 AGENCY_NAMES = ("name", "short_name", "valid_to", "successor__name", "successor__province__name")
 
 
-def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Counts]], dict[int, dict]]:
+def _area_counts(n, done, late, overdue, active, ongoing, prog, _lead) -> Counts:
+    """The ``Counts`` of one agency × area row of ``_agency_area_sums``."""
+    return Counts(
+        {
+            OfficialStatus.DONE_ON_TIME: done - late,
+            OfficialStatus.DONE_LATE: late,
+            OfficialStatus.IN_PROGRESS: active,
+            OfficialStatus.NOT_STARTED: n - done - overdue - active - ongoing,
+            OfficialStatus.OVERDUE: overdue,
+            OfficialStatus.ONGOING: ongoing,
+        },
+        float(prog or 0),
+    )
+
+
+def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, list]], dict[int, dict]]:
     """Return each agency's summed counters (``share_counters`` and its lead shares, as dicts with its id), its
-    shares' ``Counts`` per CCHC area, and (a province's page) its names: one GROUP BY by agency and area."""
+    shares' counters per CCHC area (``AgencyFigures.area_rows``), and (a province's page) its names: one GROUP BY
+    by agency and area."""
     keys = AGENCY_KEYS
     if scope.is_agency_view:
         area = Coalesce(F("task__section__area"), Value(CchcArea.OTHER.value), output_field=CharField())
@@ -546,21 +565,10 @@ def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, Cou
             row[0]: dict(zip(AGENCY_NAMES, (row[10], row[11], _date(row[12]), row[13], row[14]), strict=True))
             for row in found
         }
-    areas: dict[int, dict[str, Counts]] = defaultdict(dict)
+    areas: dict[int, dict[str, list]] = defaultdict(dict)
     sums: dict[int, list] = {}
-    for agency_id, cell_area, *figures in by_area:  # 1,200 rows: no per-row converters, no dict per row
-        n, done, late, overdue, active, ongoing, prog, _lead = figures
-        areas[agency_id][cell_area] = Counts(
-            {
-                OfficialStatus.DONE_ON_TIME: done - late,
-                OfficialStatus.DONE_LATE: late,
-                OfficialStatus.IN_PROGRESS: active,
-                OfficialStatus.NOT_STARTED: n - done - overdue - active - ongoing,
-                OfficialStatus.OVERDUE: overdue,
-                OfficialStatus.ONGOING: ongoing,
-            },
-            float(prog or 0),
-        )
+    for agency_id, cell_area, *figures in by_area:  # 1,200 rows: no per-row converters, no object per row
+        areas[agency_id][cell_area] = figures
         total = sums.get(agency_id)
         if total is None:
             sums[agency_id] = [value or 0 for value in figures]
@@ -596,7 +604,7 @@ def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> lis
             successor,
             counts_of(row),
             row["lead"],
-            areas=areas[row["agency_id"]],
+            area_rows=areas[row["agency_id"]],
         )
     if reports is not None:
         for agency_id, expected in reports.expected.items():
@@ -937,13 +945,15 @@ def task_lists(
     and the shares that put them on a list (overdue, or open and due within the days)."""
     today = scope.today
     horizon = today + datetime.timedelta(days=days)
-    late = heapq.nsmallest(
-        limit,
-        (r for r in table.rows if r.status == OfficialStatus.OVERDUE),
-        key=lambda r: (r.since or today, *table.order_key(r)),
-    )
-    soon_rows = [r for r in table.rows if _is_soon(r, horizon)]
+    late_rows, soon_rows = [], []
+    for r in table.rows:  # one pass over the province's 4,000 tasks (``_is_soon`` for the second list)
+        if r.status == OfficialStatus.OVERDUE:
+            late_rows.append(r)
+        elif r.next_due is not None and r.next_due <= horizon and r.status not in DONE:
+            soon_rows.append(r)
+    late = heapq.nsmallest(limit, late_rows, key=lambda r: (r.since or today, *table.order_key(r)))
     soon = heapq.nsmallest(limit, soon_rows, key=lambda r: (r.next_due, *table.order_key(r)))
+    soon_status = {r.pk: r.status for r in soon}
     late_ids, soon_ids = [r.pk for r in late], [r.pk for r in soon]
     if not late_ids and not soon_ids:
         return [], len(soon_rows), []
@@ -955,7 +965,7 @@ def task_lists(
     # its lead shares: one of them put it on the list (``per_task``). A task given to 100 communes would
     # otherwise send its 100 overdue shares to be dropped here.
     listed_ids = [*late_ids, *soon_ids]
-    listed = Assignment.objects.with_status(today).filter(
+    listed = Assignment.objects.annotate(effective_due=EFFECTIVE_DUE).filter(  # no status CASE: not read
         Q(role=AssignmentRole.LEAD) | Q(task_id__any_of=[pk for pk in listed_ids if pk in table.leaderless]),
         c["overdue"] | (c["ahead"] & Q(effective_due__lte=horizon)),
         task_id__any_of=listed_ids,
@@ -975,7 +985,7 @@ def task_lists(
             leads = [s for s in mine if s["role"] == AssignmentRole.LEAD] or mine
             due = min((s["effective_due"] for s in leads), default=tasks[task_id].due_date)
             left = ((today - due).days if overdue else (due - today).days) if due else 0
-            status = OfficialStatus.OVERDUE if overdue else table.by_pk[task_id].status
+            status = OfficialStatus.OVERDUE if overdue else soon_status[task_id]
             found.append(TaskLine(tasks[task_id], due, [s["agency_name"] for s in leads], status, left))
         return found
 
@@ -1069,6 +1079,8 @@ def indicator_judgements(scope: Scope, agency_ids: Iterable[int] | None = None) 
     """
     if judge_document is None:
         return IndicatorFigures(available=False)
+    if scope.is_agency_view:
+        return IndicatorFigures(_agency_judgements(scope))
     with_indicators = set(
         Indicator.objects.filter(document_id__any_of=scope.document_ids)
         .order_by()
@@ -1076,11 +1088,29 @@ def indicator_judgements(scope: Scope, agency_ids: Iterable[int] | None = None) 
         .distinct()
     )
     judgements = []
-    if scope.is_agency_view:
-        agency_ids = scope.agency_ids
     for document in scope.documents:
         if document.pk in with_indicators:
             judgements.extend(judge_document(document, today=scope.today, agency_ids=agency_ids))
-    if scope.is_agency_view:
-        judgements = [j for j in judgements if j.agency is not None and j.agency.pk in scope.agency_ids]
     return IndicatorFigures(judgements)
+
+
+def _agency_judgements(scope: Scope) -> list:
+    """An agency's page: only the targets that apply to it (its own, and its groups'), of all the scope's
+    documents at once (the judge's two or three queries, not one set per document), in the documents' order.
+
+    The same judgements as judging each document for the agency and keeping the agency's: province targets (and
+    group targets without a group) judge nobody in particular, and a group target judges only its members; each
+    judgement reads only measurements of its own target's period (and the year before)."""
+    ids = list(scope.agency_ids)
+    in_group = AgencyGroup.members.through.objects.filter(agencygroup_id=OuterRef("group_id"), agency_id__in=ids)
+    targets = Target.objects.filter(indicator__document_id__any_of=scope.document_ids).filter(
+        Q(scope=TargetScope.AGENCY, agency_id__in=ids) | Q(Exists(in_group), scope=TargetScope.GROUP)
+    )
+    rank = {pk: index for index, pk in enumerate(scope.document_ids)}
+    judgements = [
+        j
+        for j in judge(targets, today=scope.today, agency_ids=ids)
+        if j.agency is not None and j.agency.pk in scope.agency_ids
+    ]
+    judgements.sort(key=lambda j: rank.get(j.indicator.document_id, 0))  # stable: each document's own order
+    return judgements

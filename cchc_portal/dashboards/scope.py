@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from agencies.models import Agency, Province
 from plans.models import Document
-from tasks.models import Assignment
+from tasks.models import Assignment, agency_ids_of
 
 
 @lru_cache(maxsize=64)
@@ -179,7 +179,7 @@ def _scope_agency(user, agency_id: int | None) -> tuple[Agency | None, frozenset
     else:
         if user.agency_id is None:
             raise Http404
-        agency_ids = frozenset(user.agency.lineage_ids())
+        agency_ids = frozenset(agency_ids_of(user))  # kept on the user: the menu's queues read it too
         if agency_id is not None and agency_id not in agency_ids:
             raise Http404
         agency = user.agency

@@ -79,6 +79,22 @@ LEFT JOIN agencies_province sp ON sp.id = su.province_id
 """  # noqa: S608 - constant fragments; every value is a bound parameter
 
 
+# An agency's own shares counted per (document, section) like ``AGENCY_AREAS`` (``queries.status_breakdown``).
+AGENCY_SECTIONS = f"""
+SELECT t.document_id, t.section_id, COUNT(*) AS n,
+       COUNT(*) FILTER (WHERE {DONE}) AS n_done,
+       COUNT(*) FILTER (WHERE {DONE} AND a.completed_on > {DUE}) AS n_late,
+       COUNT(*) FILTER (WHERE NOT {DONE} AND {DUE} < %s) AS n_overdue,
+       COUNT(*) FILTER (WHERE a.state = %s AND ({DUE} IS NULL OR {DUE} >= %s)
+                        AND NOT ({ONGOING_KIND} AND {DUE} IS NULL)) AS n_active,
+       COUNT(*) FILTER (WHERE NOT {DONE} AND {ONGOING_KIND} AND {DUE} IS NULL) AS n_ongoing,
+       SUM(CASE WHEN {DONE} THEN 100 ELSE a.progress END) AS prog
+FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id
+WHERE a.agency_id IN ({{agencies}}) AND t.document_id IN ({{documents}})
+GROUP BY t.document_id, t.section_id
+"""  # noqa: S608 - constant fragments; every value is a bound parameter
+
+
 def _documents(document_ids: list[int]) -> tuple[str, list]:
     """The documents' subquery and its parameters: one array on PostgreSQL, a list of values elsewhere."""
     if connection.vendor == "postgresql":
@@ -143,3 +159,21 @@ def agency_area_rows(document_ids: list[int], today: datetime.date) -> list[tupl
         *document_params,
     ]
     return _run(AGENCY_AREAS.format(documents=documents), params)
+
+
+def agency_section_rows(agency_ids: list[int], document_ids: list[int], today: datetime.date) -> list[tuple]:
+    """Return (document id, section id, n, done, late, overdue, in progress, ongoing, summed progress) rows of the
+    agencies' shares (an agency's page: its lineage)."""
+    documents, document_params = _documents(document_ids)
+    agencies = ", ".join(["%s"] * len(agency_ids))
+    done, ongoing = WorkState.DONE, _ongoing()
+    params = [
+        *(done, done),  # n_done, n_late
+        *(done, today),  # n_overdue
+        *(WorkState.IN_PROGRESS, today, *ongoing),  # n_active
+        *(done, *ongoing),  # n_ongoing
+        done,  # prog
+        *agency_ids,
+        *document_params,
+    ]
+    return _run(AGENCY_SECTIONS.format(agencies=agencies, documents=documents), params)

@@ -34,15 +34,25 @@ def _forms_in(value, depth: int = 0):
     elif depth >= 2 or callable(value) or isinstance(value, str | bytes):
         return
     elif isinstance(value, dict):
-        for item in list(value.values())[:MAX_ITEMS]:
-            yield from _forms_in(item, depth + 1)
+        yield from _items(list(value.values())[:MAX_ITEMS], depth + 1)
     elif isinstance(value, list | tuple):
-        for item in value[:MAX_ITEMS]:
-            yield from _forms_in(item, depth + 1)
+        yield from _items(value[:MAX_ITEMS], depth + 1)
     elif hasattr(value, "__dict__") and not isinstance(value, type):
         for name, item in vars(value).items():
             if name == "form" or name.endswith("_form"):
                 yield from _forms_in(item, depth + 1)
+
+
+def _items(items, depth: int):
+    """The forms among a list's or dict's items. At the last depth only a form itself counts: the items are
+    checked here, without a generator each (a dashboard's context holds thousands of table cells)."""
+    if depth >= 2:
+        for item in items:
+            if isinstance(item, forms.BaseForm | BaseFormSet):
+                yield from _forms_in(item, depth)
+        return
+    for item in items:
+        yield from _forms_in(item, depth)
 
 
 def failed_forms(context) -> list:

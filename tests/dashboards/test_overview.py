@@ -414,3 +414,15 @@ def test_hand_written_sql_agrees_with_the_orm(plan, sonoivu, may_first):
     assert sorted(hand) == sorted(queries._fetch(by_area))
     assert {row[1] for row in orm} >= {"overdue", "done_on_time", "ongoing"}
     assert all(sum(row[i] for row in hand) for i in (4, 5, 6, 7))  # done late, overdue, in progress, ongoing
+    # An agency's page: its shares per (document, section), as the ORM's ``share_counters`` count them.
+    agency_id = max({row[0] for row in hand}, key=lambda pk: sum(row[2] for row in hand if row[0] == pk))
+    by_section = (
+        Assignment.objects.with_status(scope.today)
+        .filter(agency_id=agency_id, task__document_id__in=scope.document_ids)
+        .order_by()
+        .values(did=F("task__document_id"), sid=F("task__section_id"))
+        .annotate(**queries.share_counters(scope.today))
+        .values_list("did", "sid", *keys[:-1])
+    )
+    mine = sql.agency_section_rows([agency_id], scope.document_ids, scope.today)
+    assert sorted(mine, key=str) == sorted(queries._fetch(by_section), key=str) and len(mine) > 1
