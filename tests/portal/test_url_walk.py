@@ -7,6 +7,7 @@ fails this test, so nobody adds a page without deciding who may see it.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -246,7 +247,14 @@ def test_another_province_sees_nothing_and_changes_nothing(client, world):
     assert state_counts() == before
     # Lists show nothing of Phú Yên.
     assert "275/KH-UBND" not in client.get(reverse("plans:list")).content.decode()
-    assert "Sở Tư pháp" not in client.get(reverse("tasks:list")).content.decode()
+    # Every province has a "Sở Tư pháp" since the directory (issue 12): the outsider's list offers its own, never
+    # Phú Yên's (the agency filter lists the reviewer's province).
+    page = client.get(reverse("tasks:list")).content.decode()
+    choices = page[page.index('name="agency"') :]
+    choices = {int(pk) for pk in re.findall(r'<option value="(\d+)"', choices[: choices.index("</select>")])}
+    assert not choices & set(Agency.objects.filter(province__code="phu-yen").values_list("pk", flat=True))
+    own = Agency.objects.get(province__code="tuyen-quang", name="Sở Tư pháp")
+    assert own.pk in choices  # the filter does list the outsider's own agencies
 
 
 def test_another_agency_of_the_province_cannot_touch_sotuphaps_work(client, world):
