@@ -394,7 +394,7 @@ def _print_results(
     )
     saves, stale = updates.latencies_of["saved"] or [0], updates.latencies_of["conflict"] or [0]
     print(
-        f"by outcome: saves median {statistics.median(saves):.0f} ms; stale answers (409: the whole task page again) "
+        f"by outcome: saves median {statistics.median(saves):.0f} ms; stale answers (409: the conflict page of the share) "
         f"median {statistics.median(stale):.0f} ms, {100 * sum(stale) / max(1, sum(latencies)):.0f}% of the waiting"
     )
     ratio = rps / ping_rps
