@@ -2,6 +2,8 @@
 
 ``task_page`` builds one task's page: the parts (one agency's share each) the user may read, their timelines
 of reports and decisions, the forms this user may use on each, and the readable change log.
+``conflict_page`` builds the 409 answer to a save on a stale version: that one share, as saved now, next to what
+the user typed, and the form again with the new version.
 ``list_summary`` counts the user's assignments by role and official status for the list's tabs and legend.
 """
 
@@ -9,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, prefetch_related_objects
+from django.db.models import Count, F, Q, Subquery, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyGroup, User
@@ -86,15 +90,6 @@ def list_summary(user) -> dict:
 
 
 @dataclass
-class Conflict:
-    """Someone saved the assignment while this user was filling the form in."""
-
-    who: str
-    when: str
-    yours: str
-
-
-@dataclass
 class TimelineItem:
     kind: str  # update, submitted, accepted, returned, extension_asked, extension_decided
     when: object
@@ -128,7 +123,6 @@ class Part:
     occurrences: list[Occurrence] = field(default_factory=list)
     submit_blocked: str = ""
     hint: str = ""
-    conflict: Conflict | None = None
     shown_limit: int = OWN_TIMELINE_SHOWN
     update_count: int = 0  # all of the part's reports; only the newest ``shown_limit`` are read
 
@@ -159,7 +153,7 @@ class Part:
     @property
     def open(self) -> bool:
         """Shown unfolded: the user's own part, or one waiting for this user's decision."""
-        return bool(self.own or self.review_form or self.decision_form or self.conflict)
+        return bool(self.own or self.review_form or self.decision_form)
 
 
 def _agency_lines(assignments: list[Assignment], role: str) -> list[dict]:
@@ -174,14 +168,14 @@ def _agency_lines(assignments: list[Assignment], role: str) -> list[dict]:
     return list(lines.values())
 
 
-def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | None = None) -> dict:
+def task_page(request, task: Task, bound: dict | None = None) -> dict:
     """Build the task page: the task, every part the user may read, their timelines and forms, the change log.
 
     A constant number of queries (about a dozen) however many agencies, updates or changes there are.
-    ``bound`` maps (form kind, object pk) to a form to show instead of a fresh one (errors, conflicts).
+    ``bound`` maps (form kind, object pk) to a form to show instead of a fresh one (a form with errors).
     """
     user = request.user
-    bound, conflicts = bound or {}, conflicts or {}
+    bound = bound or {}
     everyone, visible = _readable_assignments(user, task)
     ids = [a.pk for a in visible]
     parts = _new_parts(user, visible)
@@ -198,7 +192,7 @@ def task_page(request, task: Task, bound: dict | None = None, conflicts: dict | 
     _add_extensions(parts, extensions)
     _add_occurrences(parts)
     for part in parts.values():
-        _settle_part(part, conflicts)
+        _settle_part(part)
         _attach_forms(part, user, bound)
 
     # Evidence only for the reports shown: a task given to 100 communes has 1,200 reports a year.
@@ -311,12 +305,11 @@ def _add_occurrences(parts: dict[int, Part]) -> None:
             parts[occurrence.assignment_id].occurrences.append(occurrence)
 
 
-def _settle_part(part: Part, conflicts: dict) -> None:
-    """Sort the part's timeline newest first, say whether a return was answered, attach its save conflict."""
+def _settle_part(part: Part) -> None:
+    """Sort the part's timeline newest first and say whether a return was answered."""
     part.timeline.sort(key=lambda item: item.when, reverse=True)
     if part.last_return:
         part.answered = bool(part.last_update and part.last_update.created_at > part.last_return.created_at)
-    part.conflict = conflicts.get(part.assignment.pk)
 
 
 def _attach_forms(part: Part, user: User, bound: dict) -> None:
@@ -454,3 +447,82 @@ def discussion(request, task: Task, form=None) -> dict:
         .order_by("created_at", "pk")
     )
     return {"comments": comments, "comment_form": form or CommentForm()}
+
+
+# --------------------------------------------------------------------------------------------------
+# The conflict page: the 409 answer to a save on a stale version
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SavedReport:
+    """The share's newest report as the conflict page shows it, with its evidence files (pk, name)."""
+
+    created_at: object
+    note: str
+    completed_on: object
+    evidence_link: str
+    evidence_number: str
+    evidence_date: object
+    files: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[str]:
+        """The evidence given without a file: the link, and the document's number and date."""
+        found = [self.evidence_link] if self.evidence_link else []
+        if self.evidence_number or self.evidence_date:
+            found.append(evidence_text(self.evidence_number, self.evidence_date))
+        return found
+
+
+def evidence_text(number: str | None, date) -> str:
+    """A document given as evidence, as the conflict page names it: "số 25/KH-STP ngày 19/03/2024"."""
+    parts = [_("số %(number)s") % {"number": number}] if number else []
+    if date:
+        parts.append(_("ngày %(date)s") % {"date": date_format(date, "d/m/Y")})
+    return " ".join(parts)
+
+
+def newest_report(assignment: Assignment) -> SavedReport | None:
+    """The share's newest report with its evidence files: one query, the report joined to its files (a row per
+    file), found through the ``update_assignment_recent`` index however many reports the share has had."""
+    newest = ProgressUpdate.objects.filter(assignment_id=assignment.pk).order_by("-created_at", "-id").values("pk")
+    rows = (
+        ProgressUpdate.objects.filter(pk=Subquery(newest[:1]))
+        .order_by("evidence__pk")
+        .values_list(
+            "created_at",
+            "note",
+            "completed_on",
+            "evidence_link",
+            "evidence_number",
+            "evidence_date",
+            "evidence__pk",
+            "evidence__original_name",
+        )
+    )
+    report = None
+    for *values, file_pk, file_name in rows:
+        report = report or SavedReport(*values)
+        if file_pk is not None:
+            report.files.append((file_pk, file_name))
+    return report
+
+
+def conflict_page(assignment: Assignment, changed_by, changed_at) -> dict:
+    """What the 409 page shows of the share ``assignment`` (as saved now, read with its task, document and agency):
+    who saved it and when (the newest historical row, read by ``services.StaleAssignment``), its newest report with
+    the evidence (one query) and the task's section for its number (one query when the task has one). Nothing else
+    of the task is read: not the other shares, the timelines, the change log or the discussion."""
+    task = assignment.task
+    if task.section_id:
+        task.section  # noqa: B018 - the task's full number ("III.4") reads its section: read it here, once
+    return {
+        "task": task,
+        "a": assignment,
+        "who": str(changed_by) if changed_by else _("người khác"),
+        "when": date_format(timezone.localtime(changed_at), "H:i d/m/Y"),
+        "saved": newest_report(assignment),
+        # The top bar's current entry, said here: worked out, it would count the user's work queues (two queries).
+        "menu_here": reverse("tasks:list"),
+    }

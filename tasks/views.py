@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -47,7 +46,7 @@ from tasks.models import (
     Task,
     WorkState,
 )
-from tasks.pages import Conflict, discussion, list_summary, task_page
+from tasks.pages import conflict_page, discussion, evidence_text, list_summary, task_page
 
 
 class TaskListView(LoginRequiredMixin, FilterView):
@@ -101,10 +100,8 @@ def _visible_task(request, pk: int) -> Task:
     return get_object_or_404(Task.objects.for_user(request.user).select_related("document", "section"), pk=pk)
 
 
-def render_task_page(
-    request, task: Task, bound: dict | None = None, conflicts: dict | None = None, status: int = 200, comment_form=None
-):
-    context = task_page(request, task, bound, conflicts)
+def render_task_page(request, task: Task, bound: dict | None = None, status: int = 200, comment_form=None):
+    context = task_page(request, task, bound)
     context.update(discussion(request, task, comment_form))
     return render(request, "tasks/task_detail.html", context, status=status)
 
@@ -160,27 +157,29 @@ class AssignmentAction(LoginRequiredMixin, View):
         return assignment.get_absolute_url()
 
     def conflict(self, assignment: Assignment, form, stale: services.StaleAssignment):
-        """Show the page again with the values saved by the other person, keeping what this user typed."""
+        """Answer 409 with that one share as saved now next to what this user typed, and the form again with the new
+        version (the typed text kept in it, the files named to be chosen again); nothing else of the task is read."""
         current = stale.current
-        fresh = type(form)(assignment=current, initial=self.kept_values(form, current))
-        conflict = Conflict(
-            who=str(stale.changed_by) if stale.changed_by else _("người khác"),
-            when=date_format(timezone.localtime(stale.changed_at), "H:i d/m/Y"),
+        context = conflict_page(current, stale.changed_by, stale.changed_at)
+        context.update(
+            kind=self.kind,
+            offered=self.offered(current),
+            form=type(form)(assignment=current, initial=self.kept_values(form, current)),
             yours=self.your_values(form),
+            files=[checked.name for checked in form.cleaned_data.get("files") or []],
         )
-        return render_task_page(
-            self.request,
-            current.task,
-            bound={(self.kind, current.pk): fresh},
-            conflicts={current.pk: conflict},
-            status=409,
-        )
+        return render(self.request, "tasks/conflict.html", context, status=409)
+
+    def offered(self, current: Assignment) -> bool:
+        """The action is still one the task page would offer on the share as saved now (else no form again)."""
+        return self.allowed(current, self.request.user)
 
     def kept_values(self, form, current: Assignment) -> dict:
         return {"version": current.version}
 
-    def your_values(self, form) -> str:
-        return ""
+    def your_values(self, form) -> dict:
+        """What the user typed that the conflict page sets next to the saved values (a report's; none otherwise)."""
+        return {}
 
 
 class ReportView(AssignmentAction):
@@ -210,15 +209,17 @@ class ReportView(AssignmentAction):
         )
         return values
 
-    def your_values(self, form) -> str:
+    def your_values(self, form) -> dict:
         data = form.cleaned_data
-        text = _("tình trạng “%(state)s”, tiến độ %(progress)s%%") % {
+        evidence = [data["evidence_link"]] if data.get("evidence_link") else []
+        if data.get("evidence_number") or data.get("evidence_date"):
+            evidence.append(evidence_text(data.get("evidence_number"), data.get("evidence_date")))
+        return {
             "state": WorkState(data["state"]).label,
-            "progress": data["progress"],
+            "progress": 100 if data["state"] == WorkState.DONE else data["progress"],
+            "note": data.get("note", ""),
+            "evidence": evidence,
         }
-        if data.get("files"):
-            text += ". " + _("Các tệp đã chọn chưa được lưu: hãy chọn lại tệp.")
-        return text
 
 
 class ReopenView(AssignmentAction):
@@ -249,6 +250,9 @@ class SubmitView(AssignmentAction):
     def make_form(self, assignment):
         return SubmitForm(self.request.POST, assignment=assignment)
 
+    def offered(self, current) -> bool:
+        return super().offered(current) and current.review_state in (ReviewState.DRAFT, ReviewState.RETURNED)
+
     def act(self, assignment, form) -> str:
         services.submit(assignment, self.request.user, form.cleaned_data["version"], form.cleaned_data["note"].strip())
         return _("Đã gửi báo cáo tới Sở Nội vụ, Văn phòng UBND tỉnh để xem xét.")
@@ -265,6 +269,9 @@ class ReviewView(AssignmentAction):
 
     def make_form(self, assignment):
         return ReviewForm(self.request.POST, assignment=assignment)
+
+    def offered(self, current) -> bool:
+        return super().offered(current) and current.review_state == ReviewState.SUBMITTED
 
     def act(self, assignment, form) -> str:
         decision = form.cleaned_data["decision"]

@@ -76,7 +76,10 @@ def test_the_second_to_save_is_told_and_sees_the_new_values(justice, justice_tas
         "Phần việc này vừa được an cập nhật lúc 10:05 20/03/2024; dưới đây là giá trị mới. Hãy kiểm tra rồi gửi lại."
         in html
     )
-    assert "Nội dung vừa nhập: tình trạng “Đang thực hiện”, tiến độ 70%" in html
+    # what Binh typed, next to An's values as saved
+    assert 'data-testid="yours-state">Đang thực hiện<' in html and 'data-testid="yours-progress">70%<' in html
+    assert 'data-testid="yours-note">Bình: đã lấy ý kiến<' in html
+    assert 'data-testid="saved-progress">40%<' in html and "An: đã có dự thảo" in html
     shown = form_values(html, lead_part)
     assert (shown["state"], shown["progress"]) == ("in_progress", 40)  # An's values
     assert shown["note"] == "Bình: đã lấy ý kiến"  # what Binh typed is kept

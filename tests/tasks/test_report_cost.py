@@ -112,21 +112,41 @@ def test_an_answer_to_a_return_is_linked_to_it_in_the_same_statement(
     assert Assignment.objects.get(pk=part.pk).review_state == ReviewState.RETURNED  # until the leader sends again
 
 
-def test_the_stale_answer_costs_the_task_page_and_two_more_queries(client, staff, leader, lead_part):
-    """The 409 answer is the task page (its own queries are pinned in test_task_page), with the share read instead
-    of the task, plus the task's section and the last historical row that says who saved first; nothing is tried,
-    nothing written."""
+STALE_ANSWER = 6  # session, user, the share, its newest historical row, the task's section, the newest report
+
+
+def test_the_stale_answer_reads_only_the_share_it_is_about(
+    client, staff, leader, lead_part, cooperating_part, colleague_elsewhere, django_assert_num_queries
+):
+    """The 409 answer is the conflict page of the one share: besides the session, the user and the share the save
+    reads anyway, who saved it and when (its newest historical row), the task's section (for its number "II.1") and
+    the share's newest report with its evidence. Not the task page: not the other shares, timelines, change log or
+    discussion, and not the top bar's counts. Nothing is tried, nothing written."""
+    services.report_progress(
+        cooperating_part, colleague_elsewhere, 1, services.Report(state="in_progress", progress=10, note="Phối hợp")
+    )
     client.force_login(leader)
-    post_report(client, lead_part, progress=70, note="Lãnh đạo sửa")  # the staff's form still has version 1
+    data = report_data(
+        lead_part, progress=70, note="Lãnh đạo sửa", evidence_number="25/KH-STP", evidence_date="19/03/2024"
+    )
+    data[f"a{lead_part.pk}-files"] = [upload("ke-hoach.pdf", pdf_bytes())]
+    first = client.post(reverse("tasks:report", args=[lead_part.pk]), data)  # the staff's form still has version 1
+    assert first.status_code == 302
     client.force_login(staff)
-    with CaptureQueriesContext(connection) as page:
-        client.get(reverse("tasks:detail", args=[lead_part.task_id]))
-    with CaptureQueriesContext(connection) as stale:
-        response = post_report(client, lead_part, progress=40, note="Cán bộ báo cáo")
+    data = report_data(lead_part, progress=40, note="Cán bộ báo cáo", evidence_link="https://stp.gov.vn/kh")
+    data[f"a{lead_part.pk}-files"] = [upload("bien-ban.pdf", pdf_bytes())]
+    with django_assert_num_queries(STALE_ANSWER):
+        response = client.post(reverse("tasks:report", args=[lead_part.pk]), data)
     assert response.status_code == 409
     text = response.content.decode()
-    assert "Lãnh đạo sửa" in text and "tiến độ 40%" in text  # their values next to the saved ones
-    assert len(stale) == len(page) + 2
+    assert "vừa được leader cập nhật lúc 10:00 20/03/2024" in text
+    assert 'data-testid="saved-progress">70%<' in text and 'data-testid="yours-progress">40%<' in text
+    assert "Lãnh đạo sửa" in text and "ke-hoach.pdf" in text and "số 25/KH-STP" in text  # the saved report
+    assert "https://stp.gov.vn/kh" in text  # what the staff typed, kept in the form too
+    assert "Tệp đã chọn (bien-ban.pdf) chưa được lưu: đề nghị chọn lại tệp trước khi gửi." in text
+    assert f'name="a{lead_part.pk}-version" value="2"' in text  # the form again, with the new version
+    assert "Phối hợp" not in text and "Trao đổi, phối hợp" not in text  # nothing else of the task
+    assert f'href="{lead_part.get_absolute_url()}"' in text  # but a link to all of it
     assert ProgressUpdate.objects.filter(assignment=lead_part).count() == 1  # nothing written
     assert Assignment.objects.get(pk=lead_part.pk).version == 2
 
