@@ -232,27 +232,45 @@ class DuplicateCheck:
     scoped by the last Arabic number too.
     """
 
-    seen: dict[tuple[object, ...], int] = field(default_factory=dict)
+    # (scope, what, kind[, parent number]) -> number key -> first row; the last group is kept at hand, since
+    # consecutive tasks of one section share it
+    seen: dict[tuple[object, ...], dict[str, int]] = field(default_factory=dict)
     parent: dict[tuple[int, ...], str] = field(default_factory=dict)
+    _group: tuple[object, ...] = ()
+    _keys: dict[str, int] = field(default_factory=dict)
 
     def check(self, row: int, number: RowNumber, sections: SectionStack, what: str) -> RowMessage | None:
         """Record a task/indicator ``number`` at ``row``; return an error if seen before in its section."""
-        return self._check(row, number, sections.scope, sections.label, what)
+        first = self._first(row, number, sections.scope, what)
+        return None if first is None else self._message(row, number, sections.label, what, first)
 
     def check_section(self, row: int, number: RowNumber, sections: SectionStack) -> RowMessage | None:
         """Record a section ``number`` under its parent; return a message if seen before there."""
-        return self._check(row, number, sections.scope_for(number), sections.label_for(number), "mục")
+        first = self._first(row, number, sections.scope_for(number), "mục")
+        return None if first is None else self._message(row, number, sections.label_for(number), "mục", first)
 
-    def _check(self, row: int, number: RowNumber, scope: tuple[int, ...], label: str, what: str) -> RowMessage | None:
-        if not number.text or number.kind not in (ARABIC, LOWER, ROMAN, UPPER):
+    def _first(self, row: int, number: RowNumber, scope: tuple[int, ...], what: str) -> int | None:
+        """Return the row where ``number`` was first seen in ``scope`` if not ``row`` (else None)."""
+        kind = number.kind
+        if not number.text:
             return None
-        if number.kind == ARABIC and what != "mục":
-            self.parent[scope] = number.key
-        key: tuple[object, ...] = (scope, what, number.kind, number.key)
-        if number.kind == LOWER:
-            key += (self.parent.get(scope, ""),)
-        first = self.seen.setdefault(key, row)
-        if first == row:
+        if kind == ARABIC:
+            if what != "mục":
+                self.parent[scope] = number.key
+            group: tuple[object, ...] = (scope, what, kind)
+        elif kind == LOWER:
+            group = (scope, what, kind, self.parent.get(scope, ""))
+        elif kind == ROMAN or kind == UPPER:
+            group = (scope, what, kind)
+        else:
             return None
+        if group != self._group:
+            self._group = group
+            self._keys = self.seen.setdefault(group, {})
+        first = self._keys.setdefault(number.key, row)
+        return None if first == row else first
+
+    @staticmethod
+    def _message(row: int, number: RowNumber, label: str, what: str, first: int) -> RowMessage:
         where = f" trong mục {label}" if label else ""
         return RowMessage(row, f"Hàng {row}: {what} {number.text} bị trùng với hàng {first}{where}.")
