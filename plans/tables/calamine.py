@@ -115,6 +115,12 @@ def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRo
     else:
         rows = _plain_rows(list(sheet.iter_rows()), reader.keep)
     plain = merges is None and not reader.font_rows and not reader.formula_cols
+    if plain and isinstance(rows, list):  # no merges, fonts nor formulas in the sheet: the common .xls and .ods
+        found, more = _plain_source_rows(rows)
+        yield from found
+        if more:
+            raise _too_many_rows()
+        return
     count = blank_run = 0
     for number, texts in enumerate(rows, 1):
         if not plain:
@@ -139,6 +145,28 @@ def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRo
 
 
 _NO_FORMULAS: frozenset[int] = frozenset()
+
+
+def _plain_source_rows(rows: list[list[str]]) -> tuple[list[SourceRow], bool]:
+    """What _sheet_rows yields for a plain sheet, built in one tight loop with the same blank-run limit; and whether
+    more than READ_ROWS_CAP rows have text (raised once the caller gets there, as the streamed rows do)."""
+    out: list[SourceRow] = []
+    append = out.append
+    blank_run = 0
+    for number, texts in enumerate(rows, 1):
+        if not texts or not texts[-1]:
+            while texts and not texts[-1]:
+                texts.pop()
+            if not texts:
+                blank_run += 1
+                if blank_run > MAX_BLANK_RUN:
+                    break  # what lies further down is no part of an appendix table
+                continue
+        blank_run = 0
+        if len(out) == READ_ROWS_CAP:
+            return out, True
+        append(SourceRow(number, texts))
+    return out, False
 
 
 def _too_many_rows() -> TableError:
@@ -231,8 +259,10 @@ def _plain_rows(values: list[list], keep: int) -> list[list[str]]:
     if not columns:
         return [[] for _row in values]
     for index, column in enumerate(columns):
+        # a column of a few repeated texts (agencies, deadlines) is checked once per distinct text
+        distinct = set(column) if len(set(column[:64])) * 2 <= min(len(column), 64) else column
         try:
-            joined = "|".join(column)
+            joined = "|".join(distinct)
         except TypeError:  # numbers or dates in the column
             known = _FloatTexts()  # "1" … "100" again and again in a number column: each converted once
             column = [

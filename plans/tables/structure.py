@@ -50,7 +50,13 @@ def data_rows(rows: Sequence[SourceRow], band: HeaderBand, roles: Sequence[Role]
     number_col = band.columns.get("number")
     for row in rows[band.end :]:
         cells = row.cells
-        if number_col is not None and number_col < len(cells) and max(map(len, cells)) > 5:
+        width = len(cells)
+        # some cell longer than 5 characters; the joined length settles the usual row in one C call (pigeonhole)
+        if (
+            number_col is not None
+            and number_col < width
+            and (len("".join(cells)) > 5 * width or max(map(len, cells)) > 5)
+        ):
             if read_number(cells[number_col]).kind not in (EMPTY, OTHER):  # a task or section row: the common case,
                 out.append(row)  # no repeated header (it has a row number) nor column numbers (its texts are long)
                 continue
@@ -60,8 +66,8 @@ def data_rows(rows: Sequence[SourceRow], band: HeaderBand, roles: Sequence[Role]
             band.header_rows.append(row.number)
             continue
         out.append(row)
-    count = sum(1 for row in out if not row.paragraph)
-    if count > MAX_ROWS:
+    count = len(out)
+    if count > MAX_ROWS and (count := sum(1 for row in out if not row.paragraph)) > MAX_ROWS:
         raise TableError(
             f"Bảng có {thousands(count)} hàng dữ liệu, vượt quá giới hạn {thousands(MAX_ROWS)} hàng "
             "mỗi lần nhập. Hãy chia bảng thành nhiều tệp.",
@@ -238,9 +244,15 @@ class DuplicateCheck:
     parent: dict[tuple[int, ...], str] = field(default_factory=dict)
     _group: tuple[object, ...] = ()
     _keys: dict[str, int] = field(default_factory=dict)
+    _arabic: tuple[tuple[int, ...], str] | None = None  # (scope, what) when the last group is of Arabic numbers
 
     def check(self, row: int, number: RowNumber, sections: SectionStack, what: str) -> RowMessage | None:
         """Record a task/indicator ``number`` at ``row``; return an error if seen before in its section."""
+        arabic = self._arabic
+        if arabic and number.kind is ARABIC and number.text and arabic[0] is sections.scope and arabic[1] == what:
+            self.parent[arabic[0]] = key = number.key  # the next task of the same section: _first's common case
+            first = self._keys.setdefault(key, row)
+            return None if first == row else self._message(row, number, sections.label, what, first)
         first = self._first(row, number, sections.scope, what)
         return None if first is None else self._message(row, number, sections.label, what, first)
 
@@ -267,6 +279,7 @@ class DuplicateCheck:
         if group != self._group:
             self._group = group
             self._keys = self.seen.setdefault(group, {})
+            self._arabic = (scope, what) if kind == ARABIC and what != "mục" else None
         first = self._keys.setdefault(number.key, row)
         return None if first == row else first
 

@@ -102,7 +102,7 @@ class _TaskReader:
         number_col, title_col = self.number_col, self.title_col
         for index, row in enumerate(rows):
             cells = row.cells
-            if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+            if len("".join(cells)) > MAX_CELL_CHARS:  # else no cell is too long: one C call for the usual row
                 errors.extend(long_cell_errors(row, self.band))
             if row.formula_cols:
                 errors.extend(formula_errors(row, self.band))
@@ -219,7 +219,8 @@ class _TaskReader:
     def _task(self, row: SourceRow, number: RowNumber, title: str) -> None:
         """Add a task in the open section, warning about missing cells."""
         shown = "" if number.kind is EMPTY or number.kind is BULLET else number.text
-        lead, cooperating, deadline, output, note, description = self._values(row)
+        values = self.pick(row.cells + self.pad) if not row.vmerged else self._values(row)  # _values, inlined
+        lead, cooperating, deadline, output, note, description = values
         extra = self._extra(row) if self.extras else {}
         item = TableItem(
             row.number,
