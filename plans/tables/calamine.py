@@ -17,7 +17,9 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from functools import partial
 from itertools import islice
+from operator import ne
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
@@ -115,6 +117,12 @@ def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRo
     else:
         rows = _plain_rows(list(sheet.iter_rows()), reader.keep)
     plain = merges is None and not reader.font_rows and not reader.formula_cols
+    if plain and isinstance(rows, list):  # no merges, fonts nor formulas in the sheet: the common .xls and .ods
+        found, more = _plain_source_rows(rows)
+        yield from found
+        if more:
+            raise _too_many_rows()
+        return
     count = blank_run = 0
     for number, texts in enumerate(rows, 1):
         if not plain:
@@ -139,6 +147,28 @@ def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRo
 
 
 _NO_FORMULAS: frozenset[int] = frozenset()
+
+
+def _plain_source_rows(rows: list[list[str]]) -> tuple[list[SourceRow], bool]:
+    """What _sheet_rows yields for a plain sheet, built in one tight loop with the same blank-run limit; and whether
+    more than READ_ROWS_CAP rows have text (raised once the caller gets there, as the streamed rows do)."""
+    out: list[SourceRow] = []
+    append = out.append
+    blank_run = 0
+    for number, texts in enumerate(rows, 1):
+        if not texts or not texts[-1]:
+            while texts and not texts[-1]:
+                texts.pop()
+            if not texts:
+                blank_run += 1
+                if blank_run > MAX_BLANK_RUN:
+                    break  # what lies further down is no part of an appendix table
+                continue
+        blank_run = 0
+        if len(out) == READ_ROWS_CAP:
+            return out, True
+        append(SourceRow(number, texts))
+    return out, False
 
 
 def _too_many_rows() -> TableError:
@@ -222,28 +252,32 @@ def _plain_rows(values: list[list], keep: int) -> list[list[str]]:
     """Return _RowReader.texts() of every row of a sheet with no column offset, number formats nor formulas.
 
     Done column by column: a column of text only is joined once and, when nothing in it needs cleaning (the usual
-    case), kept as it is; only columns holding numbers or dates are converted cell by cell. calamine's rows all
-    have the sheet's width (else row by row).
+    case), kept as it is; only columns holding numbers or dates are converted cell by cell, and written back into
+    calamine's rows (which are returned). calamine's rows all have the sheet's width (else row by row).
     """
     if not values or len(set(map(len, values))) != 1:
         return [_plain_row(row, keep) for row in values]
-    columns: list = list(zip(*values, strict=True))[:keep]
-    if not columns:
-        return [[] for _row in values]
-    for index, column in enumerate(columns):
+    if len(values[0]) > keep:
+        values = [row[:keep] for row in values]
+    for index, column in enumerate(zip(*values, strict=True)):
+        # a column of a few repeated texts (agencies, deadlines) is checked once per distinct text
+        distinct = set(column) if len(set(column[:64])) * 2 <= min(len(column), 64) else column
+        texts = column
         try:
-            joined = "|".join(column)
+            joined = " ".join(filter(_NOT_EMPTY, distinct))
         except TypeError:  # numbers or dates in the column
             known = _FloatTexts()  # "1" … "100" again and again in a number column: each converted once
-            column = [
+            texts = [
                 value if value.__class__ is str else known[value] if value.__class__ is float else _general(value)
                 for value in column
             ]
-            joined = "|".join(column)
-        if _needs_cleaning(joined):
-            column = [clean_text(text) for text in column]
-        columns[index] = column
-    return list(map(list, zip(*columns, strict=True)))
+            joined = " ".join(filter(_NOT_EMPTY, texts))
+        if _spaced_needs_cleaning(joined):
+            texts = [clean_text(text) for text in texts]
+        if texts is not column:  # only a changed column is written back into calamine's rows
+            for row, text in zip(values, texts, strict=True):
+                row[index] = text
+    return values
 
 
 class _FloatTexts(dict):
@@ -268,6 +302,19 @@ def _general(value: object) -> str:
     if value.__class__ is int and -(10**15) < value < 10**15:  # type: ignore[operator]
         return str(value)
     return format_value(value)
+
+
+_NOT_EMPTY = partial(ne, "")  # keeps 0.0 and False, so that "".join still refuses a column that is not all text
+
+
+def _spaced_needs_cleaning(joined: str) -> bool:
+    """Return True unless clean_text would leave every cell as it is, for the non-empty cells joined with one space.
+
+    A cell's own doubled, leading or trailing space then shows as two spaces: one search instead of three.
+    """
+    if not joined.isprintable() or "  " in joined or joined[:1] == " " or joined[-1:] == " ":
+        return True
+    return not joined.isascii() and not unicodedata.is_normalized("NFC", joined)
 
 
 def _needs_cleaning(joined: str) -> bool:

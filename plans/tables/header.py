@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
 
 from .model import HEADER_SCAN_ROWS, SourceRow
 from .text import EMPTY, OTHER, fold, read_number, split_heading
@@ -46,6 +48,7 @@ def without_mark(text: str) -> str:
     return _FOOTNOTE_MARK.sub("", text) if text else text
 
 
+@lru_cache(maxsize=4096)  # the header texts and the first rows' cells, folded again for each role set and check
 def header_key(text: str) -> str:
     """Return the folded header text, footnote mark dropped."""
     return fold(without_mark(text))
@@ -274,7 +277,7 @@ def find_header(rows: Sequence[SourceRow], roles: Sequence[Role]) -> HeaderBand 
     named by its lowest header text, else by the texts above it; a column
     whose role is already taken, or that names none, becomes an extra column.
     """
-    scanned = [i for i, row in enumerate(rows) if not row.is_blank][:HEADER_SCAN_ROWS]
+    scanned = list(islice((i for i, row in enumerate(rows) if row.cells), HEADER_SCAN_ROWS))  # not is_blank
     best, best_score = -1, 1
     for index in scanned:
         score = len(_row_roles(rows[index], roles, strict=False))

@@ -50,7 +50,13 @@ def data_rows(rows: Sequence[SourceRow], band: HeaderBand, roles: Sequence[Role]
     number_col = band.columns.get("number")
     for row in rows[band.end :]:
         cells = row.cells
-        if number_col is not None and number_col < len(cells) and max(map(len, cells)) > 5:
+        width = len(cells)
+        # some cell longer than 5 characters; the joined length settles the usual row in one C call (pigeonhole)
+        if (
+            number_col is not None
+            and number_col < width
+            and (len("".join(cells)) > 5 * width or max(map(len, cells)) > 5)
+        ):
             if read_number(cells[number_col]).kind not in (EMPTY, OTHER):  # a task or section row: the common case,
                 out.append(row)  # no repeated header (it has a row number) nor column numbers (its texts are long)
                 continue
@@ -60,8 +66,8 @@ def data_rows(rows: Sequence[SourceRow], band: HeaderBand, roles: Sequence[Role]
             band.header_rows.append(row.number)
             continue
         out.append(row)
-    count = sum(1 for row in out if not row.paragraph)
-    if count > MAX_ROWS:
+    count = len(out)
+    if count > MAX_ROWS and (count := sum(1 for row in out if not row.paragraph)) > MAX_ROWS:
         raise TableError(
             f"Bảng có {thousands(count)} hàng dữ liệu, vượt quá giới hạn {thousands(MAX_ROWS)} hàng "
             "mỗi lần nhập. Hãy chia bảng thành nhiều tệp.",
@@ -232,27 +238,52 @@ class DuplicateCheck:
     scoped by the last Arabic number too.
     """
 
-    seen: dict[tuple[object, ...], int] = field(default_factory=dict)
+    # (scope, what, kind[, parent number]) -> number key -> first row; the last group is kept at hand, since
+    # consecutive tasks of one section share it
+    seen: dict[tuple[object, ...], dict[str, int]] = field(default_factory=dict)
     parent: dict[tuple[int, ...], str] = field(default_factory=dict)
+    _group: tuple[object, ...] = ()
+    _keys: dict[str, int] = field(default_factory=dict)
+    _arabic: tuple[tuple[int, ...], str] | None = None  # (scope, what) when the last group is of Arabic numbers
 
     def check(self, row: int, number: RowNumber, sections: SectionStack, what: str) -> RowMessage | None:
         """Record a task/indicator ``number`` at ``row``; return an error if seen before in its section."""
-        return self._check(row, number, sections.scope, sections.label, what)
+        arabic = self._arabic
+        if arabic and number.kind is ARABIC and number.text and arabic[0] is sections.scope and arabic[1] == what:
+            self.parent[arabic[0]] = key = number.key  # the next task of the same section: _first's common case
+            first = self._keys.setdefault(key, row)
+            return None if first == row else self._message(row, number, sections.label, what, first)
+        first = self._first(row, number, sections.scope, what)
+        return None if first is None else self._message(row, number, sections.label, what, first)
 
     def check_section(self, row: int, number: RowNumber, sections: SectionStack) -> RowMessage | None:
         """Record a section ``number`` under its parent; return a message if seen before there."""
-        return self._check(row, number, sections.scope_for(number), sections.label_for(number), "mục")
+        first = self._first(row, number, sections.scope_for(number), "mục")
+        return None if first is None else self._message(row, number, sections.label_for(number), "mục", first)
 
-    def _check(self, row: int, number: RowNumber, scope: tuple[int, ...], label: str, what: str) -> RowMessage | None:
-        if not number.text or number.kind not in (ARABIC, LOWER, ROMAN, UPPER):
+    def _first(self, row: int, number: RowNumber, scope: tuple[int, ...], what: str) -> int | None:
+        """Return the row where ``number`` was first seen in ``scope`` if not ``row`` (else None)."""
+        kind = number.kind
+        if not number.text:
             return None
-        if number.kind == ARABIC and what != "mục":
-            self.parent[scope] = number.key
-        key: tuple[object, ...] = (scope, what, number.kind, number.key)
-        if number.kind == LOWER:
-            key += (self.parent.get(scope, ""),)
-        first = self.seen.setdefault(key, row)
-        if first == row:
+        if kind == ARABIC:
+            if what != "mục":
+                self.parent[scope] = number.key
+            group: tuple[object, ...] = (scope, what, kind)
+        elif kind == LOWER:
+            group = (scope, what, kind, self.parent.get(scope, ""))
+        elif kind == ROMAN or kind == UPPER:
+            group = (scope, what, kind)
+        else:
             return None
+        if group != self._group:
+            self._group = group
+            self._keys = self.seen.setdefault(group, {})
+            self._arabic = (scope, what) if kind == ARABIC and what != "mục" else None
+        first = self._keys.setdefault(number.key, row)
+        return None if first == row else first
+
+    @staticmethod
+    def _message(row: int, number: RowNumber, label: str, what: str, first: int) -> RowMessage:
         where = f" trong mục {label}" if label else ""
         return RowMessage(row, f"Hàng {row}: {what} {number.text} bị trùng với hàng {first}{where}.")

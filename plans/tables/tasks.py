@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from .header import TASK_REQUIRED, TASK_ROLES, HeaderBand, header_key
 from .model import MAX_CELL_CHARS, RowMessage, SourceRow, TableError, TableItem, TaskTable
@@ -87,17 +88,30 @@ class _TaskReader:
         self.duplicates = DuplicateCheck()
         self.number_col = band.columns["number"]
         self.title_col = band.columns["title"]
-        self.fields = [(name, band.columns[name]) for name in _FIELDS if band.columns.get(name) is not None]
+        # The _FIELDS columns, read in one C-level call on the row padded with blanks (a role without a column
+        # reads the last pad cell, always blank): see _values.
+        found = [band.columns.get(name) for name in _FIELDS]
+        self.field_cols = tuple(-1 if column is None else column for column in found)
+        self.pick = itemgetter(*self.field_cols)
+        self.pad = [""] * (max([c for c in band.columns.values() if c is not None] + [*band.extras, 0]) + 2)
         self.extras = list(band.extras.items())
 
     def read(self, rows: Sequence[SourceRow]) -> None:
         """Read every row; ``rows[i + 1]`` tells whether row i heads a section."""
         errors, last = self.table.errors, len(rows) - 1
+        number_col, title_col = self.number_col, self.title_col
         for index, row in enumerate(rows):
-            if row.cells and max(map(len, row.cells)) > MAX_CELL_CHARS:
+            cells = row.cells
+            if len("".join(cells)) > MAX_CELL_CHARS:  # else no cell is too long: one C call for the usual row
                 errors.extend(long_cell_errors(row, self.band))
             if row.formula_cols:
                 errors.extend(formula_errors(row, self.band))
+            width = len(cells)
+            if number_col < width and width - cells.count("") > 2:  # the common task row: see _read_row
+                number = read_number(cells[number_col])
+                if number.kind is ARABIC or number.kind is LOWER:  # never a section with 3 texts, never reread
+                    self._task(row, number, cells[title_col] if title_col < width else "")
+                    continue
             self._read_row(row, rows[index + 1] if index < last else None)
 
     def _read_row(self, row: SourceRow, following: SourceRow | None) -> None:
@@ -189,8 +203,11 @@ class _TaskReader:
 
     def _section(self, row: SourceRow, number: RowNumber, title: str) -> None:
         """Open a section; a number repeated under the same parent is only a warning."""
-        item = TableItem(row=row.number, kind="section", number=number.text, title=title)
-        self._fill(item, row)
+        lead, cooperating, deadline, output, note, description = self._values(row)
+        extra = self._extra(row) if self.extras else {}
+        item = TableItem(
+            row.number, "section", number.text, title, lead, cooperating, deadline, output, note, extra, 1, description
+        )
         if not title:
             self._warn_item(item, f"Hàng {row.number}: mục {number.text} chưa có tên.")
         duplicate = self.duplicates.check_section(row.number, number, self.sections)
@@ -201,30 +218,57 @@ class _TaskReader:
 
     def _task(self, row: SourceRow, number: RowNumber, title: str) -> None:
         """Add a task in the open section, warning about missing cells."""
-        shown = "" if number.kind in (EMPTY, BULLET) else number.text
-        item = TableItem(row=row.number, kind="task", number=shown, title=title, level=0)
-        item.section_path = self.sections.path
-        self._fill(item, row)
-        if not shown:
-            self._warn_item(item, f"Hàng {row.number}: chưa có số thứ tự.")
-        if not title:
-            self._warn_item(item, f"Hàng {row.number}: chưa có tên nhiệm vụ.")
-        if not item.lead:
-            self._warn_item(item, f"Hàng {row.number}: chưa có cơ quan chủ trì.")
+        shown = "" if number.kind is EMPTY or number.kind is BULLET else number.text
+        values = self.pick(row.cells + self.pad) if not row.vmerged else self._values(row)  # _values, inlined
+        lead, cooperating, deadline, output, note, description = values
+        extra = self._extra(row) if self.extras else {}
+        item = TableItem(
+            row.number,
+            "task",
+            shown,
+            title,
+            lead,
+            cooperating,
+            deadline,
+            output,
+            note,
+            extra,
+            0,
+            description,
+            self.sections.path,
+        )
+        if not (shown and title and lead):
+            self._warn_missing(item)
         duplicate = self.duplicates.check(row.number, number, self.sections, "số thứ tự")
         if duplicate:
             self.table.errors.append(duplicate)
         self.table.items.append(item)
 
-    def _fill(self, item: TableItem, row: SourceRow) -> None:
-        """Copy the agency, deadline, output, note and extra cells of ``row`` (see structure.value)."""
+    def _warn_missing(self, item: TableItem) -> None:
+        if not item.number:
+            self._warn_item(item, f"Hàng {item.row}: chưa có số thứ tự.")
+        if not item.title:
+            self._warn_item(item, f"Hàng {item.row}: chưa có tên nhiệm vụ.")
+        if not item.lead:
+            self._warn_item(item, f"Hàng {item.row}: chưa có cơ quan chủ trì.")
+
+    def _values(self, row: SourceRow) -> tuple[str, ...]:
+        """Return the _FIELDS cells of ``row``, a vertical merge's text filling an empty cell (see structure.value)."""
+        values = self.pick(row.cells + self.pad)
+        if row.vmerged:
+            vmerged = row.vmerged
+            return tuple(text or vmerged.get(column, "") for text, column in zip(values, self.field_cols, strict=True))
+        return values
+
+    def _extra(self, row: SourceRow) -> dict[str, str]:
+        """Return the non-empty extra cells of ``row`` by header (see structure.value)."""
         cells, vmerged, width = row.cells, row.vmerged, len(row.cells)
-        for name, column in self.fields:
-            setattr(item, name, (cells[column] if column < width else "") or vmerged.get(column, ""))
+        extra = {}
         for column, header in self.extras:
             text = (cells[column] if column < width else "") or vmerged.get(column, "")
             if text:
-                item.extra[header] = text
+                extra[header] = text
+        return extra
 
     def _warn(self, row: SourceRow, message: str) -> None:
         self.table.warnings.append(RowMessage(row.number, message))
