@@ -94,7 +94,10 @@ class AgencyGroupAdmin(FoldedSearchMixin, ProvinceScopedAdmin):
     inlines = [AliasInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(member_total=Count("members"))
+        # Meta.ordering does not order a GROUP BY query: without order_by the autocomplete paged an unordered list.
+        return (
+            super().get_queryset(request).annotate(member_total=Count("members")).order_by(*AgencyGroup._meta.ordering)
+        )
 
     @admin.display(description=_("số thành viên"), ordering="member_total")
     def member_count(self, group):
