@@ -53,6 +53,17 @@ FROM tasks_task t LEFT JOIN (
 WHERE t.document_id IN ({{documents}})
 """  # noqa: S608 - constant fragments; every value is a bound parameter
 
+# The counters of ``queries.share_counters`` over the shares ``a`` of tasks ``t``; parameters: today, the active
+# state, today.
+COUNTERS = f"""COUNT(*) AS n,
+    COUNT(*) FILTER (WHERE {DONE}) AS n_done,
+    COUNT(*) FILTER (WHERE {DONE} AND a.completed_on > {DUE}) AS n_late,
+    COUNT(*) FILTER (WHERE NOT {DONE} AND {DUE} < %s) AS n_overdue,
+    COUNT(*) FILTER (WHERE a.state = %s AND ({DUE} IS NULL OR {DUE} >= %s)
+                     AND NOT ({ONGOING_KIND} AND {DUE} IS NULL)) AS n_active,
+    COUNT(*) FILTER (WHERE NOT {DONE} AND {ONGOING_KIND} AND {DUE} IS NULL) AS n_ongoing,
+    SUM(CASE WHEN {DONE} THEN 100 ELSE a.progress END) AS prog"""
+
 # The counters of ``queries.share_counters`` (and the lead shares) per agency and CCHC area, with the agency's
 # name, short name, end of validity and successor (name and province) read in the same query.
 AGENCY_AREAS = f"""
@@ -60,14 +71,7 @@ SELECT g.agency_id, g.area, g.n, g.n_done, g.n_late, g.n_overdue, g.n_active, g.
        ag.name, ag.short_name, ag.valid_to, su.name, sp.name
 FROM (
     SELECT a.agency_id AS agency_id, COALESCE(s.area, %s) AS area,
-           COUNT(*) AS n,
-           COUNT(*) FILTER (WHERE {DONE}) AS n_done,
-           COUNT(*) FILTER (WHERE {DONE} AND a.completed_on > {DUE}) AS n_late,
-           COUNT(*) FILTER (WHERE NOT {DONE} AND {DUE} < %s) AS n_overdue,
-           COUNT(*) FILTER (WHERE a.state = %s AND ({DUE} IS NULL OR {DUE} >= %s)
-                            AND NOT ({ONGOING_KIND} AND {DUE} IS NULL)) AS n_active,
-           COUNT(*) FILTER (WHERE NOT {DONE} AND {ONGOING_KIND} AND {DUE} IS NULL) AS n_ongoing,
-           SUM(CASE WHEN {DONE} THEN 100 ELSE a.progress END) AS prog,
+           {COUNTERS},
            COUNT(*) FILTER (WHERE a.role = %s) AS lead
     FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id LEFT JOIN plans_section s ON s.id = t.section_id
     WHERE t.document_id IN ({{documents}})
@@ -81,14 +85,7 @@ LEFT JOIN agencies_province sp ON sp.id = su.province_id
 
 # An agency's own shares counted per (document, section) like ``AGENCY_AREAS`` (``queries.status_breakdown``).
 AGENCY_SECTIONS = f"""
-SELECT t.document_id, t.section_id, COUNT(*) AS n,
-       COUNT(*) FILTER (WHERE {DONE}) AS n_done,
-       COUNT(*) FILTER (WHERE {DONE} AND a.completed_on > {DUE}) AS n_late,
-       COUNT(*) FILTER (WHERE NOT {DONE} AND {DUE} < %s) AS n_overdue,
-       COUNT(*) FILTER (WHERE a.state = %s AND ({DUE} IS NULL OR {DUE} >= %s)
-                        AND NOT ({ONGOING_KIND} AND {DUE} IS NULL)) AS n_active,
-       COUNT(*) FILTER (WHERE NOT {DONE} AND {ONGOING_KIND} AND {DUE} IS NULL) AS n_ongoing,
-       SUM(CASE WHEN {DONE} THEN 100 ELSE a.progress END) AS prog
+SELECT t.document_id, t.section_id, {COUNTERS}
 FROM tasks_assignment a JOIN tasks_task t ON t.id = a.task_id
 WHERE a.agency_id IN ({{agencies}}) AND t.document_id IN ({{documents}})
 GROUP BY t.document_id, t.section_id
