@@ -392,3 +392,28 @@ class ProvinceReportSettings(models.Model):
             return None
         with self.template.open("rb") as handle:
             return handle.read()
+
+
+class FiguresVersion(models.Model):
+    """How far a province's task figures have moved: the dashboard keeps the figures it computed under the versions
+    of the provinces they read (``cchc_portal.dashboards.figures``), and a changed version means computing again.
+
+    Written only by PostgreSQL triggers (migration ``0006_figures_version``) on the tables the figures read: every
+    statement that inserts, changes or deletes a province's documents, sections, tasks or shares moves that
+    province's version, whatever wrote it (a form, the admin, a bulk import, a management command, plain SQL);
+    a change to any agency or province moves the directory's (``DIRECTORY``). Values come from one sequence, so a
+    version is never given twice, even after a rollback. On SQLite there are no triggers and nothing is kept.
+    """
+
+    DIRECTORY = 0  # the row of the agencies' and provinces' names, which every province's figures show
+
+    province_id = models.BigIntegerField(_("mã tỉnh"), primary_key=True)  # no foreign key: rows outlive provinces
+    value = models.BigIntegerField(_("phiên bản"))
+
+    class Meta:
+        ordering = ["province_id"]
+        verbose_name = _("phiên bản số liệu của tỉnh")
+        verbose_name_plural = _("phiên bản số liệu của tỉnh")
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: {self.value}"

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -890,6 +890,7 @@ def _heading_texts(data: ReportData) -> dict:
     province = data.scope.province.name
     place = next((d.place for d in data.scope.documents if d.place), province)
     under_committee = data.issuer and fold(data.issuer.name).startswith(("ubnd tinh", "uy ban nhan dan tinh"))
+    prefetch_related_objects(data.scope.documents, "issuer")
     references = "; ".join(_document_reference(d) for d in data.scope.documents) or _(
         "kế hoạch cải cách hành chính của tỉnh"
     )

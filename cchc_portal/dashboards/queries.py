@@ -57,7 +57,7 @@ from django.utils import timezone
 
 import core.lookups  # noqa: F401 - registers ``__any_of``
 from agencies.models import Agency, AgencyGroup
-from cchc_portal.dashboards import sql
+from cchc_portal.dashboards import figures, sql
 from cchc_portal.dashboards.periods import FREQUENCY_PERIOD, ReportPeriod
 from cchc_portal.dashboards.scope import Scope
 from indicators.models import Indicator, Target, TargetScope
@@ -367,10 +367,17 @@ def task_table(scope: Scope) -> TaskTable:
     whatever the number of tasks and shares: the sections, the tasks with the per-task GROUP BY over their lead
     shares (``sql.tasks_with_leads``, the rows of ``lead_rows``) and, for the tasks without a lead, the one over
     all their shares (``leaderless_rows``); a task neither returns has no share (``unassigned_status``). The
-    overview, its lists and the drill-down all read this one table."""
-    sections = {s.pk: s for s in Section.objects.filter(document_id__any_of=scope.document_ids)}
+    overview, its lists and the drill-down all read this one table, kept while the province's figures have not
+    moved (``figures``: then no query at all)."""
     if not scope.documents:
-        return TaskTable(scope, [], sections)
+        return TaskTable(scope, [], {})
+    rows, sections, leaderless = figures.remember(scope.figures_key("tasks"), lambda: _task_rows(scope))
+    return TaskTable(scope, rows, sections, leaderless)
+
+
+def _task_rows(scope: Scope) -> tuple[list[TaskRow], dict[int, Section], frozenset[int]]:
+    """The rows, sections and leaderless tasks of ``task_table``, read from the database."""
+    sections = {s.pk: s for s in Section.objects.filter(document_id__any_of=scope.document_ids)}
     today = scope.today
     # Every task with its lead shares' figures, as ``_fetch(lead_rows(scope).values_list(…))`` gives them.
     tasks = sql.tasks_with_leads(scope.document_ids, today)
@@ -393,7 +400,7 @@ def task_table(scope: Scope) -> TaskTable:
         if convert:
             since, next_due = _date(since), _date(next_due)
         append(TaskRow(pk, did, sid, order, status, (prog_sum or 0) / n, since, next_due))
-    return TaskTable(scope, rows, sections, frozenset(leaderless))
+    return rows, sections, frozenset(leaderless)
 
 
 def _fetch(qs: QuerySet) -> list[tuple]:
@@ -546,8 +553,7 @@ def _area_counts(n, done, late, overdue, active, ongoing, prog, _lead) -> Counts
 def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, list]], dict[int, dict]]:
     """Return each agency's summed counters (``share_counters`` and its lead shares, as dicts with its id), its
     shares' counters per CCHC area (``AgencyFigures.area_rows``), and (a province's page) its names: one GROUP BY
-    by agency and area."""
-    keys = AGENCY_KEYS
+    by agency and area; a province's are kept while its figures have not moved (``figures``)."""
     if scope.is_agency_view:
         area = Coalesce(F("task__section__area"), Value(CchcArea.OTHER.value), output_field=CharField())
         by_area = _fetch(
@@ -555,28 +561,36 @@ def _agency_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, lis
             .order_by()
             .values("agency_id", cell_area=area)
             .annotate(**share_counters(scope.today), lead=Count("pk", filter=Q(role=AssignmentRole.LEAD)))
-            .values_list("agency_id", "cell_area", *keys)
+            .values_list("agency_id", "cell_area", *AGENCY_KEYS)
         )
-        names: dict[int, dict] = {}
-    else:  # the same figures, written as SQL (``sql``): a province's 8,500 shares, with the agencies' names
-        found = sql.agency_area_rows(scope.document_ids, scope.today)
-        by_area = [row[:10] for row in found]
-        names = {
-            row[0]: dict(zip(AGENCY_NAMES, (row[10], row[11], _date(row[12]), row[13], row[14]), strict=True))
-            for row in found
-        }
+        return (*_summed(by_area), {})
+    return figures.remember(scope.figures_key("agency_areas"), lambda: _province_area_sums(scope))
+
+
+def _province_area_sums(scope: Scope) -> tuple[list[dict], dict[int, dict[str, list]], dict[int, dict]]:
+    """``_agency_area_sums`` of a province: the same figures, written as SQL (``sql``), with the agencies' names."""
+    found = sql.agency_area_rows(scope.document_ids, scope.today)
+    names = {
+        row[0]: dict(zip(AGENCY_NAMES, (row[10], row[11], _date(row[12]), row[13], row[14]), strict=True))
+        for row in found
+    }
+    return (*_summed([row[:10] for row in found]), names)
+
+
+def _summed(by_area: list[tuple]) -> tuple[list[dict], dict[int, dict[str, list]]]:
+    """Each agency's counters summed over its areas (dicts with its id), and its counters per area."""
     areas: dict[int, dict[str, list]] = defaultdict(dict)
     sums: dict[int, list] = {}
-    for agency_id, cell_area, *figures in by_area:  # 1,200 rows: no per-row converters, no object per row
-        areas[agency_id][cell_area] = figures
+    for agency_id, cell_area, *counters in by_area:  # 1,200 rows: no per-row converters, no object per row
+        areas[agency_id][cell_area] = counters
         total = sums.get(agency_id)
         if total is None:
-            sums[agency_id] = [value or 0 for value in figures]
+            sums[agency_id] = [value or 0 for value in counters]
         else:
-            for index, value in enumerate(figures):
+            for index, value in enumerate(counters):
                 total[index] += value or 0
-    rows = [{"agency_id": agency_id, **dict(zip(keys, total, strict=True))} for agency_id, total in sums.items()]
-    return rows, areas, names
+    rows = [{"agency_id": agency_id, **dict(zip(AGENCY_KEYS, total, strict=True))} for agency_id, total in sums.items()]
+    return rows, dict(areas)
 
 
 def agency_ranking(scope: Scope, reports: ReportingFigures | None = None) -> list[AgencyFigures]:
@@ -942,7 +956,13 @@ def task_lists(
 ) -> tuple[list[TaskLine], int, list[TaskLine]]:
     """Return a province's overdue list (longest overdue first), how many tasks fall due in the next
     ``days`` days and the nearest of them: the tasks come from ``table``; two queries load the listed tasks
-    and the shares that put them on a list (overdue, or open and due within the days)."""
+    and the shares that put them on a list (overdue, or open and due within the days). Kept like the table
+    (``figures``): the lines show the tasks, their documents and sections and the agencies' names only."""
+    key = scope.figures_key(f"task_lists:{limit}:{days}")
+    return figures.remember(key, lambda: _task_lists(scope, table, limit, days))
+
+
+def _task_lists(scope: Scope, table: TaskTable, limit: int, days: int) -> tuple[list[TaskLine], int, list[TaskLine]]:
     today = scope.today
     horizon = today + datetime.timedelta(days=days)
     late_rows, soon_rows = [], []
