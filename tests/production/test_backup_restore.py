@@ -303,7 +303,8 @@ def test_an_archive_from_another_schema_is_refused(media, tmp_path):
 
 
 def test_every_table_is_counted():
-    """A new app or model is covered without touching the backup code: only sessions are left out."""
+    """A new app or model is covered without touching the backup code: only sessions and the figures' versions
+    (the database's own, moved by its triggers while the rows load) are left out."""
     counted = {model._meta.label for model in counted_models()}
     every = {model._meta.label for model in apps.get_models(include_auto_created=True)}
-    assert every - counted == {"sessions.Session"}
+    assert every - counted == {"sessions.Session", "cchc_portal.FiguresVersion"}
