@@ -635,6 +635,8 @@ def measure_national(runs: int) -> dict[str, float]:
         ("Tổng quan cả năm của tỉnh (Sở Nội vụ)", reviewer, f"/dashboard/?year={year}", "province", 2),
         (AFTER_A_CHANGE, reviewer, f"/dashboard/?year={year}", "province", 0),
         ("Trang của một cơ quan (cán bộ đầu mối)", staff, f"/dashboard/?year={year}", "agency", 2),
+        # the floor of any page with the portal's layout (top bar, menu and its counts, no figures): for reference
+        ("  … trang đơn giản nhất có khung (đổi mật khẩu)", staff, "/accounts/password/", "agency", 0),
         ("Danh sách /tasks/ của Sở Nội vụ (cả tỉnh)", reviewer, "/tasks/", "tasks", 3),
         (
             "Danh sách nhiệm vụ quá hạn của tỉnh",
