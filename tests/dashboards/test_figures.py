@@ -4,14 +4,16 @@ than the data; an unchanged province is answered from what was kept, without rea
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agencies.models import Agency, Province
+from agencies.models import Agency, Province, User
 from cchc_portal.dashboards import figures, queries
 from cchc_portal.models import FiguresVersion
-from plans.models import Section
+from plans.models import Document, Section
 from tasks.models import Assignment, AssignmentRole, Task, WorkState
 from tests.dashboards.conftest import MAY_FIRST, scope_of, share
 
@@ -122,3 +124,26 @@ def test_forget_drops_everything_kept(sonoivu, plan, may_first):
     first = queries.task_table(scope_of(sonoivu, year=2024))
     figures.forget()
     assert queries.task_table(scope_of(sonoivu, year=2024)).rows is not first.rows
+
+
+def test_a_plan_imported_again_through_the_web_is_counted_at_once(client, demo):
+    """The import writes in bulk (no model signal): the triggers still see it."""
+    from tests.plans.test_import_web import confirm
+    from tests.plans.test_reimport import AMENDED, FIRST, imported
+
+    sonoivu = User.objects.get(username="sonoivu")
+    client.force_login(sonoivu)
+    plan = Document.objects.create(
+        province=demo.province, doc_type="plan", number="30/KH-UBND", title="Kế hoạch CCHC 2026", year=2026
+    )
+    june = datetime.date(2026, 6, 1)
+    confirm(client, imported(client, plan, FIRST))
+    first = queries.task_table(scope_of(sonoivu, june, document=plan.pk))
+    assert len(first.rows) == 3
+
+    confirm(client, imported(client, plan, AMENDED, "v2.xlsx"))
+    kept = queries.task_table(scope_of(sonoivu, june, document=plan.pk))
+    figures.forget()
+    computed = queries.task_table(scope_of(sonoivu, june, document=plan.pk))
+    assert len(kept.rows) == 4  # one new task; the one missing from the file is kept
+    assert sorted(kept.rows) == sorted(computed.rows)
