@@ -4,7 +4,8 @@
 of reports and decisions, the forms this user may use on each, and the readable change log.
 ``conflict_page`` builds the 409 answer to a save on a stale version: that one share, as saved now, next to what
 the user typed, and the form again with the new version.
-``list_summary`` counts the user's assignments by role and official status for the list's tabs and legend.
+``list_summary`` counts the user's assignments by role and official status for the list's tabs and legend;
+``page_with_counts`` reads a page of the list with those counts in one query, and ``list_rows`` draws its rows.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ _ROW = (
     "  </tr>"
 )
 
-
+# The choices whose labels the rows show (status, role, review).
 CHOICES_SHOWN = (OfficialStatus, AssignmentRole, ReviewState)
 
 
