@@ -112,6 +112,7 @@ def page_with_counts(queryset, offset: int, size: int, counters: dict) -> tuple[
     return [row[0] for row in rows], dict(zip(names.values(), rows[0][1:], strict=True))
 
 
+ROW_RELATED = ("task__document", "task__section", "agency", "group")
 # What ``list_rows`` reads of a share and its task, document, section, agency and group (``QuerySet.only``): the
 # tasks' long texts and JSON columns and the documents' would be read, decoded and dropped on every row.
 ROW_FIELDS = (
