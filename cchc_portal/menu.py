@@ -1,18 +1,50 @@
-"""Template context: which entry of the main menu is the current page (``aria-current="page"``, issue 15 point 9)."""
+"""The top bar: its main menu, which entry is the current page (``aria-current="page"``, issue 15 point 9), and the
+work queues and unread notifications it counts.
+
+Every page draws the top bar, so it is kept cheap: the menu's URLs are reversed once (``top_bar_url``), the links
+are drawn in Python (``cchc_portal.templatetags.topbar``), and the queues and the unread notifications are counted
+in one query, at the first need, once per request (``top_bar``).
+"""
 
 from __future__ import annotations
 
-from django.urls import reverse
+from functools import cache
 
-MENU_URLS = (
-    "dashboard:overview",
-    "tasks:list",
-    "plans:list",
-    "indicators:home",
-    "reports:index",
-    "notifications:list",
-    "admin:index",
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+# The main menu's entries, in order; the work queues and the notifications follow them (base.html).
+MENU = (
+    ("dashboard:overview", gettext_lazy("Tổng quan")),
+    ("tasks:list", gettext_lazy("Nhiệm vụ của đơn vị")),
+    ("plans:list", pgettext_lazy("menu", "Văn bản")),
+    ("indicators:home", pgettext_lazy("menu", "Chỉ tiêu")),
+    ("reports:index", gettext_lazy("Báo cáo định kỳ")),
 )
+MENU_URLS = (*(name for name, _label in MENU), "notifications:list", "admin:index")
+
+
+@cache
+def _reversed(name: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def top_bar_url(name: str) -> str:
+    """``reverse(name)`` for a URL without arguments (the top bar's), reversed once per script prefix and URLconf."""
+    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+def top_bar(request) -> tuple[list, int]:
+    """The user's work queues with their counts, and the unread notifications: one query, at the first need."""
+    if not hasattr(request, "_work_queues"):
+        from cchc_portal.models import Notification
+        from cchc_portal.queues import top_bar_counts
+
+        request._work_queues, request._unread_notifications = top_bar_counts(
+            request.user, Notification.objects.for_user(request.user).unread()
+        )
+    return request._work_queues, request._unread_notifications
 
 
 def current_entry(request) -> dict:
@@ -27,12 +59,7 @@ def current_entry(request) -> dict:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return ""
-        urls = [reverse(name) for name in MENU_URLS]
-        if not hasattr(request, "_work_queues"):
-            from cchc_portal.queues import menu_counts
-
-            request._work_queues = menu_counts(user)
-        urls += [queue.url for queue in request._work_queues]
+        urls = [top_bar_url(name) for name in MENU_URLS] + [queue.url for queue in top_bar(request)[0]]
         matching = [url for url in urls if request.path.startswith(url)]
         request._menu_here = max(matching, key=len, default="")
         return request._menu_here

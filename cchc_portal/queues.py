@@ -149,15 +149,21 @@ def count_all(querysets: list[QuerySet]) -> list[int]:
 
 def menu_counts(user) -> list[MenuItem]:
     """The user's queues with their counts: one query (after the agency's lineage, read once per request)."""
+    return top_bar_counts(user)[0]
+
+
+def top_bar_counts(user, unread: QuerySet | None = None) -> tuple[list[MenuItem], int]:
+    """The user's queues with their counts, and how many of ``unread`` (the unread notifications) there are: what
+    the top bar shows, in one query."""
     queues = queues_of(user)
     built = [(queue, list(queue.build(user).values())) for queue in queues]
-    counts = count_all([qs for _queue, parts in built for qs in parts])
+    counts = count_all([qs for _queue, parts in built for qs in parts] + ([unread] if unread is not None else []))
     items, position = [], 0
     for queue, parts in built:
         total = sum(counts[position : position + len(parts)])
         position += len(parts)
         items.append(MenuItem(queue.name, str(queue.label), total, reverse(queue.url_name)))
-    return items
+    return items, counts[position] if unread is not None else 0
 
 
 # --------------------------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
+from core.params import whole_number
 from plans.models import PeriodicReport
 from tasks import services
 from tasks.filters import AssignmentFilter
@@ -46,7 +48,18 @@ from tasks.models import (
     Task,
     WorkState,
 )
-from tasks.pages import conflict_page, discussion, evidence_text, list_summary, task_page
+from tasks.pages import (
+    ROW_FIELDS,
+    ROW_RELATED,
+    conflict_page,
+    discussion,
+    evidence_text,
+    list_counters,
+    list_rows,
+    list_summary,
+    page_with_counts,
+    task_page,
+)
 
 
 class TaskListView(LoginRequiredMixin, FilterView):
@@ -56,42 +69,72 @@ class TaskListView(LoginRequiredMixin, FilterView):
     filterset_class = AssignmentFilter
     context_object_name = "assignments"
     paginate_by = 25  # a filter value the user may not choose (another province's document) shows nothing
+    summary: dict | None = None
 
     def get_queryset(self):
         return self.shown(Assignment.objects.for_user(self.request.user)).by_urgency()
 
     @staticmethod
     def shown(queryset):
-        return queryset.with_status().select_related("task__document", "task__section", "agency", "group")
+        return queryset.with_status().select_related(*ROW_RELATED)
 
     def get_context_data(self, **kwargs):
-        self.summary = list_summary(self.request.user)
         context = super().get_context_data(**kwargs)
-        context.update(self.summary)
+        context.update(self.summary or list_summary(self.request.user))
         context["chosen_role"] = self.request.GET.get("role", "")
         context["is_reviewer"] = self.request.user.is_reviewer
         context["filtered"] = self.filtered
+        context["rows"] = list_rows(context["assignments"], context["is_reviewer"])
         return context
 
     def paginate_queryset(self, queryset, page_size):
         """The page in two steps: the ids of its 25 assignments, sorted by urgency on the narrow rows alone, then
         those 25 with their task, document, section, agency and group. Sorting a province's 8,500 shares joined
-        to all of these (a top-25 sort of wide rows) cost three times as much."""
+        to all of these (a top-25 sort of wide rows) cost three times as much.
+
+        The first step also counts, in the same query (``page_with_counts``): unfiltered, the tabs' and legend's
+        counters (the list holds every assignment they count); filtered, the paginator's total. A page number that
+        is not a plain one ("last") or past the end is left to Django's pagination (its count, its 404)."""
+        number = whole_number(self.request.GET.get(self.page_kwarg) or "1", low=1, high=10**9)
+        if number is None:
+            return self.paginate_as_django(queryset, page_size)
+        counters = {"total": Count("pk")} if self.filtered else list_counters(timezone.localdate())
+        ids, counted = page_with_counts(queryset, (number - 1) * page_size, page_size, counters)
+        if counted is None and number > 1:
+            return self.paginate_as_django(queryset, page_size)
+        counted = counted or dict.fromkeys(counters, 0)
+        if not self.filtered:
+            self.summary = list_summary(self.request.user, counted)
+        paginator = self.get_paginator(queryset, page_size)
+        paginator.count = counted["total"]
+        page = paginator.page(number)
+        page.object_list = self.rows(ids)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def paginate_as_django(self, queryset, page_size):
+        """Django's pagination, then the page's rows by their ids (the path of an unusual page number)."""
+        if not self.filtered:  # its total is the legend's: no second COUNT over a province's 8,500 shares
+            self.summary = list_summary(self.request.user)
         paginator, page, _rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        ids = list(page.object_list.values_list("pk", flat=True))
-        found = self.shown(Assignment.objects.all()).in_bulk(ids)  # the ids are of ``queryset``: no filter again
-        page.object_list = [found[pk] for pk in ids if pk in found]
+        page.object_list = self.rows(list(page.object_list.values_list("pk", flat=True)))
         return paginator, page, page.object_list, is_paginated
+
+    def rows(self, ids: list[int]) -> list[Assignment]:
+        """The page's shares by their ids (of the filtered list: no filter again), with what ``list_rows`` reads.
+
+        Their status and effective due date come from the Python rule (``Assignment.official_status``, which the
+        ``with_status`` CASE mirrors; tests/tasks/test_models holds them equal): building the CASE for 25 rows cost
+        more than judging them."""
+        found = Assignment.objects.only(*ROW_FIELDS).select_related(*ROW_RELATED).order_by().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
 
     @property
     def filtered(self) -> bool:
         return any(v for k, v in self.request.GET.items() if k != "page")
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        """Unfiltered, the list holds every assignment the legend counts: its total is the paginator's count
-        (a second COUNT over a province's 8,500 shares otherwise)."""
         paginator = super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
-        if not self.filtered:
+        if self.summary is not None:
             paginator.count = self.summary["counts"]["total"]
         return paginator
 

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from cchc_portal.models import Notification
+from cchc_portal.menu import top_bar
 
 
 def unread(request) -> dict:
-    """Offer ``unread_notifications`` lazily: one COUNT on the partial index, only if a template reads it,
-    and at most once per request however often it is read."""
+    """Offer ``unread_notifications`` and ``work_queues`` lazily: counted together in one query (the unread count on
+    its partial index), only if a template reads either, and at most once per request however often they are read."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_notifications": 0, "work_queues": []}
 
     def count() -> int:
-        if not hasattr(request, "_unread_notifications"):
-            request._unread_notifications = Notification.objects.for_user(user).unread().count()
-        return request._unread_notifications
+        return top_bar(request)[1]
 
     def queues():
-        if not hasattr(request, "_work_queues"):
-            from cchc_portal.queues import menu_counts
-
-            request._work_queues = menu_counts(user)
-        return request._work_queues
+        return top_bar(request)[0]
 
     return {"unread_notifications": count, "work_queues": queues}

@@ -41,6 +41,7 @@ def test_the_top_bar_shows_the_unread_count_with_one_query(client, staff):
         if "cchc_portal_notification" in q["sql"] and "COUNT" in q["sql"].upper() and "read_at" in q["sql"]
     ]
     assert len(counts) == 1  # read twice by the template, counted once
+    assert 'data-testid="queue-returned"' in page and "tasks_assignment" in counts[0]  # with the work queues
 
 
 def test_marking_one_read(client, staff):

@@ -14,6 +14,7 @@ from agencies.models import Agency, AgencyGroup, Role, User
 from plans.models import Document
 from tasks import services
 from tasks.models import Assignment, AssignmentRole, OfficialStatus, Task, WorkState
+from tasks.pages import list_summary
 from tests.conftest import make_agency, make_user
 
 pytestmark = pytest.mark.django_db
@@ -282,8 +283,30 @@ def test_the_list_costs_the_same_queries_for_n_and_3n_tasks(
     add_tasks(plan, section, justice, finance, staff, 8)
     with django_assert_num_queries(with_n):
         client.get(URL, params)
-    # session, user, agency lineage, legend counts, page count, page, documents, sections, (agencies), unread notifications
-    assert with_n <= 12
+    # session, user, (agency lineage), (the chosen document and section), the page's ids with their total (and, unfiltered,
+    # the legend's counts), its rows, (filtered: the legend's counts), the top bar's work queues and unread notifications,
+    # the documents, sections (and agencies) to choose from
+    assert with_n <= 11
+
+
+def test_the_unfiltered_list_counts_its_legend_with_its_page(client, sonoivu, django_assert_num_queries):
+    """The page's ids and the tabs' and legend's counts come from one query; they agree with counting apart."""
+    client.force_login(sonoivu)
+    response = client.get(URL)
+    assert response.context["counts"] == list_summary(sonoivu)["counts"]
+    assert response.context["paginator"].count == response.context["counts"]["total"] > 25
+    # session, user, the page with its counts, its rows, the top bar, the documents, sections and agencies to choose from
+    with django_assert_num_queries(8):
+        client.get(URL, {"role": "", "page": "2"})
+
+
+def test_a_title_with_markup_is_shown_as_text(client, staff, plan, section, justice):
+    task = Task.objects.create(document=plan, section=section, number="9", title='<b>Đề án</b> & "số hóa"')
+    Assignment.objects.create(task=task, agency=justice)
+    client.force_login(staff)
+    page = client.get(URL).content.decode()
+    assert "&lt;b&gt;Đề án&lt;/b&gt; &amp; &quot;số hóa&quot;" in page
+    assert "<b>Đề án</b>" not in page
 
 
 def test_another_provinces_document_cannot_be_chosen_as_a_filter(client, sotuphap):
