@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.bulk import gc_paused
-
 from .header import INDICATOR_REQUIRED, INDICATOR_ROLES, TARGET_YEAR, HeaderBand, header_key
 from .model import IndicatorItem, IndicatorSubRow, IndicatorTable, RowMessage, SourceRow, TableItem
 from .structure import (
@@ -44,7 +42,6 @@ _VALUE_BY_YEAR = re.compile(
 _GROUP_ROW = re.compile(r"^nhom (?:cac )?chi tieu\b")
 
 
-@gc_paused()  # thousands of items that all live on: see core.bulk.gc_paused
 def parse_indicator_table(rows: list[SourceRow]) -> IndicatorTable:
     """Find the header, then read indicators, their sub-rows and sections.
 

@@ -8,8 +8,6 @@ import zipfile
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from core.bulk import gc_paused
-
 from .calamine import read_spreadsheet
 from .model import (
     MAX_UNCOMPRESSED_BYTES,
@@ -43,7 +41,6 @@ _MACRO_TYPES = {
 }
 
 
-@gc_paused()  # thousands of rows and cells that all live on: see core.bulk.gc_paused
 def read_table(data: bytes, filename: str = "") -> list[SourceRow]:
     """Return the rows of the table in an .xlsx, .xls, .ods or .docx file (or tab-separated text).
 

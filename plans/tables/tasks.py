@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from operator import itemgetter
 
-from core.bulk import gc_paused
-
 from .header import TASK_REQUIRED, TASK_ROLES, HeaderBand, header_key
 from .model import MAX_CELL_CHARS, MAX_ROWS, RowMessage, SourceRow, TableError, TableItem, TaskTable
 from .structure import (
@@ -25,7 +23,6 @@ from .text import ARABIC, BULLET, EMPTY, LOWER, OTHER, ROMAN, UPPER, RowNumber, 
 _FIELDS = ("lead", "cooperating", "deadline", "output", "note", "description")
 
 
-@gc_paused()  # thousands of items that all live on: see core.bulk.gc_paused
 def parse_task_table(rows: list[SourceRow], columns: dict[str, int] | None = None) -> TaskTable:
     """Find the header, then read each data row as a section or a task.
 
