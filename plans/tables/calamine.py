@@ -16,9 +16,9 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from operator import ne
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
@@ -94,7 +94,6 @@ def _pick_sheet(book: CalamineWorkbook, data: bytes, kind: str, package) -> list
         head = list(islice(rows, HEADER_SCAN_ROWS))
         if has_table_header(head):
             return head + list(rows)
-        rows.close()
         if fallback is None and head:
             fallback = meta.name
     if fallback is None:
@@ -103,7 +102,11 @@ def _pick_sheet(book: CalamineWorkbook, data: bytes, kind: str, package) -> list
 
 
 def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRow]:
-    """Yield the non-blank rows of a sheet (Excel row numbers), merges reported in hmerged/vmerged."""
+    """Return the non-blank rows of a sheet (Excel row numbers), merges reported in hmerged/vmerged.
+
+    A sheet without merges, fonts, formulas, number formats or a column offset (the common .xls and .ods, and many
+    .xlsx) is converted at once (_plain_rows, _plain_source_rows); any other is streamed row by row.
+    """
     extras, rewritten = package.extras(name) if package is not None else (SheetExtras(), None)
     if rewritten is not None:  # rows far below the table were cut off (xlsxparts.bound_rows)
         book = CalamineWorkbook.from_filelike(io.BytesIO(_replaced(package, name, rewritten)))
@@ -113,20 +116,28 @@ def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRo
     offset = start[1] if start else 0  # rows come from the first row, columns from the first used column
     reader = _RowReader(extras, offset)
     if reader.special:
-        rows = (reader.texts(number, values) for number, values in enumerate(sheet.iter_rows(), 1))
-    else:
-        rows = _plain_rows(list(sheet.iter_rows()), reader.keep)
-    plain = merges is None and not reader.font_rows and not reader.formula_cols
-    if plain and isinstance(rows, list):  # no merges, fonts nor formulas in the sheet: the common .xls and .ods
-        found, more = _plain_source_rows(rows)
-        yield from found
-        if more:
-            raise _too_many_rows()
-        return
+        return _styled_rows(reader, merges, sheet.iter_rows())
+    # without a column offset, to_python() gives what iter_rows() gives (rows from the first), in one call
+    rows = _plain_rows(sheet.to_python(skip_empty_area=False), reader.keep)
+    if merges is not None or reader.font_rows:
+        return _styled_rows(reader, merges, rows)
+    found, more = _plain_source_rows(rows)
+    return chain(found, _too_many_rows_raised()) if more else iter(found)
+
+
+def _too_many_rows_raised() -> Iterator[SourceRow]:
+    """Raise _too_many_rows() once read that far (past the rows picked for the header search)."""
+    raise _too_many_rows()
+    yield  # a generator: raises when the caller reads on
+
+
+def _styled_rows(reader: _RowReader, merges: _MergeTracker | None, rows: Iterable[list]) -> Iterator[SourceRow]:
+    """Yield the non-blank rows of a sheet with merges, fonts, formulas, number formats or a column offset."""
+    if reader.special:
+        rows = (reader.texts(number, values) for number, values in enumerate(rows, 1))
     count = blank_run = 0
     for number, texts in enumerate(rows, 1):
-        if not plain:
-            hmerged, vmerged = merges.row(number, texts) if merges else ({}, {})
+        hmerged, vmerged = merges.row(number, texts) if merges else ({}, {})
         while texts and not texts[-1]:
             texts.pop()
         if not texts:
@@ -138,9 +149,6 @@ def _sheet_rows(book: CalamineWorkbook, name: str, package) -> Iterator[SourceRo
         count += 1
         if count > READ_ROWS_CAP:
             raise _too_many_rows()
-        if plain:  # no merges, fonts nor formulas in the sheet: the common .xls and .ods row
-            yield SourceRow(number, texts)
-            continue
         bold, italic = reader.font(number, texts)
         formulas = reader.formula_cols.get(number, _NO_FORMULAS)
         yield SourceRow(number, texts, bold, italic, formulas, hmerged, vmerged)
@@ -150,24 +158,23 @@ _NO_FORMULAS: frozenset[int] = frozenset()
 
 
 def _plain_source_rows(rows: list[list[str]]) -> tuple[list[SourceRow], bool]:
-    """What _sheet_rows yields for a plain sheet, built in one tight loop with the same blank-run limit; and whether
+    """What _styled_rows yields for a plain sheet, built in one tight loop with the same blank-run limit; and whether
     more than READ_ROWS_CAP rows have text (raised once the caller gets there, as the streamed rows do)."""
     out: list[SourceRow] = []
     append = out.append
-    blank_run = 0
+    last = 0  # the number of the last row with text
     for number, texts in enumerate(rows, 1):
         if not texts or not texts[-1]:
             while texts and not texts[-1]:
                 texts.pop()
             if not texts:
-                blank_run += 1
-                if blank_run > MAX_BLANK_RUN:
+                if number - last > MAX_BLANK_RUN:
                     break  # what lies further down is no part of an appendix table
                 continue
-        blank_run = 0
-        if len(out) == READ_ROWS_CAP:
-            return out, True
+        last = number
         append(SourceRow(number, texts))
+    if len(out) > READ_ROWS_CAP:  # counted once at the end: the sheet is in memory already (bounded by sizes.py)
+        return out[:READ_ROWS_CAP], True
     return out, False
 
 
@@ -252,8 +259,9 @@ def _plain_rows(values: list[list], keep: int) -> list[list[str]]:
     """Return _RowReader.texts() of every row of a sheet with no column offset, number formats nor formulas.
 
     Done column by column: a column of text only is joined once and, when nothing in it needs cleaning (the usual
-    case), kept as it is; only columns holding numbers or dates are converted cell by cell, and written back into
-    calamine's rows (which are returned). calamine's rows all have the sheet's width (else row by row).
+    case), kept as it is; only columns holding numbers or dates are converted, each distinct value once, and
+    written back into calamine's rows (which are returned). calamine's rows all have the sheet's width (else row by
+    row).
     """
     if not values or len(set(map(len, values))) != 1:
         return [_plain_row(row, keep) for row in values]
@@ -266,12 +274,8 @@ def _plain_rows(values: list[list], keep: int) -> list[list[str]]:
         try:
             joined = " ".join(filter(_NOT_EMPTY, distinct))
         except TypeError:  # numbers or dates in the column
-            known = _FloatTexts()  # "1" … "100" again and again in a number column: each converted once
-            texts = [
-                value if value.__class__ is str else known[value] if value.__class__ is float else _general(value)
-                for value in column
-            ]
-            joined = " ".join(filter(_NOT_EMPTY, texts))
+            texts, distinct = _converted(column)
+            joined = " ".join(filter(_NOT_EMPTY, distinct))
         if _spaced_needs_cleaning(joined):
             texts = [clean_text(text) for text in texts]
         if texts is not column:  # only a changed column is written back into calamine's rows
@@ -280,12 +284,25 @@ def _plain_rows(values: list[list], keep: int) -> list[list[str]]:
     return values
 
 
-class _FloatTexts(dict):
-    """float -> its text, filled on first use (floats only: True == 1.0 would share a key with 1.0)."""
+def _converted(column: tuple) -> tuple[list[str], Iterable[str]]:
+    """Return the texts of a column holding numbers or dates, and its distinct texts.
 
-    def __missing__(self, value: float) -> str:
-        text = self[value] = _general(value)
-        return text
+    Each distinct value is converted once ("1" … "100" again and again in a number column). An int and the float
+    equal to it give the same text; True == 1 does not ("TRUE"), so a column with booleans is converted cell by cell.
+    """
+    if bool in set(map(type, column)):
+        texts = [value if value.__class__ is str else _general(value) for value in column]
+        return texts, texts
+    known = _Texts()
+    return list(map(known.__getitem__, column)), known.values()
+
+
+class _Texts(dict):
+    """value -> its text, filled on first use (text stays as it is); never given booleans (see _converted)."""
+
+    def __missing__(self, value: object) -> str:
+        text = self[value] = value if value.__class__ is str else _general(value)  # type: ignore[assignment]
+        return text  # type: ignore[return-value]
 
 
 def _plain_row(values: list, keep: int) -> list[str]:

@@ -11,6 +11,9 @@ from itertools import islice
 from .model import HEADER_SCAN_ROWS, SourceRow
 from .text import EMPTY, OTHER, fold, read_number, split_heading
 
+# How many header texts each Role remembers matching (a few per file; cleared when full).
+_KNOWN_KEYS = 4096
+
 
 @dataclass(frozen=True, slots=True)
 class Role:
@@ -27,9 +30,21 @@ class Role:
     prefixes: tuple[str, ...] = ()
     contains: tuple[str, ...] = ()
     pattern: re.Pattern[str] | None = None
+    # key -> matches(key), lenient and strict: the header search asks every role about the same few texts again
+    _lenient: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _strict: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def matches(self, key: str, *, strict: bool = False) -> bool:
         """Return True if the folded header text ``key`` names this role."""
+        known = self._strict if strict else self._lenient
+        found = known.get(key)
+        if found is None:
+            if len(known) >= _KNOWN_KEYS:  # the texts of every file read by this process: keep the memory bounded
+                known.clear()
+            found = known[key] = self._matches(key, strict)
+        return found
+
+    def _matches(self, key: str, strict: bool) -> bool:
         if key in self.exact or (self.pattern is not None and self.pattern.fullmatch(key)):
             return True
         if strict:

@@ -92,16 +92,17 @@ def _ods_width(cells: bytes) -> int:
 # FORMULA, LABEL, RSTRING and MULRK a variable one. Each starts with its row and column (MULRK: its first column).
 _CELL_IDS = frozenset({0x00FD, 0x0203, 0x027E, 0x0205, 0x0006, 0x0204, 0x00D6, 0x00BD})
 # A cell record past row 12,288 or column 32 (or a MULRK long enough to pass column 32): one search a record type,
-# each starting with a literal header that the regex engine finds at C speed. A hit may also be such bytes inside
-# another record; the exact walk then decides.
-_FAR_TAIL = rb"(?:.[\x30-\xff]|..(?:[\x20-\xff].|.[\x01-\xff]))"
+# each starting with a literal header that the regex engine finds at C speed, then one lookahead that refuses a near
+# cell (row's high byte below 0x30, column below 32). A hit may also be such bytes inside another record; the exact
+# walk then decides.
+_NOT_NEAR = rb"(?!.[\x00-\x2f][\x00-\x1f]\x00)"
 _FAR_CELLS = [
     *(
-        re.compile(re.escape(head) + _FAR_TAIL, re.DOTALL)
+        re.compile(re.escape(head) + _NOT_NEAR, re.DOTALL)
         for head in (b"\xfd\x00\x0a\x00", b"\x03\x02\x0e\x00", b"\x7e\x02\x0a\x00", b"\x05\x02\x08\x00")
     ),
     *(
-        re.compile(re.escape(head) + rb"[\x08-\xff][\x00-\x20]" + _FAR_TAIL, re.DOTALL)
+        re.compile(re.escape(head) + rb"[\x08-\xff][\x00-\x20]" + _NOT_NEAR, re.DOTALL)
         for head in (b"\x06\x00", b"\x04\x02", b"\xd6\x00", b"\xbd\x00")
     ),
     re.compile(rb"\xbd\x00(?:[\xc6-\xff]\x00|.[\x01-\x20])", re.DOTALL),
@@ -118,8 +119,8 @@ def check_xls(data: bytes) -> None:
     """
     stream = workbook_stream(data)
     offsets = _sheet_offsets(stream)
-    region = stream[min(offsets, default=len(stream)) :]
-    if len(offsets) * _NEAR_AREA <= MAX_CELLS and not any(far.search(region) for far in _FAR_CELLS):
+    first = min(offsets, default=len(stream))
+    if len(offsets) * _NEAR_AREA <= MAX_CELLS and not any(far.search(stream, first) for far in _FAR_CELLS):
         return
     if sum(_sheet_extent(stream, offset) for offset in offsets) > MAX_CELLS:
         raise TableError(TOO_BIG % {"kind": ".xls"}, "too_big")

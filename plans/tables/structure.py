@@ -45,8 +45,9 @@ def data_rows(rows: Sequence[SourceRow], band: HeaderBand, roles: Sequence[Role]
     are dropped (repeats are added to ``band.header_rows``). Section rows
     just above the header (a heading "1. Các nhiệm vụ…" before the first
     table) come first. Raise TableError above MAX_ROWS data rows.
+    (The task reader does the same in its own loop: tasks._TaskReader.read.)
     """
-    out = _sections_above(rows, band)
+    out = sections_above(rows, band)
     number_col = band.columns.get("number")
     for row in rows[band.end :]:
         cells = row.cells
@@ -60,23 +61,37 @@ def data_rows(rows: Sequence[SourceRow], band: HeaderBand, roles: Sequence[Role]
             if read_number(cells[number_col]).kind not in (EMPTY, OTHER):  # a task or section row: the common case,
                 out.append(row)  # no repeated header (it has a row number) nor column numbers (its texts are long)
                 continue
-        if row.is_blank or is_column_number_row(row):
-            continue
-        if is_repeated_header(row, band, roles):
-            band.header_rows.append(row.number)
-            continue
-        out.append(row)
-    count = len(out)
-    if count > MAX_ROWS and (count := sum(1 for row in out if not row.paragraph)) > MAX_ROWS:
+        if carries_data(row, band, roles):
+            out.append(row)
+    check_row_count(out)
+    return out
+
+
+def carries_data(row: SourceRow, band: HeaderBand, roles: Sequence[Role]) -> bool:
+    """Return False for a row below the header that is blank, column numbers or a repeated header (noted in the band).
+
+    Rows with a row number and a cell longer than 5 characters carry data: data_rows settles them before asking.
+    """
+    if row.is_blank or is_column_number_row(row):
+        return False
+    if is_repeated_header(row, band, roles):
+        band.header_rows.append(row.number)
+        return False
+    return True
+
+
+def check_row_count(rows: Sequence[SourceRow]) -> None:
+    """Raise TableError above MAX_ROWS data rows (paragraphs between a document's tables not counted)."""
+    count = len(rows)
+    if count > MAX_ROWS and (count := sum(1 for row in rows if not row.paragraph)) > MAX_ROWS:
         raise TableError(
             f"Bảng có {thousands(count)} hàng dữ liệu, vượt quá giới hạn {thousands(MAX_ROWS)} hàng "
             "mỗi lần nhập. Hãy chia bảng thành nhiều tệp.",
             "too_many_rows",
         )
-    return out
 
 
-def _sections_above(rows: Sequence[SourceRow], band: HeaderBand) -> list[SourceRow]:
+def sections_above(rows: Sequence[SourceRow], band: HeaderBand) -> list[SourceRow]:
     """Return the section-like rows right above the first header band."""
     found: list[SourceRow] = []
     number_col = band.columns.get("number", 0)
@@ -175,8 +190,9 @@ class SectionStack:
     stack: list[tuple[TableItem, RowNumber]] = field(default_factory=list)
     last_upper: str = ""
     roman_under_parts: bool = False
-    _path: tuple[str, ...] = ()  # kept with the stack: read for every row, changed only by a section
-    _scope: tuple[int, ...] = ()
+    # kept with the stack (plain attributes: read for every row, changed only by a section)
+    path: tuple[str, ...] = ()  # the labels (number, else title) of the open sections
+    scope: tuple[int, ...] = ()  # a key of the innermost open section, for duplicate checks
 
     def reread(self, number: RowNumber) -> RowNumber:
         """Read "I", "V", "X" as part letters when they follow H, U, W.
@@ -193,13 +209,13 @@ class SectionStack:
         """Open section ``item``, setting its level and enclosing path."""
         while self.stack and self.stack[-1][1].rank >= number.rank:
             self.stack.pop()
-        self._path = tuple(open_item.number or open_item.title for open_item, _ in self.stack)
-        item.section_path = self._path
+        self.path = tuple(open_item.number or open_item.title for open_item, _ in self.stack)
+        item.section_path = self.path
         if number.kind == ROMAN and any(open_number.kind == UPPER for _, open_number in self.stack):
             self.roman_under_parts = True
         self.stack.append((item, number))
-        self._path = tuple(open_item.number or open_item.title for open_item, _ in self.stack)
-        self._scope = tuple(open_item.row for open_item, _ in self.stack)
+        self.path = tuple(open_item.number or open_item.title for open_item, _ in self.stack)
+        self.scope = tuple(open_item.row for open_item, _ in self.stack)
         item.level = len(self.stack)
         if number.kind == UPPER:
             self.last_upper = number.text
@@ -215,19 +231,9 @@ class SectionStack:
         return (kept[-1].number or kept[-1].title) if kept else ""
 
     @property
-    def path(self) -> tuple[str, ...]:
-        """Return the labels (number, else title) of the open sections."""
-        return self._path
-
-    @property
-    def scope(self) -> tuple[int, ...]:
-        """Return a key of the innermost open section, for duplicate checks."""
-        return self._scope
-
-    @property
     def label(self) -> str:
         """Return how messages name the innermost section ("" if none)."""
-        return self._path[-1] if self._path else ""
+        return self.path[-1] if self.path else ""
 
 
 @dataclass(slots=True)
@@ -245,12 +251,19 @@ class DuplicateCheck:
     _group: tuple[object, ...] = ()
     _keys: dict[str, int] = field(default_factory=dict)
     _arabic: tuple[tuple[int, ...], str] | None = None  # (scope, what) when the last group is of Arabic numbers
+    _last_arabic: str | None = None  # the parent entry of _arabic's scope, written into ``parent`` when next needed
 
     def check(self, row: int, number: RowNumber, sections: SectionStack, what: str) -> RowMessage | None:
         """Record a task/indicator ``number`` at ``row``; return an error if seen before in its section."""
         arabic = self._arabic
-        if arabic and number.kind is ARABIC and number.text and arabic[0] is sections.scope and arabic[1] == what:
-            self.parent[arabic[0]] = key = number.key  # the next task of the same section: _first's common case
+        if (
+            arabic is not None
+            and number.kind is ARABIC
+            and number.text
+            and arabic[0] is sections.scope
+            and arabic[1] == what
+        ):  # the next task of the same section: _first's common case
+            self._last_arabic = key = number.key
             first = self._keys.setdefault(key, row)
             return None if first == row else self._message(row, number, sections.label, what, first)
         first = self._first(row, number, sections.scope, what)
@@ -263,6 +276,9 @@ class DuplicateCheck:
 
     def _first(self, row: int, number: RowNumber, scope: tuple[int, ...], what: str) -> int | None:
         """Return the row where ``number`` was first seen in ``scope`` if not ``row`` (else None)."""
+        if self._last_arabic is not None and self._arabic is not None:  # what check() left for ``parent``
+            self.parent[self._arabic[0]] = self._last_arabic
+            self._last_arabic = None
         kind = number.kind
         if not number.text:
             return None

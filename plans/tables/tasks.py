@@ -6,15 +6,17 @@ from collections.abc import Sequence
 from operator import itemgetter
 
 from .header import TASK_REQUIRED, TASK_ROLES, HeaderBand, header_key
-from .model import MAX_CELL_CHARS, RowMessage, SourceRow, TableError, TableItem, TaskTable
+from .model import MAX_CELL_CHARS, MAX_ROWS, RowMessage, SourceRow, TableError, TableItem, TaskTable
 from .structure import (
     DuplicateCheck,
     SectionStack,
+    carries_data,
     data_rows,
     formula_errors,
     long_cell_errors,
     only_texts,
     require_header,
+    sections_above,
 )
 from .text import ARABIC, BULLET, EMPTY, LOWER, OTHER, ROMAN, UPPER, RowNumber, read_number, split_heading
 
@@ -40,11 +42,12 @@ def parse_task_table(rows: list[SourceRow], columns: dict[str, int] | None = Non
         labels={str(column): label for column, label in band.labels.items()},
         unsure=[] if columns else _unsure(band),
     )
-    _TaskReader(band, table).read(data_rows(rows, band, TASK_ROLES))
+    _TaskReader(band, table).read(rows)
     return table
 
 
 ROLE_NAMES = tuple(role.name for role in TASK_ROLES)
+_NO_NUMBER = read_number("")
 
 
 def _override(band: HeaderBand, columns: dict[str, int]) -> None:
@@ -97,22 +100,78 @@ class _TaskReader:
         self.extras = list(band.extras.items())
 
     def read(self, rows: Sequence[SourceRow]) -> None:
-        """Read every row; ``rows[i + 1]`` tells whether row i heads a section."""
-        errors, last = self.table.errors, len(rows) - 1
-        number_col, title_col = self.number_col, self.title_col
+        """Read the data rows below the header (structure.data_rows), finding them in the same loop.
+
+        A table that may have more than MAX_ROWS data rows is counted first (data_rows), so that it is refused before
+        any row is read.
+        """
+        above = sections_above(rows, self.band)
+        below = rows[self.band.end :]
+        if len(above) + len(below) > MAX_ROWS:
+            found = data_rows(rows, self.band, TASK_ROLES)
+            self._read(found, len(found))
+        else:
+            self._read([*above, *below], len(above))
+
+    def _read(self, rows: Sequence[SourceRow], checked: int) -> None:
+        """Read every data row in order; rows from index ``checked`` on are first checked as data_rows does.
+
+        A row that may head a section (_read_row) waits for the data row after it. The common task row is read here
+        (_task, inlined: a few attribute look-ups less on each of thousands of rows)."""
+        band, errors, items = self.band, self.table.errors, self.table.items
+        sections, duplicates, extras = self.sections, self.duplicates, self.extras
+        number_col, title_col, pick, pad = self.number_col, self.title_col, self.pick, self.pad
+        waiting: SourceRow | None = None
         for index, row in enumerate(rows):
             cells = row.cells
-            if len("".join(cells)) > MAX_CELL_CHARS:  # else no cell is too long: one C call for the usual row
-                errors.extend(long_cell_errors(row, self.band))
-            if row.formula_cols:
-                errors.extend(formula_errors(row, self.band))
             width = len(cells)
-            if number_col < width and width - cells.count("") > 2:  # the common task row: see _read_row
-                number = read_number(cells[number_col])
-                if number.kind is ARABIC or number.kind is LOWER:  # never a section with 3 texts, never reread
-                    self._task(row, number, cells[title_col] if title_col < width else "")
+            length = len("".join(cells))
+            number = read_number(cells[number_col]) if number_col < width else _NO_NUMBER
+            kind = number.kind
+            if index >= checked and (  # not data_rows' quick test: a row number and a cell over 5 characters
+                kind is EMPTY or kind is OTHER or (length <= 5 * width and max(map(len, cells)) <= 5)
+            ):
+                if not carries_data(row, band, TASK_ROLES):
                     continue
-            self._read_row(row, rows[index + 1] if index < last else None)
+            if waiting is not None:
+                self._read_row(waiting, row)
+                waiting = None
+            if length > MAX_CELL_CHARS:  # else no cell is too long: one C call for the usual row
+                errors.extend(long_cell_errors(row, band))  # and the cells shortened: the number read again
+                kind = (number := read_number(cells[number_col]) if number_col < width else _NO_NUMBER).kind
+            if row.formula_cols:
+                errors.extend(formula_errors(row, band))
+            if (kind is ARABIC or kind is LOWER) and width - cells.count("") > 2:  # never a section, never reread
+                title = cells[title_col] if title_col < width else ""
+                lead, cooperating, deadline, output, note, description = (
+                    pick(cells + pad) if not row.vmerged else self._values(row)
+                )
+                extra = self._extra(row) if extras else {}
+                item = TableItem(
+                    row.number,
+                    "task",
+                    number.text,
+                    title,
+                    lead,
+                    cooperating,
+                    deadline,
+                    output,
+                    note,
+                    extra,
+                    0,
+                    description,
+                    sections.path,
+                )
+                if not (title and lead):
+                    self._warn_missing(item)
+                duplicate = duplicates.check(row.number, number, sections, "số thứ tự")
+                if duplicate:
+                    errors.append(duplicate)
+                items.append(item)
+                continue
+            waiting = row
+        if waiting is not None:
+            self._read_row(waiting, None)
 
     def _read_row(self, row: SourceRow, following: SourceRow | None) -> None:
         """Read one data row as a section, a task, or nothing (with a warning)."""

@@ -280,3 +280,35 @@ def test_a_plain_sheet_converted_column_by_column_gives_the_texts_of_the_row_by_
     assert _plain_rows(values, 2) == [row[:2] for row in by_row]
     ragged = [values[0][:3], values[1][:3], values[2]]  # rows of several widths: read row by row
     assert _plain_rows(ragged, 50) == [by_row[0][:3], by_row[1][:3], by_row[2]]
+
+
+@pytest.mark.parametrize(
+    "value", ["lạc", 1 / 3, 7, True, xlwt.Formula("1+1")], ids=["text", "float", "int", "bool", "formula"]
+)
+def test_an_xls_cell_of_any_kind_far_down_and_right_is_refused_not_read_into_memory(value):
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("Phụ lục")
+    sheet.write(0, 0, "STT")
+    sheet.write(65535, 40, value)  # 65,536 rows x 41 columns: more cells than calamine may hold
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(TableError) as error:
+        small_memory(lambda: read_table(buffer.getvalue()))
+    assert error.value.code == "too_big"
+
+
+@pytest.mark.parametrize("far", [(12_287, 31), (40_000, 10)], ids=["near corner", "far down, narrow"])
+def test_an_xls_whose_cells_fit_is_read_whether_or_not_the_quick_search_decides(far):
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("Phụ lục")
+    for column, text in enumerate(HEADER):
+        sheet.write(0, column, text)
+    sheet.write(1, 0, 1)
+    sheet.write(1, 1, "Rà soát văn bản")
+    sheet.write(1, 2, "Sở Tư pháp")
+    sheet.write(*far, 3.5)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows = read_table(buffer.getvalue())
+    assert [row.number for row in rows] == [1, 2]  # the stray cell lies past a blank run: no part of the table
+    assert parse_task_table(rows).tasks[0].lead == "Sở Tư pháp"

@@ -566,3 +566,27 @@ def test_exactly_max_rows_data_rows_are_accepted_from_a_paste():
 def test_guess_table_kind():
     assert guess_table_kind(tf.source_rows(tf.py275_rows())) == "tasks"
     assert guess_table_kind(tf.source_rows(tf.binh_dinh_rows())) == "indicators"
+
+
+def test_a_heading_row_looks_past_a_repeated_header_and_column_numbers_for_its_first_child():
+    """Whether "1 | Nhóm…" heads a section is read from the next data row, not from the page-break rows between."""
+    table = parse(
+        [
+            HEADER,
+            ["1", "Nhóm nhiệm vụ về thể chế"],
+            HEADER,
+            ["(1)", "(2)", "(3)", "(4)", "(5)"],
+            [],
+            ["1.1", "Rà soát văn bản", "Sở Tư pháp", None, "Năm 2026"],
+            ["2", "Nhiệm vụ chưa điền xong"],
+            ["3", "Kiểm tra công tác cải cách", "Sở Nội vụ", None, "Năm 2026"],
+        ]
+    )
+    assert outline(table) == [
+        ("section", "1", "Nhóm nhiệm vụ về thể chế", ()),
+        ("task", "1.1", "Rà soát văn bản", ("1",)),
+        ("task", "2", "Nhiệm vụ chưa điền xong", ("1",)),  # "3" after it is no child: a task left half filled
+        ("task", "3", "Kiểm tra công tác cải cách", ("1",)),
+    ]
+    assert table.header_rows == [1, 3]
+    assert messages(table.warnings) == ["Hàng 7: chưa có cơ quan chủ trì."]
