@@ -429,10 +429,14 @@ def status_breakdown(scope: Scope, table: TaskTable | None = None) -> dict[Key, 
     breakdown: dict[Key, Counts] = defaultdict(Counts)
     if not scope.documents:
         return breakdown
-    if scope.is_agency_view:  # its shares counted by ``share_counters``, written as SQL (``sql``)
-        found = sql.agency_section_rows(sorted(scope.agency_ids), scope.document_ids, scope.today)
-        for did, sid, *figures in found:
-            breakdown[(did, sid)].add(_area_counts(*figures, None))
+    if scope.is_agency_view:  # its shares counted by ``share_counters``, written as SQL (``sql``); kept (``figures``)
+        ids = sorted(scope.agency_ids)
+        found = figures.remember(
+            scope.figures_key(f"agency_sections:{ids}"),
+            lambda: sql.agency_section_rows(ids, scope.document_ids, scope.today),
+        )
+        for did, sid, *counters in found:
+            breakdown[(did, sid)].add(_area_counts(*counters, None))
         return breakdown
     for row in (table or task_table(scope)).rows:
         counts = breakdown[(row.document_id, row.section_id)]
@@ -901,9 +905,14 @@ def agency_lists(
 ) -> tuple[list[TaskLine], int, list[TaskLine]]:
     """An agency's overdue shares (longest overdue first), how many of its open shares fall due in the next
     ``days`` days and the nearest of them: what ``overdue_list`` and ``due_soon`` return, from one query over its
-    open shares due by the horizon (an agency's own, a few hundred at most) instead of three."""
+    open shares due by the horizon (an agency's own, a few hundred at most) instead of three; kept (``figures``)."""
     if not scope.documents:
         return [], 0, []
+    key = scope.figures_key(f"agency_lists:{sorted(scope.agency_ids)}:{limit}:{days}")
+    return figures.remember(key, lambda: _agency_lists(scope, limit, days))
+
+
+def _agency_lists(scope: Scope, limit: int, days: int) -> tuple[list[TaskLine], int, list[TaskLine]]:
     today = scope.today
     horizon = today + datetime.timedelta(days=days)
     shares = (
