@@ -147,3 +147,15 @@ def test_a_plan_imported_again_through_the_web_is_counted_at_once(client, demo):
     computed = queries.task_table(scope_of(sonoivu, june, document=plan.pk))
     assert len(kept.rows) == 4  # one new task; the one missing from the file is kept
     assert sorted(kept.rows) == sorted(computed.rows)
+
+
+def test_an_agency_page_keeps_its_lists_until_one_of_its_shares_moves(sotuphap, plan, may_first):
+    scope = scope_of(sotuphap, year=2024)
+    overdue, _count, _soon = queries.agency_lists(scope)
+    assert overdue and queries.agency_lists(scope_of(sotuphap, year=2024))[0] is overdue  # kept
+    first = overdue[0]
+    Assignment.objects.filter(task=first.task, agency__name="Sở Tư pháp").update(
+        state=WorkState.DONE, progress=100, completed_on=MAY_FIRST
+    )
+    after, _count, _soon = queries.agency_lists(scope_of(sotuphap, year=2024))
+    assert first.task.pk not in [line.task.pk for line in after]
